@@ -1,0 +1,3 @@
+from slreport.cli import main
+
+main()

@@ -1,0 +1,135 @@
+"""analyze(): run the pipeline (ingest → canonical contacts → metrics) and return the report.
+
+The report is a plain dict that *is* the JSON contract (schema_version 1, see README); every
+renderer works from it, so the terminal table, CSV, markdown and JSON always agree.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import duckdb
+
+from slreport import engine, ingest
+from slreport.ingest.options import ReadOptions
+from slreport.ingest.sql import quote_literal
+from slreport.metrics.service_level import service_level_sql
+from slreport.settings import Settings
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How to run, as opposed to what to compute (which is Settings)."""
+
+    profile: str | None = None
+    memory_limit: str | None = None
+    threads: int | None = None
+    read: ReadOptions = field(default_factory=ReadOptions)
+
+
+def analyze(inputs: list[str], settings: Settings, run: RunOptions | None = None) -> dict[str, Any]:
+    run = run or RunOptions()
+    with tempfile.TemporaryDirectory(prefix="slreport-") as tmp:
+        scratch = Path(tmp)
+        con = engine.connect(scratch, run.memory_limit, run.threads)
+        try:
+            input_section = ingest.load(con, inputs, run.read, scratch, run.profile)
+            create_local_view(con, settings.timezone)
+            return build_report(con, settings, input_section)
+        finally:
+            con.close()
+
+
+def create_local_view(con: duckdb.DuckDBPyConnection, tz: str) -> None:
+    """Contacts with their arrival in the report time zone: every count is by local arrival."""
+    local = f"timezone({quote_literal(tz)}, arrived_at)"
+    con.execute(
+        f"""CREATE OR REPLACE VIEW contacts_local AS
+            SELECT *, {local} AS local_at, hour({local}) AS hour, CAST({local} AS DATE) AS day
+            FROM contacts"""
+    )
+
+
+def build_report(con: duckdb.DuckDBPyConnection, settings: Settings, input_section: dict[str, Any]) -> dict[str, Any]:
+    report: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "settings": settings.as_json(),
+        "input": input_section | {"aht_basis": aht_basis(con)},
+        "period": period(con, settings.timezone),
+        "summary": rows(con, service_level_sql(settings, []))[0],
+        "by_company": rows(con, service_level_sql(settings, ["company"])),
+    }
+    if list(settings.by) != ["company"]:
+        report["by_group"] = rows(con, service_level_sql(settings, list(settings.by)))
+    report["by_hour"] = by_hour(con, settings)
+    report["by_day"] = by_day(con, settings)
+    return report
+
+
+def by_hour(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[dict[str, Any]]:
+    """Hour-of-day profile over the whole period, all 24 hours present; company null = all."""
+    per_company = service_level_sql(
+        settings, ["company", "hour"],
+        "(SELECT DISTINCT company FROM contacts) CROSS JOIN range(24) h(hour) "
+        "LEFT JOIN contacts_local c USING (company, hour)",
+    )
+    overall = service_level_sql(settings, ["hour"], "range(24) h(hour) LEFT JOIN contacts_local c USING (hour)")
+    return [{"company": None} | r for r in rows(con, overall)] + rows(con, per_company)
+
+
+def by_day(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[dict[str, Any]]:
+    """One row per local calendar day from the first to the last, empty days included."""
+    days = (
+        "(SELECT CAST(d AS DATE) AS day FROM (SELECT min(day) lo, max(day) hi FROM contacts_local), "
+        "generate_series(lo, hi, INTERVAL 1 DAY) s(d))"
+    )
+    per_company = service_level_sql(
+        settings, ["company", "day"],
+        f"(SELECT DISTINCT company FROM contacts) CROSS JOIN {days} LEFT JOIN contacts_local c USING (company, day)",
+    )
+    overall = service_level_sql(settings, ["day"], f"{days} LEFT JOIN contacts_local c USING (day)")
+    return [{"company": None} | r for r in rows(con, overall)] + rows(con, per_company)
+
+
+def aht_basis(con: duckdb.DuckDBPyConnection) -> str | None:
+    """What AHT is made of in this data: 'talk+hold+acw' where any hold or ACW exists, else 'talk'."""
+    found = engine.one(
+        con, "SELECT count(talk_s), count(hold_s) + count(acw_s) FROM contacts WHERE outcome = 'answered'"
+    )
+    if not found[0]:
+        return None
+    return "talk+hold+acw" if found[1] else "talk"
+
+
+def period(con: duckdb.DuckDBPyConnection, tz: str) -> dict[str, str | None]:
+    first, last = engine.one(con, "SELECT epoch_ms(min(arrived_at)), epoch_ms(max(arrived_at)) FROM contacts")
+    zone = ZoneInfo(tz)
+
+    def iso(ms: int | None) -> str | None:
+        return None if ms is None else datetime.fromtimestamp(ms / 1000, zone).isoformat()
+
+    return {"first_arrival": iso(first), "last_arrival": iso(last), "timezone": tz}
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
+    """Run a metric query and return JSON-ready dicts (small results only)."""
+    table = con.sql(sql).to_arrow_table()
+    return [{k: plain(v) for k, v in r.items()} for r in table.to_pylist()]
+
+
+def plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(round(value, 4))
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,34 @@
+"""The DuckDB connection every stage shares (in memory, spilling to a scratch folder)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+
+def connect(scratch: Path, memory_limit: str | None = None, threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    # Session time zone fixed to UTC: local times are always converted explicitly with
+    # timezone(zone, …), so the machine's locale can never shift a number.
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute(f"SET temp_directory = '{scratch.as_posix()}'")
+    if memory_limit:
+        con.execute(f"SET memory_limit = '{memory_limit}'")
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    return con
+
+
+def one(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[Any, ...]:
+    """The single row of a query that always returns one (an aggregate), read to its end."""
+    rows = con.execute(sql).fetchall()
+    if len(rows) != 1:
+        raise ValueError(f"expected one row, got {len(rows)}")
+    return tuple(rows[0])
+
+
+def first(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[Any, ...] | None:
+    rows = con.execute(sql).fetchall()
+    return tuple(rows[0]) if rows else None

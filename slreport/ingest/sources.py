@@ -1,0 +1,86 @@
+"""Turn the FILE arguments into local files DuckDB can read.
+
+`-` (stdin) and .bz2 are copied to a scratch folder (DuckDB reads plain, .gz and .zst
+itself); globs are expanded in sorted order so that runs are repeatable.
+"""
+
+from __future__ import annotations
+
+import bz2
+import glob
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from slreport.errors import InputError
+
+COMPRESSED_SUFFIXES = (".gz", ".zst", ".bz2")
+
+
+@dataclass(frozen=True)
+class Source:
+    display: str  # the name the user gave, used in messages and in JSON
+    path: Path  # a local file DuckDB can read
+    default_company: str
+
+    @property
+    def duckdb_path(self) -> str:
+        return str(self.path)
+
+
+def company_from_name(name: str) -> str:
+    """`housing_oy.csv.gz` → `housing_oy`; stdin → `default`."""
+    p = Path(name)
+    while p.suffix.lower() in COMPRESSED_SUFFIXES + (".csv", ".tsv", ".txt", ".log"):
+        p = p.with_suffix("")
+    return p.name or "default"
+
+
+def expand_arguments(args: list[str]) -> list[str]:
+    out: list[str] = []
+    for arg in args:
+        if arg != "-" and not Path(arg).exists() and glob.has_magic(arg):
+            matches = sorted(glob.glob(arg))
+            if not matches:
+                raise InputError(f"no file matches {arg!r}", "check the pattern and the folder")
+            out.extend(matches)
+        else:
+            out.append(arg)
+    return out
+
+
+def resolve_sources(args: list[str], scratch: Path) -> list[Source]:
+    if not args:
+        raise InputError("no input files given", "name one or more CSV files, or - for stdin")
+    return [_resolve(arg, i, scratch) for i, arg in enumerate(expand_arguments(args))]
+
+
+def _resolve(arg: str, index: int, scratch: Path) -> Source:
+    if arg == "-":
+        target = scratch / f"stdin-{index}.csv"
+        with target.open("wb") as out:
+            shutil.copyfileobj(sys.stdin.buffer, out)
+        _check_not_empty(target, "<stdin>")
+        return Source("<stdin>", target, "default")
+    path = Path(arg)
+    if not path.is_file():
+        reason = "is a folder" if path.is_dir() else "no such file"
+        raise InputError(f"cannot read {arg}: {reason}", "check the path", file=None)
+    if path.suffix.lower() == ".bz2":
+        target = scratch / f"{index}-{path.stem}"
+        try:
+            with bz2.open(path, "rb") as src, target.open("wb") as out:
+                shutil.copyfileobj(src, out)
+        except OSError as exc:
+            raise InputError(f"cannot decompress: {exc}", "check the file", file=arg) from exc
+        path = target
+    _check_not_empty(path, arg)
+    return Source(arg, path, company_from_name(arg))
+
+
+def _check_not_empty(path: Path, display: str) -> None:
+    if path.stat().st_size == 0:
+        raise InputError(
+            "the file is empty", "export the call records again, or leave it out", file=display
+        )

@@ -1,0 +1,77 @@
+"""Service-level family: volumes, service level, answer/abandon rates, ASA, AHT, longest wait.
+
+One query, written to be read: the inner aggregate counts contacts, the outer select turns
+the counts into rates. Any zero denominator gives NULL (NULLIF), never 0 or 100. Sums of
+durations are exact DECIMALs, so results do not depend on row order or thread count.
+"""
+
+from __future__ import annotations
+
+from slreport.settings import Settings, SlMethod
+
+# Numerator and denominator of each service-level method, over the counts below.
+SL_FORMULAS: dict[SlMethod, tuple[str, str]] = {
+    SlMethod.NEGATIVE: ("answered_within_threshold", "offered - short_abandoned"),
+    SlMethod.IGNORE: ("answered_within_threshold", "offered - abandoned_within_threshold"),
+    SlMethod.POSITIVE: (
+        "answered_within_threshold + abandoned_within_threshold - short_abandoned",
+        "offered - short_abandoned",
+    ),
+    SlMethod.ANSWERED_ONLY: ("answered_within_threshold", "answered"),
+}
+
+COUNTS_SQL = """
+SELECT {keys}
+  count(c.outcome)                                                        AS offered,
+  count(c.outcome) FILTER (WHERE c.outcome = 'answered')                  AS answered,
+  count(c.outcome) FILTER (WHERE c.outcome = 'abandoned')                 AS abandoned,
+  count(c.outcome) FILTER (WHERE c.outcome = 'abandoned' AND {S} > 0 AND c.wait_s <= {S})
+                                                                          AS short_abandoned,
+  count(c.outcome) FILTER (WHERE c.outcome = 'flowout')                   AS flowout,
+  count(c.outcome) FILTER (WHERE c.outcome = 'answered' AND c.wait_s <= {T})
+                                                                          AS answered_within_threshold,
+  count(c.outcome) FILTER (WHERE c.outcome = 'abandoned' AND c.wait_s <= {T})
+                                                                          AS abandoned_within_threshold,
+  sum(c.wait_s) FILTER (WHERE c.outcome = 'answered')                     AS answered_wait_sum,
+  count(c.wait_s) FILTER (WHERE c.outcome = 'answered')                   AS answered_with_wait,
+  sum(c.talk_s + coalesce(c.hold_s, 0) + coalesce(c.acw_s, 0))
+      FILTER (WHERE c.outcome = 'answered')                               AS handle_sum,
+  count(c.talk_s) FILTER (WHERE c.outcome = 'answered')                   AS answered_with_talk,
+  max(c.wait_s)                                                           AS max_wait_s
+FROM {source}
+{group_by}
+"""
+
+RATES_SQL = """
+WITH counts AS ({counts})
+SELECT {keys}
+  offered, answered, abandoned, short_abandoned, flowout,
+  answered_within_threshold, abandoned_within_threshold,
+  round(100 * ({sl_num}) / NULLIF({sl_den}, 0), 4)        AS service_level_pct,
+  round(100 * answered / NULLIF(offered, 0), 4)            AS answer_rate_pct,
+  round(100 * abandoned / NULLIF(offered, 0), 4)           AS abandon_rate_pct,
+  round(answered_wait_sum / NULLIF(answered_with_wait, 0), 4) AS asa_s,
+  round(handle_sum / NULLIF(answered_with_talk, 0), 4)      AS aht_s,
+  CAST(max_wait_s AS DOUBLE)                                AS max_wait_s,
+  100 * ({sl_num}) / NULLIF({sl_den}, 0) >= {target}         AS target_met
+FROM counts
+{order_by}
+"""
+
+
+def service_level_sql(settings: Settings, keys: list[str], source: str = "contacts_local c") -> str:
+    """The family's query grouped by ``keys`` (none: one row for everything).
+
+    ``source`` may be a grid LEFT JOINed to the contacts so that empty groups appear with
+    zero counts; it must expose the contact columns under the alias ``c``.
+    """
+    key_list = "".join(f"{k}, " for k in keys)
+    counts = COUNTS_SQL.format(
+        keys=key_list, S=settings.short_abandon_s, T=settings.threshold_s, source=source,
+        group_by=f"GROUP BY {', '.join(keys)}" if keys else "",
+    )
+    num, den = SL_FORMULAS[settings.sl_method]
+    return RATES_SQL.format(
+        counts=counts, keys=key_list, sl_num=num, sl_den=den, target=settings.target_pct,
+        order_by=f"ORDER BY {', '.join(f'{k} NULLS LAST' for k in keys)}" if keys else "",
+    )

@@ -1,0 +1,101 @@
+"""Report settings (the policies every report prints) and the parsing of their option values."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slreport.errors import UsageError
+from slreport.schema import GROUPABLE
+
+
+class SlMethod(str, Enum):
+    """How abandoned calls enter the service level (see README, "Service level")."""
+
+    NEGATIVE = "negative"
+    IGNORE = "ignore"
+    POSITIVE = "positive"
+    ANSWERED_ONLY = "answered-only"
+
+
+class OutputFormat(str, Enum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+    MARKDOWN = "markdown"
+
+
+@dataclass(frozen=True)
+class ServiceLevelTarget:
+    target_pct: float
+    threshold_s: int
+
+    def __str__(self) -> str:
+        return f"{self.target_pct:g}/{self.threshold_s}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    threshold_s: int = 20
+    target_pct: float = 80.0
+    sl_method: SlMethod = SlMethod.NEGATIVE
+    short_abandon_s: int = 5
+    timezone: str = "UTC"
+    by: tuple[str, ...] = ("company",)
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.short_abandon_s < 0:
+            raise UsageError("--short-abandon must be 0 or more seconds", "use 0 to disable")
+        if self.short_abandon_s > self.threshold_s:
+            raise UsageError(
+                f"short-abandon threshold {self.short_abandon_s} s exceeds the service-level "
+                f"threshold {self.threshold_s} s",
+                "a short abandon must be shorter than the answer threshold: lower --short-abandon",
+            )
+
+    def as_json(self) -> dict[str, object]:
+        d = asdict(self)
+        d.pop("extra")
+        d["sl_method"] = self.sl_method.value
+        d["service_level"] = str(ServiceLevelTarget(self.target_pct, self.threshold_s))
+        d["by"] = list(self.by)
+        d.update(self.extra)
+        return d
+
+
+_SL_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*(\d+)\s*$")
+
+
+def parse_service_level(text: str) -> ServiceLevelTarget:
+    """Parse "80/20" (80 % within 20 seconds)."""
+    m = _SL_RE.match(text)
+    if not m:
+        raise UsageError(f"--sl {text!r} is not PERCENT/SECONDS", "write it like --sl 80/20")
+    pct, secs = float(m.group(1)), int(m.group(2))
+    if not 0 < pct <= 100:
+        raise UsageError(f"--sl target {pct:g} % is outside 0-100", "write it like --sl 80/20")
+    return ServiceLevelTarget(pct, secs)
+
+
+def parse_by(text: str) -> tuple[str, ...]:
+    cols = tuple(c.strip() for c in text.split(",") if c.strip())
+    bad = [c for c in cols if c not in GROUPABLE]
+    if bad or not cols:
+        raise UsageError(
+            f"--by {text!r}: cannot group by {', '.join(bad) or 'nothing'}",
+            f"choose from {', '.join(GROUPABLE)} (comma-separated)",
+        )
+    return cols
+
+
+def check_timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UsageError(
+            f"unknown time zone {name!r}", "use an IANA name such as Europe/Helsinki or UTC"
+        ) from None
+    return name
