@@ -71,6 +71,9 @@ def analyze(
     by: Annotated[
         str, typer.Option("--by", help="Group by company, queue, segment, channel, agent (comma-separated).")
     ] = "company",
+    interval: Annotated[
+        int, typer.Option("--interval", help="Interval length in minutes for interval tables: 15, 30 or 60.")
+    ] = 60,
     column_map: Annotated[
         list[str] | None, typer.Option("--map", help='Map a column: --map arrived_at="Call Start" (repeatable).')
     ] = None,
@@ -96,6 +99,7 @@ def analyze(
         settings = Settings(
             threshold_s=target.threshold_s, target_pct=target.target_pct, sl_method=sl_method,
             short_abandon_s=short_abandon, timezone=check_timezone(tz) if tz else "UTC", by=parse_by(by),
+            interval_minutes=interval,
         )
         read = ReadOptions(
             column_map=parse_column_maps(column_map or []), outcome_map=parse_outcome_maps(outcome_map or []),

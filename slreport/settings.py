@@ -44,6 +44,7 @@ class Settings:
     short_abandon_s: int = 5
     timezone: str = "UTC"
     by: tuple[str, ...] = ("company",)
+    interval_minutes: int = 60  # length of the intervals of the interval and staffing tables
     extra: dict[str, object] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -55,6 +56,11 @@ class Settings:
                 f"threshold {self.threshold_s} s",
                 "a short abandon must be shorter than the answer threshold: lower --short-abandon",
             )
+        self.check_interval()
+
+    def check_interval(self) -> None:
+        if self.interval_minutes not in (15, 30, 60):
+            raise UsageError(f"--interval {self.interval_minutes} is not supported", "use 15, 30 or 60 (minutes)")
 
     def as_json(self) -> dict[str, object]:
         d = asdict(self)
