@@ -25,6 +25,18 @@ from slreport.settings import Settings
 SCHEMA_VERSION = 1
 
 
+@dataclass
+class Analysis:
+    """The report (the JSON contract) and the full tables behind it (for --out files).
+
+    Tables too long for JSON (every interval of a year, say) live only in ``tables``, as
+    pyarrow Tables keyed by file name stem; the report summarises them.
+    """
+
+    report: dict[str, Any]
+    tables: dict[str, Any] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class RunOptions:
     """How to run, as opposed to what to compute (which is Settings)."""
@@ -36,6 +48,11 @@ class RunOptions:
 
 
 def analyze(inputs: list[str], settings: Settings, run: RunOptions | None = None) -> dict[str, Any]:
+    """The report dict for ``inputs`` (see ``analyze_all`` for the full tables too)."""
+    return analyze_all(inputs, settings, run).report
+
+
+def analyze_all(inputs: list[str], settings: Settings, run: RunOptions | None = None) -> Analysis:
     run = run or RunOptions()
     with tempfile.TemporaryDirectory(prefix="slreport-") as tmp:
         scratch = Path(tmp)
@@ -43,7 +60,8 @@ def analyze(inputs: list[str], settings: Settings, run: RunOptions | None = None
         try:
             input_section = ingest.load(con, inputs, run.read, scratch, run.profile)
             create_local_view(con, settings.timezone)
-            return build_report(con, settings, input_section)
+            analysis = Analysis(build_report(con, settings, input_section))
+            return analysis
         finally:
             con.close()
 
