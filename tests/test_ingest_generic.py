@@ -27,7 +27,7 @@ def test_bad_rows_are_rejected_and_counted_by_reason(write_csv):
         "c.csv",
         "contact_id,arrived_at,answered_at,wait_s,outcome,direction,resolved,nps_score",
         f"1,{GOOD},,5,answered,inbound,yes,9",
-        f"2,not a time,,5,answered,,,",
+        "2,not a time,,5,answered,,,",
         f"3,{GOOD},,-1,abandoned,,,",
         f"4,{GOOD},,abc,abandoned,,,",
         f"5,{GOOD},,5,ringing,,,",
@@ -37,7 +37,7 @@ def test_bad_rows_are_rejected_and_counted_by_reason(write_csv):
         f"9,{GOOD},,5,answered,,maybe,",
         f"10,{GOOD},,5,answered,,,11",
         f"1,{GOOD},,5,answered,,,",
-        f"11,,,5,answered,,,",
+        "11,,,5,answered,,,",
         f"12,{GOOD},,5,,,,",
     )
     report = run_analyze([path])
@@ -107,7 +107,8 @@ def test_caller_numbers_stay_text(write_csv):
 
     con = engine.connect(path.parent)
     ingest.load(con, [str(path)], ReadOptions(), path.parent)
-    assert con.execute("SELECT caller FROM contacts ORDER BY caller").fetchall() == [("+358401234567",), ("0401234567",)]
+    callers = con.execute("SELECT caller FROM contacts ORDER BY caller").fetchall()
+    assert callers == [("+358401234567",), ("0401234567",)]
 
 
 @pytest.mark.parametrize("suffix", [".gz", ".zst", ".bz2"])
