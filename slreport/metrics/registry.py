@@ -13,7 +13,7 @@ from dataclasses import dataclass
 class Metric:
     key: str  # JSON key and CSV header
     label: str  # column heading in tables
-    unit: str  # count | pct | seconds | bool
+    unit: str  # count | pct | seconds | bool | score | hours | text | by_window
     definition: str  # one line; the README has the full text
 
 
@@ -32,6 +32,21 @@ METRICS: tuple[Metric, ...] = (
     Metric("aht_s", "AHT", "seconds", "Σ (talk + hold + ACW) of answered / answered with a known talk time"),
     Metric("max_wait_s", "Max wait", "seconds", "the longest wait of any offered contact"),
     Metric("target_met", "Target", "bool", "service level ≥ the target percentage; null when there is no service level"),
+    # First-contact resolution and survey scores (docs/fcr-and-targets.md).
+    Metric("fcr_pct", "FCR %", "pct", "resolved answered contacts / judged answered contacts (flag or repeat method)"),
+    Metric("fcr_method", "FCR method", "text", "flag (resolved flag) or repeat (no repeat contact within W)"),
+    Metric("fcr_window_h", "FCR window", "hours", "repeat window W in elapsed hours; null with the flag method"),
+    Metric("fcr_judged", "FCR judged", "count",
+           "FCR denominator: answered with a flag, or known-caller answered not censored"),
+    Metric("fcr_censored", "FCR censored", "count",
+           "answered contacts whose window W passes the last arrival (repeat)"),
+    Metric("fcr_unknown_caller_pct", "Withheld %", "pct", "answered contacts with a withheld caller / answered"),
+    Metric("fcr_by_window", "FCR by window", "by_window", "repeat-method FCR % for 24h, 72h, 7d and 30d"),
+    Metric("nps", "NPS", "score", "% promoters (9-10) − % detractors (0-6) of NPS answers"),
+    Metric("nps_responses", "NPS answers", "count", "contacts with an NPS answer"),
+    Metric("csat_mean", "CSAT", "score", "mean CSAT answer (1..--csat-scale)"),
+    Metric("csat_top2_pct", "CSAT top-2 %", "pct", "CSAT answers in the top two boxes / CSAT answers"),
+    Metric("csat_responses", "CSAT answers", "count", "contacts with a CSAT answer"),
 )
 
 BY_KEY: dict[str, Metric] = {m.key: m for m in METRICS}
