@@ -2,9 +2,10 @@
 
 The repeat search is one window function over (company, caller, arrived_at): for every inbound
 contact that is not a short abandon, the elapsed time to the same caller's next such contact to
-the same company. It runs once, into the table ``fcr_contacts`` (the answered contacts with that
-gap), and every grouping then only counts. Gaps and the observed tail are integer milliseconds
-of elapsed time, so "7d" is 168 hours also across a DST change.
+the same company (short abandons sit in a partition of their own, so they are never "next"). It
+runs once, into the table ``fcr_contacts`` (``contacts_local`` plus that gap), and every grouping
+then only counts answered contacts. Gaps and the observed tail are integer milliseconds of
+elapsed time, so "7d" is 168 hours also across a DST change.
 
 Definitions (docs/fcr-and-targets.md):
 - repeat: an answered contact is a repeat-free ("resolved") contact when the next contact of the
@@ -31,36 +32,37 @@ SOURCE_VIEW = "contacts_local c"
 
 CREATE_SQL = """
 CREATE OR REPLACE TABLE fcr_contacts AS
-WITH repeatable AS (  -- contacts that count as a repeat: every inbound one but short abandons
-  SELECT c.*, epoch_ms(c.arrived_at) AS arrived_ms
+WITH marked AS (  -- every inbound contact counts as a repeat except a short abandon
+  SELECT c.*, epoch_ms(c.arrived_at) AS arrived_ms,
+         coalesce(c.outcome = 'abandoned' AND p.short_abandon_s > 0 AND c.wait_s <= p.short_abandon_s, false)
+           AS is_short_abandon
   FROM contacts_local c JOIN company_settings p ON p.company = c.company
-  WHERE NOT coalesce(c.outcome = 'abandoned' AND p.short_abandon_s > 0 AND c.wait_s <= p.short_abandon_s, false)
-), gaps AS (
-  SELECT *, lead(arrived_ms) OVER (
-             PARTITION BY company, caller ORDER BY arrived_at, source) - arrived_ms AS next_contact_ms
-  FROM repeatable
 )
-SELECT *, (SELECT epoch_ms(max(arrived_at)) FROM contacts) - arrived_ms AS observed_after_ms
-FROM gaps
-WHERE outcome = 'answered'
+SELECT * EXCLUDE (is_short_abandon),
+       lead(arrived_ms) OVER (PARTITION BY company, caller, is_short_abandon ORDER BY arrived_at, source)
+         - arrived_ms AS next_contact_ms,
+       (SELECT epoch_ms(max(arrived_at)) FROM contacts) - arrived_ms AS observed_after_ms
+FROM marked
 """
 
 COUNTS_SQL = """
 SELECT {keys}
-  count(c.outcome)                                    AS answered,
-  count(c.outcome) FILTER (WHERE c.caller IS NULL)    AS withheld,
-  count(c.resolved)                                   AS flagged,
-  count(c.outcome) FILTER (WHERE c.resolved)          AS flagged_resolved,
+  count(c.outcome) FILTER (WHERE c.outcome = 'answered')                       AS answered,
+  count(c.outcome) FILTER (WHERE c.outcome = 'answered' AND c.caller IS NULL)  AS withheld,
+  count(c.resolved) FILTER (WHERE c.outcome = 'answered')                      AS flagged,
+  count(c.outcome) FILTER (WHERE c.outcome = 'answered' AND c.resolved)        AS flagged_resolved,
   {window_counts}
 FROM {source}
 {group_by}
 """
 
+# Over answered contacts of a known caller: judged when the whole window lies inside the data.
+KNOWN = "c.outcome = 'answered' AND c.caller IS NOT NULL"
 WINDOW_COUNTS = """
-  count(c.outcome) FILTER (WHERE c.caller IS NOT NULL AND c.observed_after_ms >= {ms}) AS judged_{name},
-  count(c.outcome) FILTER (WHERE c.caller IS NOT NULL AND c.observed_after_ms < {ms})  AS censored_{name},
-  count(c.outcome) FILTER (WHERE c.caller IS NOT NULL AND c.observed_after_ms >= {ms}
-                           AND coalesce(c.next_contact_ms > {ms}, true))                 AS resolved_{name}"""
+  count(c.outcome) FILTER (WHERE {known} AND c.observed_after_ms >= {ms})   AS judged_{name},
+  count(c.outcome) FILTER (WHERE {known} AND c.observed_after_ms < {ms})    AS censored_{name},
+  count(c.outcome) FILTER (WHERE {known} AND c.observed_after_ms >= {ms}
+                           AND coalesce(c.next_contact_ms > {ms}, true))    AS resolved_{name}"""
 
 RATES_SQL = """
 WITH counts AS ({counts})
@@ -96,7 +98,7 @@ def resolve_method(con: duckdb.DuckDBPyConnection, settings: Settings) -> Settin
     """Settings with fcr_method 'auto' made concrete: 'flag' when any answered contact has a flag."""
     if settings.fcr_method != "auto":
         return settings
-    flagged = engine.one(con, "SELECT count(resolved) FROM fcr_contacts")[0]
+    flagged = engine.one(con, "SELECT count(resolved) FROM fcr_contacts WHERE outcome = 'answered'")[0]
     return replace(settings, fcr_method="flag" if flagged else "repeat")
 
 
@@ -104,14 +106,14 @@ def fcr_sql(settings: Settings, keys: list[str], source: str = SOURCE_VIEW) -> s
     """FCR grouped by ``keys`` over the same ``source`` the service-level query gets.
 
     ``source`` names the contacts as ``contacts_local c`` (maybe LEFT JOINed to a grid); FCR reads
-    the answered contacts with their repeat gap instead, so that table takes the view's place.
+    the same contacts with their repeat gap, so ``fcr_contacts`` takes the view's place.
     """
     if SOURCE_VIEW not in source:
         raise ValueError(f"source must read {SOURCE_VIEW!r}: {source}")
     key_list = "".join(f"{k}, " for k in keys)
     counts = COUNTS_SQL.format(
         keys=key_list, source=source.replace(SOURCE_VIEW, "fcr_contacts c"),
-        window_counts=",".join(WINDOW_COUNTS.format(ms=h * 3_600_000, name=n) for n, h in _windows()),
+        window_counts=",".join(WINDOW_COUNTS.format(known=KNOWN, ms=h * 3_600_000, name=n) for n, h in _windows()),
         group_by=f"GROUP BY {', '.join(keys)}" if keys else "",
     )
     return RATES_SQL.format(counts=counts, keys=key_list, by_window=_by_window(), **_chosen(settings))
