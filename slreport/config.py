@@ -155,7 +155,7 @@ def load_config(path: Path | None) -> FileConfig | None:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}:{_syntax_line(exc)}: {exc}", "fix the TOML syntax") from None
+        raise ConfigError(f"{path}:{_syntax_line(exc)}: invalid TOML: {exc}", "fix the TOML syntax") from None
     return _Reader(str(path), text).read(data)
 
 
