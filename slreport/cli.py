@@ -130,20 +130,12 @@ def _analyze_with_config(
     from slreport.analysis import analyze as analyze_files
     from slreport.config import build_settings, find_config, load_config
     from slreport.ingest.options import ReadOptions, parse_column_maps, parse_outcome_maps
-    from slreport.metrics.fcr import parse_window
     from slreport.policy import target_misses
-    from slreport.settings import check_timezone, parse_by, parse_service_level
+    from slreport.settings import parse_by
 
     p = ctx.params
     config = load_config(find_config(p["config"], Path.cwd()))
-    options: dict[str, Any] = {}
-    if _explicit(ctx, "sl"):
-        target = parse_service_level(p["sl"])
-        options |= {"threshold_s": target.threshold_s, "target_pct": target.target_pct}
-    parsers = {"sl_method": ("sl_method", SlMethod), "short_abandon": ("short_abandon_s", int),
-               "tz": ("timezone", check_timezone), "fcr_method": ("fcr_method", _fcr_method),
-               "fcr_window": ("fcr_window_h", parse_window), "csat_scale": ("csat_scale", _csat_scale)}
-    options |= {field: parse(p[name]) for name, (field, parse) in parsers.items() if _explicit(ctx, name)}
+    options = _given_settings(ctx)
     settings = build_settings(config, options, by=parse_by(p["by"]), interval_minutes=p["interval"])
     read = ReadOptions(
         column_map=(config.columns if config else {}) | parse_column_maps(p["column_map"] or []),
@@ -158,6 +150,22 @@ def _analyze_with_config(
     for line in misses:
         typer.echo(f"slreport: {line}", err=True)
     return ExitCode.TARGET_MISSED if misses else ExitCode.OK
+
+
+def _given_settings(ctx: typer.Context) -> dict[str, Any]:
+    """The Settings fields of the options given explicitly (they override slreport.toml)."""
+    from slreport.metrics.fcr import parse_window
+    from slreport.settings import check_timezone, parse_service_level
+
+    p = ctx.params
+    options: dict[str, Any] = {}
+    if _explicit(ctx, "sl"):
+        target = parse_service_level(p["sl"])
+        options |= {"threshold_s": target.threshold_s, "target_pct": target.target_pct}
+    parsers = {"sl_method": ("sl_method", SlMethod), "short_abandon": ("short_abandon_s", int),
+               "tz": ("timezone", check_timezone), "fcr_method": ("fcr_method", _fcr_method),
+               "fcr_window": ("fcr_window_h", parse_window), "csat_scale": ("csat_scale", _csat_scale)}
+    return options | {field: parse(p[name]) for name, (field, parse) in parsers.items() if _explicit(ctx, name)}
 
 
 def _fcr_method(value: str) -> str:

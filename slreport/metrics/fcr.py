@@ -96,6 +96,11 @@ def create_fcr_contacts(con: duckdb.DuckDBPyConnection) -> None:
 
 def resolve_method(con: duckdb.DuckDBPyConnection, settings: Settings) -> Settings:
     """Settings with fcr_method 'auto' made concrete: 'flag' when any answered contact has a flag."""
+    if settings.fcr_method not in METHODS:
+        raise UsageError(f"FCR method {settings.fcr_method!r} is not supported", f"choose from {', '.join(METHODS)}")
+    if settings.fcr_window_h not in WINDOWS_H.values():
+        raise UsageError(f"FCR window {settings.fcr_window_h} h is not supported",
+                         f"choose from {', '.join(WINDOWS_H)}")
     if settings.fcr_method != "auto":
         return settings
     flagged = engine.one(con, "SELECT count(resolved) FROM fcr_contacts WHERE outcome = 'answered'")[0]
@@ -136,9 +141,6 @@ def _chosen(settings: Settings) -> dict[str, str]:
                 "method": "'flag'", "window_h": "CAST(NULL AS INTEGER)"}
     if settings.fcr_method == "repeat":
         w = f"w{settings.fcr_window_h}"
-        if settings.fcr_window_h not in WINDOWS_H.values():
-            raise UsageError(f"FCR window {settings.fcr_window_h} h is not supported",
-                             f"choose from {', '.join(WINDOWS_H)}")
         return {"resolved": f"resolved_{w}", "judged": f"judged_{w}", "censored": f"censored_{w}",
                 "method": "'repeat'", "window_h": str(settings.fcr_window_h)}
     raise ValueError(f"unresolved FCR method {settings.fcr_method!r}")
