@@ -134,7 +134,7 @@ def _analyze_with_config(
     from slreport.settings import parse_by
 
     p = ctx.params
-    config = load_config(find_config(p["config"], Path.cwd()))
+    config = load_config(find_config(p["config"], Path(".")))  # errors then read "slreport.toml:5: …"
     options = _given_settings(ctx)
     settings = build_settings(config, options, by=parse_by(p["by"]), interval_minutes=p["interval"])
     read = ReadOptions(
@@ -162,9 +162,11 @@ def _given_settings(ctx: typer.Context) -> dict[str, Any]:
     if _explicit(ctx, "sl"):
         target = parse_service_level(p["sl"])
         options |= {"threshold_s": target.threshold_s, "target_pct": target.target_pct}
-    parsers = {"sl_method": ("sl_method", SlMethod), "short_abandon": ("short_abandon_s", int),
-               "tz": ("timezone", check_timezone), "fcr_method": ("fcr_method", _fcr_method),
-               "fcr_window": ("fcr_window_h", parse_window), "csat_scale": ("csat_scale", _csat_scale)}
+    parsers: dict[str, tuple[str, Callable[[Any], Any]]] = {  # option → (Settings field, parser)
+        "sl_method": ("sl_method", SlMethod), "short_abandon": ("short_abandon_s", int),
+        "tz": ("timezone", check_timezone), "fcr_method": ("fcr_method", _fcr_method),
+        "fcr_window": ("fcr_window_h", parse_window), "csat_scale": ("csat_scale", _csat_scale),
+    }
     return options | {field: parse(p[name]) for name, (field, parse) in parsers.items() if _explicit(ctx, name)}
 
 

@@ -210,7 +210,7 @@ class _Reader:
         return out
 
     def outcomes(self, data: dict[str, Any]) -> dict[str, str]:
-        out = {}
+        out: dict[str, str] = {}
         for key, value in self.table(data, "outcomes").items():
             values = value.split(",") if isinstance(value, str) else value
             if key not in OUTCOMES:

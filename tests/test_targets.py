@@ -163,3 +163,18 @@ def test_company_short_abandon_above_its_threshold_is_a_usage_error(write_csv):
                      "a1,A,2024-01-01 10:00:00,5,60,answered")
     with pytest.raises(UsageError, match="company 'A': short-abandon 30 s exceeds its service-level threshold 20 s"):
         run_analyze([path], companies={"A": {"short_abandon_s": 30}})
+
+
+def test_terminal_table_colours_met_and_missed(monkeypatch):
+    import io
+
+    from slreport.render import render
+    from slreport.settings import OutputFormat
+
+    report = json.loads(run_cli("analyze", str(CSV), "--config", str(TOML), "-f", "json").stdout)
+    out = io.StringIO()
+    monkeypatch.setenv("COLUMNS", "250")  # a wide terminal, so that no cell wraps
+    render(report, OutputFormat.TABLE, out, color=True)
+    text = out.getvalue()
+    assert "\x1b[31m20.0 ✗" in text  # red: Kotikatu's abandon rate
+    assert "\x1b[32m66.7 ✓" in text  # green: Perinta's FCR
