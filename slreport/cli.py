@@ -89,7 +89,7 @@ def analyze(
     ] = None,
     debug: DebugOpt = False,
     config: Annotated[
-        str | None, typer.Option("--config", help="Settings file [default: ./slreport.toml if present].")
+        str | None, typer.Option("--config", help="Settings file (default: ./slreport.toml when present).")
     ] = None,
     fcr_method: Annotated[
         str, typer.Option("--fcr-method", help="FCR by resolved flag, by repeat contacts, or auto: flag|repeat|auto.")
