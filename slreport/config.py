@@ -234,7 +234,16 @@ _HEADER_RE = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
 
 
 def _line_of(lines: list[str], where: tuple[str, ...], key: str) -> int | None:
-    """The 1-based line of ``key`` inside the table ``where`` (its header line if not found)."""
+    """The 1-based line of ``key`` inside the table ``where``, else its header line, else the first line
+    where ``key =`` appears at all (inline tables such as ``"Name" = { key = 1 }``)."""
+    found = _line_in_table(lines, where, key)
+    if found is None:
+        anywhere = re.compile(rf"""(^|[\s{{,])("{re.escape(key)}"|'{re.escape(key)}'|{re.escape(key)})\s*=""")
+        found = next((n for n, line in enumerate(lines, start=1) if anywhere.search(line)), None)
+    return found
+
+
+def _line_in_table(lines: list[str], where: tuple[str, ...], key: str) -> int | None:
     current: tuple[str, ...] = ()
     header_line = None
     key_re = re.compile(rf"""^\s*("{re.escape(key)}"|'{re.escape(key)}'|{re.escape(key)})\s*=""")

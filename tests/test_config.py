@@ -58,6 +58,8 @@ answered = "CONNECT,AGENT"
 @pytest.mark.parametrize("text, message", [
     ('[defaults]\nservice_level = "80/20"\n\n[companies."Nordic Energy"]\nservice_levl = "90/30"\n',
      ':5: unknown key \'service_levl\' in [companies."Nordic Energy"]; allowed: service_level, sl_method, '),
+    ('[companies]\n"Nordic Energy" = { service_levl = "90/30" }\n',  # an inline table: found by scanning
+     ':2: unknown key \'service_levl\' in [companies."Nordic Energy"]; allowed: service_level'),
     ('[defaults]\n# a comment\nsl_method = "neg"\n',
      ':3: [defaults] sl_method = \'neg\' is not allowed; use one of "negative", "ignore", "positive", '),
     ('[defaults]\nservice_level = "80%"\n',
