@@ -19,6 +19,8 @@ import duckdb
 from slreport import engine, ingest
 from slreport.ingest.options import ReadOptions
 from slreport.ingest.sql import quote_literal
+from slreport.metrics.opening_hours import HoursPolicy, create_hours_tables, in_hours_sql
+from slreport.metrics.peaks import interval_table, peaks_sections
 from slreport.metrics.service_level import service_level_sql
 from slreport.settings import Settings
 
@@ -59,20 +61,36 @@ def analyze_all(inputs: list[str], settings: Settings, run: RunOptions | None = 
         con = engine.connect(scratch, run.memory_limit, run.threads)
         try:
             input_section = ingest.load(con, inputs, run.read, scratch, run.profile)
-            create_local_view(con, settings.timezone)
+            create_local_view(con, settings.timezone, settings.hours, settings.include_closed)
             analysis = Analysis(build_report(con, settings, input_section))
+            analysis.tables["intervals"] = interval_table(con)
             return analysis
         finally:
             con.close()
 
 
-def create_local_view(con: duckdb.DuckDBPyConnection, tz: str) -> None:
-    """Contacts with their arrival in the report time zone: every count is by local arrival."""
+def create_local_view(
+    con: duckdb.DuckDBPyConnection, tz: str, hours: HoursPolicy | None = None, include_closed: bool = False
+) -> None:
+    """Contacts with their arrival in the report time zone: every count is by local arrival.
+
+    ``contacts_local`` also says whether each contact arrived within opening hours (``in_hours``,
+    always true when none are given); ``offered_local`` is what the service-level family
+    counts: the in-hours contacts, or all of them with ``include_closed``.
+    """
+    policy = hours or HoursPolicy()
+    create_hours_tables(con, policy, tz)
     local = f"timezone({quote_literal(tz)}, arrived_at)"
+    in_hours, joins = in_hours_sql(policy, local)
     con.execute(
         f"""CREATE OR REPLACE VIEW contacts_local AS
-            SELECT *, {local} AS local_at, hour({local}) AS hour, CAST({local} AS DATE) AS day
-            FROM contacts"""
+            SELECT c.*, {local} AS local_at, hour({local}) AS hour, CAST({local} AS DATE) AS day,
+                   {in_hours} AS in_hours
+            FROM contacts c {joins}"""
+    )
+    con.execute(
+        "CREATE OR REPLACE VIEW offered_local AS SELECT * FROM contacts_local"
+        + ("" if include_closed else " WHERE in_hours")
     )
 
 
@@ -89,6 +107,7 @@ def build_report(con: duckdb.DuckDBPyConnection, settings: Settings, input_secti
         report["by_group"] = rows(con, service_level_sql(settings, list(settings.by)))
     report["by_hour"] = by_hour(con, settings)
     report["by_day"] = by_day(con, settings)
+    report.update(peaks_sections(con, settings))
     return report
 
 
@@ -97,9 +116,9 @@ def by_hour(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[dict[str
     per_company = service_level_sql(
         settings, ["company", "hour"],
         "(SELECT DISTINCT company FROM contacts) CROSS JOIN range(24) h(hour) "
-        "LEFT JOIN contacts_local c USING (company, hour)",
+        "LEFT JOIN offered_local c USING (company, hour)",
     )
-    overall = service_level_sql(settings, ["hour"], "range(24) h(hour) LEFT JOIN contacts_local c USING (hour)")
+    overall = service_level_sql(settings, ["hour"], "range(24) h(hour) LEFT JOIN offered_local c USING (hour)")
     return [{"company": None} | r for r in rows(con, overall)] + rows(con, per_company)
 
 
@@ -111,9 +130,9 @@ def by_day(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[dict[str,
     )
     per_company = service_level_sql(
         settings, ["company", "day"],
-        f"(SELECT DISTINCT company FROM contacts) CROSS JOIN {days} LEFT JOIN contacts_local c USING (company, day)",
+        f"(SELECT DISTINCT company FROM contacts) CROSS JOIN {days} LEFT JOIN offered_local c USING (company, day)",
     )
-    overall = service_level_sql(settings, ["day"], f"{days} LEFT JOIN contacts_local c USING (day)")
+    overall = service_level_sql(settings, ["day"], f"{days} LEFT JOIN offered_local c USING (day)")
     return [{"company": None} | r for r in rows(con, overall)] + rows(con, per_company)
 
 

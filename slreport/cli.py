@@ -87,6 +87,23 @@ def analyze(
         str | None, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 4GB (spills to disk).")
     ] = None,
     debug: DebugOpt = False,
+    top: Annotated[int, typer.Option("--top", help="How many peak intervals to list per company.")] = 5,
+    unusual_factor: Annotated[
+        float,
+        typer.Option("--unusual-factor", help="k: a day is unusual above k× (or below 1/k×) its weekday's median."),
+    ] = 1.5,
+    opening_hours: Annotated[
+        str | None,
+        typer.Option(
+            "--opening-hours", help='Opening hours of every company, e.g. "mon-fri 08:00-20:00, sat 10:00-14:00".'
+        ),
+    ] = None,
+    holidays_country: Annotated[
+        str | None, typer.Option("--holidays-country", help="Public holidays of this country are closed, e.g. FI.")
+    ] = None,
+    include_closed: Annotated[
+        bool, typer.Option("--include-closed", help="Count contacts outside opening hours in the service level.")
+    ] = False,
 ) -> None:
     """Report service level, answer and abandon rates, ASA, AHT per company and hour."""
 
@@ -99,7 +116,8 @@ def analyze(
         settings = Settings(
             threshold_s=target.threshold_s, target_pct=target.target_pct, sl_method=sl_method,
             short_abandon_s=short_abandon, timezone=check_timezone(tz) if tz else "UTC", by=parse_by(by),
-            interval_minutes=interval,
+            interval_minutes=interval, top_n=top, unusual_factor=unusual_factor, include_closed=include_closed,
+            hours=_hours_policy(opening_hours, holidays_country),
         )
         read = ReadOptions(
             column_map=parse_column_maps(column_map or []), outcome_map=parse_outcome_maps(outcome_map or []),
@@ -109,6 +127,16 @@ def analyze(
         _emit(report, fmt)
 
     _guarded(run, debug)
+
+
+def _hours_policy(opening_hours: str | None, holidays_country: str | None) -> Any:
+    """The same opening hours for every company (per-company hours come from the config file)."""
+    from slreport.metrics.opening_hours import CompanyHours, HoursPolicy, check_country, parse_opening_hours
+
+    return HoursPolicy(CompanyHours(
+        parse_opening_hours(opening_hours) if opening_hours is not None else None,
+        check_country(holidays_country) if holidays_country else None,
+    ))
 
 
 def _emit(report: dict[str, Any], fmt: OutputFormat | None) -> None:
