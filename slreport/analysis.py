@@ -101,7 +101,10 @@ def build_report(con: duckdb.DuckDBPyConnection, settings: Settings, input_secti
         "input": input_section | {"aht_basis": aht_basis(con)},
         "period": period(con, settings.timezone),
         "summary": rows(con, service_level_sql(settings, []))[0],
-        "by_company": rows(con, service_level_sql(settings, ["company"])),
+        # every company, also one whose contacts all arrived outside opening hours
+        "by_company": rows(con, service_level_sql(
+            settings, ["company"], "(SELECT DISTINCT company FROM contacts) LEFT JOIN offered_local c USING (company)"
+        )),
     }
     if list(settings.by) != ["company"]:
         report["by_group"] = rows(con, service_level_sql(settings, list(settings.by)))

@@ -190,7 +190,8 @@ def peak_to_average(con: Any) -> dict[str, Any]:
 
     per_company = rows(con, f"""
         SELECT company, max(offered) AS peak_offered,
-               first(local_start ORDER BY offered DESC, interval_start) AS peak_interval_start,
+               CASE WHEN max(offered) > 0 THEN first(local_start ORDER BY offered DESC, interval_start) END
+                   AS peak_interval_start,
                count(*) FILTER (WHERE open) AS open_intervals,
                CAST(coalesce(sum(offered) FILTER (WHERE open), 0) AS BIGINT) AS offered_in_open_intervals,
                round(sum(offered) FILTER (WHERE open) / NULLIF(count(*) FILTER (WHERE open), 0), 4)
