@@ -43,19 +43,17 @@ SELECT c.company, c.day, isodow(c.day) - 1 AS weekday, c.kind, c.offered,
        round(c.baseline, 4) AS baseline_offered, c.baseline_days,
        round(c.offered / NULLIF(c.baseline, 0), 4) AS ratio, {day_cols}
 FROM classified c JOIN daily d ON d.company IS NOT DISTINCT FROM c.company AND d.day = c.day
-{where}
-ORDER BY c.company NULLS FIRST, c.day
 """
 
 
-def unusual_sql(settings: Settings, where: str) -> str:
+def unusual_sql(settings: Settings) -> str:
     per_company = service_level_sql(settings, ["company", "day"], "company_days g LEFT JOIN offered_local c "
                                                                   "USING (company, day)")
     overall = service_level_sql(settings, ["day"], "(SELECT DISTINCT day FROM company_days) g "
                                                    "LEFT JOIN offered_local c USING (day)")
     return UNUSUAL_SQL.format(
         per_company=per_company, overall=overall, min_days=MIN_BASELINE_DAYS, k=float(settings.unusual_factor),
-        day_cols=", ".join(f"d.{c}" for c in DAY_COLUMNS), where=where,
+        day_cols=", ".join(f"d.{c}" for c in DAY_COLUMNS),
     )
 
 
@@ -63,11 +61,12 @@ def unusual_days(con: Any, settings: Settings) -> dict[str, Any]:
     """The busy and quiet days, and per company how many open days could be judged."""
     from slreport.analysis import rows
 
-    days = rows(con, unusual_sql(settings, "WHERE c.kind IN ('busy', 'quiet')"))
-    counts = rows(con, f"""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE judged_days AS {unusual_sql(settings)}")
+    days = rows(con, "SELECT * FROM judged_days WHERE kind IN ('busy', 'quiet') ORDER BY company NULLS FIRST, day")
+    counts = rows(con, """
         SELECT company, count(*) AS open_days, count(kind) AS judged_days,
                count(*) FILTER (WHERE kind = 'busy') AS busy_days, count(*) FILTER (WHERE kind = 'quiet') AS quiet_days
-        FROM ({unusual_sql(settings, '')}) GROUP BY company ORDER BY company NULLS FIRST""")
+        FROM judged_days GROUP BY company ORDER BY company NULLS FIRST""")
     return {
         "factor": settings.unusual_factor,
         "baseline": "median offered of the same weekday 7, 14, 21 and 28 days before (open days only); "
