@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from slreport.metrics.registry import BY_KEY, PEAK_BY_KEY
+
 NULL = "—"
 SPARK = "▁▂▃▄▅▆▇█"
 
@@ -107,4 +109,5 @@ def _unusual_table(report: dict[str, Any], company: str) -> tuple[str, list[str]
     rows = [[r["day"], r["weekday"], r["kind"], str(r["offered"]), _num(r["baseline_offered"]),
              f"{r['ratio']:.2f}×", _pct(r["service_level_pct"])] for r in _of(report["unusual_days"]["days"], company)]
     title = f"Unusual days (k = {k:g}; normal = weekday median)"
-    return title, ["Day", "Wd", "Kind", "Offered", "Normal", "Ratio", "SL %"], rows
+    labels = [BY_KEY["offered"].label, PEAK_BY_KEY["baseline_offered"].label, PEAK_BY_KEY["ratio"].label]
+    return title, ["Day", "Wd", "Kind", *labels, "SL %"], rows

@@ -36,3 +36,18 @@ METRICS: tuple[Metric, ...] = (
 
 BY_KEY: dict[str, Metric] = {m.key: m for m in METRICS}
 METRIC_KEYS: tuple[str, ...] = tuple(m.key for m in METRICS)
+
+# Metrics of the peak sections (docs/peaks.md has the full definitions). Kept apart from METRICS,
+# whose keys are the columns of every service-level table.
+PEAK_METRICS: tuple[Metric, ...] = (
+    Metric("offered_per_day", "Offered/day", "count", "offered in that hour / open days (hour_profile, weekday_hour)"),
+    Metric("open_days", "Open days", "count", "days with any opening hours (every day when none are given)"),
+    Metric("outside_hours", "Outside hours", "count", "contacts that arrived while the company was closed"),
+    Metric("share_pct", "Outside %", "pct", "outside-hours contacts / all contacts of the company"),
+    Metric("peak_offered", "Peak", "count", "offered in the busiest interval"),
+    Metric("mean_offered_per_open_interval", "Mean/interval", "count", "offered in open intervals / open intervals"),
+    Metric("ratio", "Ratio", "ratio", "peak / mean per open interval; for a day: offered / its baseline"),
+    Metric("baseline_offered", "Normal", "count", "median offered of the same weekday 7, 14, 21, 28 days before"),
+    Metric("arrivals", "Arrivals", "count", "arrivals in the busiest sliding 60 minutes of a day"),
+)
+PEAK_BY_KEY: dict[str, Metric] = {m.key: m for m in PEAK_METRICS}
