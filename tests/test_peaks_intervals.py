@@ -28,6 +28,7 @@ def test_the_repeated_hour_of_autumn_is_two_intervals(tmp_path) -> None:
     by_start = {r["interval_start"]: r["offered"] for r in table}
     assert by_start["2024-10-27T03:00:00+03:00"] == 1
     assert by_start["2024-10-27T03:00:00+02:00"] == 2
+    assert [r["interval_start"] for r in table][3:5] == ["2024-10-27T03:00:00+03:00", "2024-10-27T03:00:00+02:00"]
     spring = of(run_all(write(tmp_path / "b.csv", lines(["2024-03-31 12:00:00+03:00"]))).tables["intervals"]
                 .to_pylist())
     assert [r["interval_start"][11:19] for r in spring][2:4] == ["02:00:00", "04:00:00"]  # no 03:00
@@ -129,3 +130,15 @@ def test_no_contacts_in_any_open_interval_gives_null_ratio(tmp_path) -> None:
     p2a = of(run_all(path, hours=hours("daily 09:00-11:00")).report["peak_to_average"]["by_company"])[0]
     assert (p2a["peak_offered"], p2a["mean_offered_per_open_interval"], p2a["ratio"]) == (0, 0.0, None)
     assert p2a["peak_interval_start"] is None
+
+
+def test_opening_hours_on_the_autumn_dst_day_follow_the_local_clock(tmp_path) -> None:
+    # Both 03:30s of 2024-10-27 are within "03:00-04:00" local; 04:30 is not.
+    body = lines(["2024-10-27 03:30:00+03:00", "2024-10-27 03:30:00+02:00", "2024-10-27 04:30:00+02:00"])
+    analysis = run_all(write(tmp_path / "a.csv", body), hours=hours("daily 03:00-04:00"))
+    assert analysis.report["summary"]["offered"] == 2
+    assert of(analysis.report["outside_hours"]["by_company"])[0]["outside_hours"] == 1
+    table = of(analysis.tables["intervals"].to_pylist())
+    assert [r["interval_start"] for r in table if r["open"]] == ["2024-10-27T03:00:00+03:00",
+                                                                "2024-10-27T03:00:00+02:00"]
+    assert of(analysis.report["peak_to_average"]["by_company"])[0]["open_intervals"] == 2
