@@ -115,8 +115,15 @@ def caption(report: dict[str, Any]) -> str:
     span = f"{(p['first_arrival'] or NULL)[:10]} .. {(p['last_arrival'] or NULL)[:10]}"
     return (
         f"{span} · {s['timezone']} · SL {s['service_level']} ({s['sl_method']}) · {short} · "
-        f"counted by arrival time"
+        f"counted by arrival time" + _hours_caption(s)
     )
+
+
+def _hours_caption(settings: dict[str, Any]) -> str:
+    hours = settings.get("opening_hours") or {}
+    if not (hours.get("hours") or hours.get("holidays_country") or hours.get("by_company")):
+        return ""
+    return " · contacts outside opening hours " + ("included" if settings.get("include_closed") else "excluded")
 
 
 def _text(value: Any) -> str:

@@ -57,6 +57,7 @@ def test_sample_terminal_shows_the_peaks_section() -> None:
     assert "hour profile 00-23" in section and "█" in section
     assert "2026-02-11" in section and "busy" in section
     assert "outside opening hours:" in section
+    assert "contacts outside opening hours excluded" in out[:out.index("Peaks:")]  # the caption states the policy
 
 
 def test_markdown_has_a_peaks_section_per_company(tmp_path) -> None:
