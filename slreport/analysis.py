@@ -81,12 +81,11 @@ def create_local_view(
     policy = hours or HoursPolicy()
     create_hours_tables(con, policy, tz)
     local = f"timezone({quote_literal(tz)}, arrived_at)"
-    in_hours, joins = in_hours_sql(policy, local)
+    in_hours, joins = in_hours_sql(policy, "c.local_at")
     con.execute(
         f"""CREATE OR REPLACE VIEW contacts_local AS
-            SELECT c.*, {local} AS local_at, hour({local}) AS hour, CAST({local} AS DATE) AS day,
-                   {in_hours} AS in_hours
-            FROM contacts c {joins}"""
+            SELECT c.*, hour(c.local_at) AS hour, CAST(c.local_at AS DATE) AS day, {in_hours} AS in_hours
+            FROM (SELECT *, {local} AS local_at FROM contacts) c {joins}"""
     )
     con.execute(
         "CREATE OR REPLACE VIEW offered_local AS SELECT * FROM contacts_local"
