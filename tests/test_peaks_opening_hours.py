@@ -105,6 +105,10 @@ def test_public_holiday_is_closed_unless_stated(tmp_path) -> None:
     assert stated["outside_hours"]["holidays"][0]["open"] is True
     # A closed holiday is not an open day of the hour profile: 8 days, the holiday and the weekend out.
     assert of(closed["hour_profile"])[10]["open_days"] == 5
+    # Nor a Friday of the weekday × hour matrix: only 13 December is left.
+    friday = [r for r in of(closed["weekday_hour"]) if r["weekday"] == "fri"][0]
+    assert friday["days"] == 1 and friday["offered_per_day"][10] == 1.0
+    assert [r for r in of(plain["weekday_hour"]) if r["weekday"] == "fri"][0]["days"] == 2
 
 
 def test_holidays_country_alone_closes_only_the_holidays(tmp_path) -> None:
