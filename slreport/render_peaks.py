@@ -82,7 +82,10 @@ def _busy_lines(report: dict[str, Any], company: str) -> list[str]:
 
 
 def _unusual_line(report: dict[str, Any], company: str) -> str:
-    c = _of(report["unusual_days"]["by_company"], company)[0]
+    found = _of(report["unusual_days"]["by_company"], company)
+    if not found:
+        return "unusual days: none judged (no open day in the period)"
+    c = found[0]
     return (f"unusual days: {c['busy_days']} busy, {c['quiet_days']} quiet of {c['judged_days']} judged "
             f"({c['open_days']} open days; a day needs 2+ same weekdays in the 4 weeks before)")
 
