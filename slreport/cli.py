@@ -131,12 +131,9 @@ def analyze(
 
 def _hours_policy(opening_hours: str | None, holidays_country: str | None) -> Any:
     """The same opening hours for every company (per-company hours come from the config file)."""
-    from slreport.metrics.opening_hours import CompanyHours, HoursPolicy, check_country, parse_opening_hours
+    from slreport.metrics.opening_hours import HoursPolicy, company_hours
 
-    return HoursPolicy(CompanyHours(
-        parse_opening_hours(opening_hours) if opening_hours is not None else None,
-        check_country(holidays_country) if holidays_country else None,
-    ))
+    return HoursPolicy(company_hours(opening_hours, holidays_country))
 
 
 def _emit(report: dict[str, Any], fmt: OutputFormat | None) -> None:

@@ -84,6 +84,14 @@ class HoursPolicy:
                                      "note": note}
 
 
+def company_hours(opening_hours: str | None, holidays_country: str | None) -> CompanyHours:
+    """Parse the two plain strings of the command line or of a company's config entry."""
+    return CompanyHours(
+        parse_opening_hours(opening_hours) if opening_hours is not None else None,
+        check_country(holidays_country) if holidays_country else None,
+    )
+
+
 def parse_opening_hours(text: str) -> OpeningHours:
     """Parse the grammar above; an error names the bad part of the text."""
     ranges: set[tuple[int, int, int]] = set()
