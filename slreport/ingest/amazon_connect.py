@@ -1,0 +1,6 @@
+NAME = "amazon_connect"
+DESCRIPTION = "todo"
+
+
+def detect(head):
+    return 0

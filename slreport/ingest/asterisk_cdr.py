@@ -1,0 +1,6 @@
+NAME = "asterisk_cdr"
+DESCRIPTION = "todo"
+
+
+def detect(head):
+    return 0

@@ -1,0 +1,6 @@
+NAME = "freeswitch"
+DESCRIPTION = "todo"
+
+
+def detect(head):
+    return 0
