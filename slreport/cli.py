@@ -87,12 +87,31 @@ def analyze(
         str | None, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 4GB (spills to disk).")
     ] = None,
     debug: DebugOpt = False,
+    time_format: Annotated[
+        list[str] | None,
+        typer.Option("--time-format", help='strptime format of local timestamps, e.g. "%d.%m.%Y %H.%M.%S".'),
+    ] = None,
+    country: Annotated[
+        str | None, typer.Option("--country", help="Country of national caller numbers (ISO code, e.g. FI).")
+    ] = None,
+    stitch: Annotated[
+        str, typer.Option("--stitch", help="queue_log: one contact per queue visit (queue) or per call (caller).")
+    ] = "queue",
+    rejects: Annotated[
+        str | None, typer.Option("--rejects", help="Write rejected rows (file, line, reason…) to this CSV file.")
+    ] = None,
+    pseudonym_key: Annotated[
+        str | None,
+        typer.Option("--pseudonym-key", help="Key for caller pseudonyms in --rejects [env SLREPORT_PSEUDONYM_KEY]."),
+    ] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Worksheet of an .xlsx input [default: the first].")] = None,
 ) -> None:
     """Report service level, answer and abandon rates, ASA, AHT per company and hour."""
 
     def run() -> None:
         from slreport.analysis import RunOptions, analyze as analyze_files
-        from slreport.ingest.options import ReadOptions, parse_column_maps, parse_outcome_maps
+        from slreport.ingest.callers import country_code
+        from slreport.ingest.options import ReadOptions, parse_column_maps, parse_outcome_maps, parse_stitch
         from slreport.settings import Settings, check_timezone, parse_by, parse_service_level
 
         target = parse_service_level(sl)
@@ -104,11 +123,32 @@ def analyze(
         read = ReadOptions(
             column_map=parse_column_maps(column_map or []), outcome_map=parse_outcome_maps(outcome_map or []),
             input_tz=settings.timezone if tz else None, strict=strict,
+            time_formats=tuple(time_format or ()), country=country, stitch=parse_stitch(stitch),
+            rejects_path=rejects, pseudonym_key=pseudonym_key, sheet=sheet,
         )
+        country_code(country)  # an unknown country is a usage error before any file is read
         report = analyze_files(files, settings, RunOptions(profile=profile, memory_limit=memory_limit, read=read))
+        _note_inputs(report)
         _emit(report, fmt)
 
     _guarded(run, debug)
+
+
+@app.command()
+def profiles() -> None:
+    """List the input formats (profiles) analyze can read, one line each."""
+    from slreport.ingest import profile_lines
+
+    for line in profile_lines():
+        typer.echo(line)
+
+
+def _note_inputs(report: dict[str, Any]) -> None:
+    """One line per input file on stderr: the profile detected and how the file was read."""
+    from slreport.ingest import file_note
+
+    for entry in report["input"]["files"]:
+        typer.echo(f"slreport: {file_note(entry)}", err=True)
 
 
 def _emit(report: dict[str, Any], fmt: OutputFormat | None) -> None:

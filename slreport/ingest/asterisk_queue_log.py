@@ -123,7 +123,9 @@ def _in(values: tuple[str, ...]) -> str:
 
 
 def _segments_sql() -> str:
-    """Queue visits: events numbered by the ENTERQUEUE (per callid and queue) they follow."""
+    """Queue visits: events numbered by the ENTERQUEUE (per callid and queue) they follow.
+    Events before a call's first ENTERQUEUE (DID, …) belong to it; events of a call whose
+    ENTERQUEUE is not in the input at all are orphans."""
     return f"""
     kinds AS (
       SELECT *, CASE
@@ -135,6 +137,7 @@ def _segments_sql() -> str:
           WHEN callid IS NULL OR callid = 'NONE' THEN 'config_event'
           ELSE 'call' END AS kind
       FROM ev),
+    entered AS (SELECT DISTINCT callid FROM kinds WHERE kind = 'call' AND event = 'ENTERQUEUE'),
     numbered AS (
       SELECT *, sum(CASE WHEN event = 'ENTERQUEUE' THEN 1 ELSE 0 END) OVER (
           PARTITION BY callid, queue ORDER BY line ROWS UNBOUNDED PRECEDING) AS seq
@@ -187,7 +190,7 @@ def _ignore_sql() -> str:
         WHEN k.kind <> 'call' THEN k.kind
         WHEN c.enter_line IS NOT NULL THEN (CASE WHEN c.outcome IS NULL THEN 'in_progress' END)
         WHEN k.event = 'ENTERQUEUE' THEN 'stitched_segment'
-        WHEN n.seq IS NULL OR n.seq = 0 THEN 'orphan_event'
+        WHEN n.seq = 0 AND k.callid NOT IN (SELECT callid FROM entered) THEN 'orphan_event'
         ELSE 'queue_event' END"""
 
 
