@@ -103,7 +103,8 @@ def _raise_for_unusable(con: duckdb.DuckDBPyConnection, sources: list[Source], o
     if first is not None:
         file_index, line, reason, column, value = first
         raise InputError(
-            f"{REJECT_REASONS[reason][0]}: {column} = {value!r}",
+            f"{REJECT_REASONS[reason][0]}: {column} = {value!r}" if value is not None
+            else f"{REJECT_REASONS[reason][0]} ({column})",
             hint(reason),
             file=sources[file_index].display,
             line=line,
