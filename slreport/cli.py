@@ -104,12 +104,15 @@ def analyze(
         str | None,
         typer.Option("--pseudonym-key", help="Key for caller pseudonyms in --rejects [env SLREPORT_PSEUDONYM_KEY]."),
     ] = None,
-    sheet: Annotated[str | None, typer.Option("--sheet", help="Worksheet of an .xlsx input [default: the first].")] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="Worksheet of an .xlsx input [default: the first].")
+    ] = None,
 ) -> None:
     """Report service level, answer and abandon rates, ASA, AHT per company and hour."""
 
     def run() -> None:
-        from slreport.analysis import RunOptions, analyze as analyze_files
+        from slreport.analysis import RunOptions
+        from slreport.analysis import analyze as analyze_files
         from slreport.ingest.callers import country_code
         from slreport.ingest.options import ReadOptions, parse_column_maps, parse_outcome_maps, parse_stitch
         from slreport.settings import Settings, check_timezone, parse_by, parse_service_level

@@ -138,7 +138,8 @@ def test_overlapping_files_by_glob_count_duplicates():
 @pytest.mark.parametrize(("country", "distinct", "withheld"), [("FI", 2, 5), (None, 4, 5)])
 def test_caller_normalisation(tmp_path, country, distinct, withheld):
     con, section = load(tmp_path, [INGEST / "callers.csv"], country=country)
-    n, nulls = con.execute("SELECT count(DISTINCT caller), count(*) FILTER (caller IS NULL) FROM contacts").fetchall()[0]
+    sql = "SELECT count(DISTINCT caller), count(*) FILTER (caller IS NULL) FROM contacts"
+    n, nulls = con.execute(sql).fetchall()[0]
     assert (n, nulls) == (distinct, withheld)
     assert section["data_quality"]["withheld_caller"] == withheld
 

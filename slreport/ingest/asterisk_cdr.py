@@ -26,7 +26,6 @@ from typing import Any
 import duckdb
 
 from slreport.errors import InputError
-from slreport.ingest import tabular
 from slreport.ingest.callers import caller_sql
 from slreport.ingest.options import ReadOptions
 from slreport.ingest.parse_sql import duration_sql, timestamp_sql, without_offset_sql

@@ -198,7 +198,8 @@ def stage_file(
     con: duckdb.DuckDBPyConnection, source: Source, file_index: int, options: ReadOptions
 ) -> dict[str, object]:
     layout, relation = _relation(source, file_index)
-    with_sql = f"WITH ev AS ({_events_sql(layout, relation, options)}),{_segments_sql()},\n{_contacts_sql(options.stitch)}"
+    events = _events_sql(layout, relation, options)
+    with_sql = f"WITH ev AS ({events}),{_segments_sql()},\n{_contacts_sql(options.stitch)}"
     is_contact = "c.enter_line IS NOT NULL"
     exprs = {
         "contact_id": f"CASE WHEN {is_contact} THEN c.contact_id END",

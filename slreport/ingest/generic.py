@@ -51,7 +51,7 @@ def detect(head: bytes) -> int:
     if not lines:
         return 0
     known = sum(1 for name in MAPPABLE if name in decode_head(head[:2048]).splitlines()[0].lower())
-    return 30 + known if any(d in lines[0] for d in ",;\t|") else 5
+    return 30 + known if any(d in lines[0] for d in ",;\t|") else 0  # one column cannot hold a contact
 
 
 def stage_file(
@@ -238,7 +238,8 @@ def _checks(raw: dict[str, str], options: ReadOptions) -> list[tuple[str, str, s
     for name in TIMESTAMP_COLUMNS:
         if name in raw:
             if options.input_tz is None:
-                checks.append(("timestamp_without_offset", name, without_offset_sql(f"p.raw_{name}", options.time_formats)))
+                needs_tz = without_offset_sql(f"p.raw_{name}", options.time_formats)
+                checks.append(("timestamp_without_offset", name, needs_tz))
             checks.append(("bad_timestamp", name, f"p.raw_{name} IS NOT NULL AND p.{name} IS NULL"))
     for name in DURATION_COLUMNS:
         if name in raw:

@@ -74,7 +74,8 @@ def duration_sql(text: str, unit: str = "s") -> str:
         number = f"{number} / 1000"
 
     def part(pattern: str, group: int) -> str:
-        return f"TRY_CAST(replace(regexp_extract({text}, {quote_literal(pattern)}, {group}), ',', '.') AS DECIMAL(21,3))"
+        extracted = f"regexp_extract({text}, {quote_literal(pattern)}, {group})"
+        return f"TRY_CAST(replace({extracted}, ',', '.') AS DECIMAL(21,3))"
 
     hms = r"^(\d+):(\d{2}):(\d{2}([.,]\d+)?)$"
     ms = r"^(\d+):(\d{2}([.,]\d+)?)$"

@@ -16,6 +16,7 @@ from pathlib import Path
 from slreport.errors import InputError
 
 COMPRESSED_SUFFIXES = (".gz", ".zst", ".bz2")
+DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".log", ".jsonl", ".json", ".xlsx", ".parquet")
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class Source:
 def company_from_name(name: str) -> str:
     """`housing_oy.csv.gz` → `housing_oy`; stdin → `default`."""
     p = Path(name)
-    while p.suffix.lower() in COMPRESSED_SUFFIXES + (".csv", ".tsv", ".txt", ".log", ".jsonl", ".json", ".xlsx", ".parquet"):
+    while p.suffix.lower() in COMPRESSED_SUFFIXES + DATA_SUFFIXES:
         p = p.with_suffix("")
     return p.name or "default"
 

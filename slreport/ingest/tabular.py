@@ -77,7 +77,9 @@ def xlsx(source: Source, scratch: Path, index: int, sheet: str | None) -> Relati
     try:
         book = openpyxl.load_workbook(source.path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken workbook
-        raise InputError(f"cannot read as .xlsx: {exc}", "save the workbook again from Excel", file=source.display) from exc
+        raise InputError(
+            f"cannot read as .xlsx: {exc}", "save the workbook again from Excel", file=source.display
+        ) from exc
     if sheet is not None and sheet not in book.sheetnames:
         raise InputError(f"no sheet {sheet!r}; sheets: {', '.join(book.sheetnames)}", "choose one with --sheet",
                          file=source.display)
