@@ -200,3 +200,26 @@ def test_generic_json_lines():
     report = run_analyze([INGEST / "generic.jsonl"])
     assert report["input"]["files"][0]["format"] == "jsonl"
     assert (report["summary"]["answered"], report["summary"]["abandoned"]) == (1, 1)
+
+
+def test_answered_flag_column_is_the_outcome_without_map(write_csv):
+    path = write_csv("flags.csv", "contact_id,arrived_at,wait_s,answered",
+                     "f1,2024-03-04T10:00:00Z,5,Y", "f2,2024-03-04T10:01:00Z,9,N", "f3,2024-03-04T10:02:00Z,30,1")
+    report = run_analyze([path])
+    assert report["input"]["files"][0]["columns"]["outcome"] == "answered"
+    s = report["summary"]
+    assert (s["answered"], s["abandoned"], s["answered_within_threshold"]) == (2, 1, 1)
+
+
+def test_outcome_from_empty_answer_time(write_csv):
+    path = write_csv("times.csv", "contact_id,arrived_at,answered_at",
+                     "a1,2024-03-04T10:00:00Z,2024-03-04T10:00:12Z", "a2,2024-03-04T10:01:00Z,")
+    s = run_analyze([path])["summary"]
+    assert (s["answered"], s["abandoned"], s["asa_s"]) == (1, 1, 12.0)
+
+
+def test_stdin_is_detected(write_csv):
+    data = (INGEST / "queue_log_flat.log").read_bytes()
+    result = run_cli("analyze", "-", "-f", "json", stdin=data)
+    assert cli_json(result)["input"]["files"][0]["profile"] == "asterisk_queue_log"
+    assert b"<stdin>: asterisk_queue_log (detected)" in result.stderr

@@ -164,8 +164,11 @@ def file_note(entry: dict[str, Any]) -> str:
     parts = [f"{entry['path']}: {entry['profile']} ({how})"]
     parts += [str(entry[k]) for k in ("format", "layout", "encoding", "delimiter", "sheet") if entry.get(k)]
     note = ", ".join(parts)
-    if entry.get("columns"):
-        note += "; columns " + ", ".join(f"{k}={v}" for k, v in entry["columns"].items())
+    mapped = {k: v for k, v in (entry.get("columns") or {}).items() if v != k}
+    if mapped:
+        note += "; mapped " + ", ".join(f"{k}={v}" for k, v in mapped.items())
+    elif entry.get("columns"):
+        note += "; canonical column names"
     note += f"; {entry['rows_read']} rows: {entry['rows_used']} used, {entry['rows_rejected']} rejected, "
     return note + f"{entry['rows_ignored']} ignored"
 
