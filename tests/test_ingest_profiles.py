@@ -218,3 +218,17 @@ def test_several_profiles_in_one_run():
     assert [f["profile"] for f in inp["files"]] == ["asterisk_queue_log", "amazon_connect", "generic"]
     assert inp["contacts"] == 6 + 5 + 4
     assert_identity(inp)
+
+
+@pytest.mark.parametrize("name", ["queue_log_flat.log", "asterisk_Master_stadion.csv", "freeswitch_13.csv",
+                                  "amazon_connect_ctr.jsonl", "amazon_connect_ctr_array.json", "utf16_tab.txt"])
+def test_gzip_input_reads_like_plain(tmp_path, name):
+    import gzip
+
+    packed = tmp_path / (name + ".gz")
+    packed.write_bytes(gzip.compress((INGEST / name).read_bytes()))
+    plain = run_analyze([INGEST / name], tz="UTC")
+    zipped = run_analyze([packed], tz="UTC")
+    assert zipped["summary"] == plain["summary"]
+    assert zipped["input"]["files"][0]["profile"] == FIXTURES[name]
+    assert zipped["input"]["rows_read"] == plain["input"]["rows_read"]
