@@ -105,3 +105,16 @@ def test_offsetless_exports_need_tz(path):
     err = result.stderr.decode()
     assert str(path) in err and "--tz" in err
     assert result.stdout == b""
+
+
+@pytest.mark.parametrize(("path", "tz"), [(STADION, "Europe/Moscow"), (LAB, "UTC"), (FS_LAB, "Asia/Shanghai")])
+def test_cli_json_equals_library_on_cdr_exports(path, tz):
+    result = run_cli("analyze", str(path), "--tz", tz, "-f", "json")
+    data = cli_json(result)
+    assert data == run_analyze([path], tz=tz)
+    assert f"{path}: " in result.stderr.decode() and "(detected)" in result.stderr.decode()
+
+
+def test_help_stays_light():
+    result = run_cli("--help")
+    assert result.returncode == 0 and b"profiles" in result.stdout

@@ -13,7 +13,7 @@ import dataclasses
 import gzip
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from slreport.errors import InputError
 from slreport.ingest.sources import Source
@@ -28,7 +28,7 @@ def open_binary(path: Path) -> IO[bytes]:
     """The file's bytes, decompressed (.gz, .zst) so detection sees what DuckDB will read."""
     suffix = path.suffix.lower()
     if suffix == ".gz":
-        return gzip.open(path, "rb")
+        return cast(IO[bytes], gzip.open(path, "rb"))
     if suffix == ".zst":
         import zstandard
 
