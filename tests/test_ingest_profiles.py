@@ -232,3 +232,16 @@ def test_gzip_input_reads_like_plain(tmp_path, name):
     assert zipped["summary"] == plain["summary"]
     assert zipped["input"]["files"][0]["profile"] == FIXTURES[name]
     assert zipped["input"]["rows_read"] == plain["input"]["rows_read"]
+
+
+def test_rotated_queue_logs_are_one_company_and_overlaps_are_duplicates(tmp_path):
+    lines = (INGEST / "queue_log_flat.log").read_text().splitlines()[:-1]  # without the partial line
+    (tmp_path / "queue_log.1").write_text("\n".join(lines[:14]) + "\n")
+    (tmp_path / "queue_log").write_text("\n".join(lines[9:]) + "\n")  # overlaps lines 10–14
+    report = run_analyze([tmp_path / "queue_log.1", tmp_path / "queue_log"], tz=None)
+    inp = report["input"]
+    assert [c["company"] for c in report["by_company"]] == ["queue_log"]
+    # the support and overflow visits of the call in lines 10–14 are in both files
+    assert inp["rejected_by_reason"] == {"duplicate": 2}
+    assert report["summary"]["offered"] == 6
+    assert_identity(inp)

@@ -36,9 +36,9 @@ class Source:
 
 
 def company_from_name(name: str) -> str:
-    """`housing_oy.csv.gz` → `housing_oy`; stdin → `default`."""
+    """`housing_oy.csv.gz` → `housing_oy`; rotated `queue_log.1.gz` → `queue_log`; stdin → `default`."""
     p = Path(name)
-    while p.suffix.lower() in COMPRESSED_SUFFIXES + DATA_SUFFIXES:
+    while p.suffix.lower() in COMPRESSED_SUFFIXES + DATA_SUFFIXES or p.suffix[1:].isdigit():
         p = p.with_suffix("")
     return p.name or "default"
 
