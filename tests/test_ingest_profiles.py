@@ -15,6 +15,7 @@ FIXTURES = {
     "queue_log_voipoffice.csv": "asterisk_queue_log",
     "queue_log_flat.log": "asterisk_queue_log",
     "queue_log_realtime.csv": "asterisk_queue_log",
+    "queue_log_realtime_data.csv": "asterisk_queue_log",
     "asterisk_Master_stadion.csv": "asterisk_cdr",
     "asterisk_Master_lab.csv": "asterisk_cdr",
     "freeswitch_Master_lab.csv": "freeswitch",
@@ -175,6 +176,13 @@ def test_queue_log_realtime_needs_tz():
     s = data["summary"]
     assert (s["answered"], s["abandoned"], s["asa_s"], s["aht_s"]) == (1, 1, 8.0, 120.0)
     assert data["period"]["first_arrival"] == "2024-03-04T10:00:00+02:00"
+
+
+def test_queue_log_realtime_single_data_column():
+    report = run_analyze([INGEST / "queue_log_realtime_data.csv"], tz=None)
+    assert report["input"]["files"][0]["layout"] == "realtime_data"
+    s = report["summary"]
+    assert (s["answered"], s["flowout"], s["asa_s"], s["aht_s"], s["max_wait_s"]) == (1, 1, 6.0, 60.0, 90.0)
 
 
 def test_stitch_option_is_checked():

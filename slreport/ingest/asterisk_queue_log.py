@@ -53,6 +53,9 @@ LAYOUTS: dict[str, dict[str, str]] = {
              **{f"d{i}": f"c{i + 4}" for i in range(1, 6)}, **_STANDARD_DATA},
     "realtime": {"time": "time", "callid": "callid", "queue": "queuename", "agent": "agent", "event": "event",
                  **{f"d{i}": f"data{i}" for i in range(1, 6)}, **_STANDARD_DATA},
+    # older realtime tables keep the data fields in one pipe-separated `data` column
+    "realtime_data": {"time": "time", "callid": "callid", "queue": "queuename", "agent": "agent", "event": "event",
+                      **{f"d{i}": f"split_part(data, '|', {i})" for i in range(1, 6)}, **_STANDARD_DATA},
     "queuemetrics": {"time": "date_time", "callid": "callid", "queue": "queue_name", "agent": "type",
                      "event": "event", "caller": "CASE WHEN event = 'ENTERQUEUE' THEN param1 END",
                      "wait": f"CASE WHEN event IN {TERMINAL} THEN htime END",
@@ -60,6 +63,7 @@ LAYOUTS: dict[str, dict[str, str]] = {
 }
 _HEADERS = {
     "realtime": {"time", "callid", "queuename", "agent", "event", "data1"},
+    "realtime_data": {"time", "callid", "queuename", "agent", "event", "data"},
     "queuemetrics": {"date_time", "callid", "queue_name", "type", "event", "param1", "htime", "ttime"},
 }
 
@@ -104,7 +108,9 @@ def _events_sql(layout: str, relation: tabular.Relation, options: ReadOptions) -
     m = LAYOUTS[layout]
 
     def col(name: str) -> str:
-        return f"NULLIF(TRIM(CAST(r.{m.get(name, name)} AS VARCHAR)), '')"
+        source = m.get(name, name)
+        column = source if "(" in source else f"r.{source}"
+        return f"NULLIF(TRIM(CAST({column} AS VARCHAR)), '')"
 
     data = ", ".join(f"{col(f'd{i}')} AS d{i}" for i in range(1, 6) if f"d{i}" in m)
     base = (f"SELECT row_number() OVER () + {relation.first_line - 1} AS line, {col('time')} AS at_raw, "
