@@ -73,7 +73,7 @@ def _fields_sql(records: str, options: ReadOptions) -> str:
       FROM (SELECT line, j, COALESCE(json_valid(j) AND starts_with(ltrim(j), '{{'), false) AS ok FROM {records})"""
 
 
-
+# (condition, reason, column, value): the first that holds rejects the record.
 _REJECTS = (
     ("NOT r.ok", "'bad_json'", "'record'", "NULL"),
     ("r.contact_id IS NULL", "'missing_contact_id'", "'ContactId'", "NULL"),

@@ -28,7 +28,7 @@ from slreport.ingest.parse_sql import duration_sql, timestamp_sql, without_offse
 from slreport.ingest.sources import Source
 from slreport.ingest.sql import quote_literal
 from slreport.ingest.staging import insert_sql
-from slreport.ingest.text import as_utf8, decode_head, head_lines
+from slreport.ingest.text import as_utf8, head_lines, read_head, sniff_delimiter
 
 NAME = "asterisk_queue_log"
 DESCRIPTION = "Asterisk/FreePBX queue_log: flat file epoch|callid|queue|agent|EVENT|…, or a table export"
@@ -88,8 +88,6 @@ def detect(head: bytes) -> int:
 
 def _relation(source: Source, file_index: int) -> tuple[str, tabular.Relation]:
     utf8, encoding = as_utf8(source, source.work_dir, file_index)
-    from slreport.ingest.text import read_head, sniff_delimiter
-
     lines = head_lines(read_head(utf8.path), 1)
     layout = _header_layout(lines[0]) if lines else None
     if layout is None:
@@ -230,6 +228,3 @@ def stage_file(
         raise InputError(f"cannot read as queue_log: {str(exc).splitlines()[0]}",
                          "check that it is an Asterisk queue_log (or pass --profile)", file=source.display) from exc
     return {"profile": NAME, **relation.info, "layout": layout, "stitch": options.stitch}
-
-
-__all__ = ["NAME", "DESCRIPTION", "detect", "stage_file", "decode_head"]
