@@ -253,3 +253,17 @@ def test_rotated_queue_logs_are_one_company_and_overlaps_are_duplicates(tmp_path
     assert inp["rejected_by_reason"] == {"duplicate": 2}
     assert report["summary"]["offered"] == 6
     assert_identity(inp)
+
+
+def test_cli_notes_one_line_per_file_on_stderr():
+    paths = [INGEST / "queue_log_flat.log", INGEST / "amazon_connect_ctr.jsonl", INGEST / "cp1252_semicolon.csv"]
+    result = run_cli("analyze", *map(str, paths), "--map", "arrived_at=Saapui", "--map", "outcome=Tulos",
+                     "--map", "wait_s=Jonotus", "-f", "json")
+    data = cli_json(result)
+    notes = result.stderr.decode().splitlines()
+    assert len(notes) == 3
+    assert notes[0].startswith(f"slreport: {paths[0]}: asterisk_queue_log (detected), queue_log, flat")
+    assert notes[1].startswith(f"slreport: {paths[1]}: amazon_connect (detected), jsonl")
+    assert "generic (detected), csv, cp1252, semicolon; mapped arrived_at=Saapui" in notes[2]
+    assert "23 rows: 6 used, 1 rejected, 16 ignored" in notes[0]
+    assert [f["profile"] for f in data["input"]["files"]] == ["asterisk_queue_log", "amazon_connect", "generic"]
