@@ -258,7 +258,7 @@ def test_rotated_queue_logs_are_one_company_and_overlaps_are_duplicates(tmp_path
 def test_cli_notes_one_line_per_file_on_stderr():
     paths = [INGEST / "queue_log_flat.log", INGEST / "amazon_connect_ctr.jsonl", INGEST / "cp1252_semicolon.csv"]
     result = run_cli("analyze", *map(str, paths), "--map", "arrived_at=Saapui", "--map", "outcome=Tulos",
-                     "--map", "wait_s=Jonotus", "-f", "json")
+                     "--map", "wait_s=Jonotus", "--tz", "Europe/Helsinki", "-f", "json")
     data = cli_json(result)
     notes = result.stderr.decode().splitlines()
     assert len(notes) == 3
