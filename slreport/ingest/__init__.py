@@ -74,13 +74,12 @@ def load(
         detected.append({"profile": reader.NAME, "detected": forced is None} | info)
     mark_duplicates(con)
     create_contacts_view(con)
-    _raise_for_unusable(con, sources, options)
-    section = _account(con, sources, detected)
-    if options.rejects_path:
+    if options.rejects_path:  # before any error about the rows: the file helps most then
         from slreport.ingest.rejects import write_rejects
 
         write_rejects(con, sources, options)
-    return section
+    _raise_for_unusable(con, sources, options)
+    return _account(con, sources, detected)
 
 
 def _first_reject(con: duckdb.DuckDBPyConnection, where: str) -> tuple[Any, ...] | None:
