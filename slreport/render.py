@@ -116,7 +116,9 @@ def data_quality_lines(inp: dict[str, Any]) -> list[str]:
     if dq.get("missing_wait"):
         lines.append(f"{dq['missing_wait']} contacts have no wait time: offered, never within the threshold")
     if dq.get("withheld_caller"):
-        lines.append(f"{dq['withheld_caller']} contacts have no caller number (withheld, anonymous, internal or not exported)")
+        lines.append(
+            f"{dq['withheld_caller']} contacts have no caller number (withheld, anonymous, internal or not exported)"
+        )
     return lines
 
 
