@@ -120,6 +120,30 @@ def analyze(
     include_closed: Annotated[
         bool, typer.Option("--include-closed", help="Count contacts outside opening hours in the service level.")
     ] = False,
+    time_format: Annotated[
+        list[str] | None,
+        typer.Option("--time-format", help='strptime format of local timestamps, e.g. "%d.%m.%Y %H.%M.%S".'),
+    ] = None,
+    country: Annotated[
+        str | None, typer.Option("--country", help="Country of national caller numbers (ISO code, e.g. FI).")
+    ] = None,
+    stitch: Annotated[
+        str, typer.Option("--stitch", help="queue_log: one contact per queue visit (queue) or per call (caller).")
+    ] = "queue",
+    rejects: Annotated[
+        str | None, typer.Option("--rejects", help="Write rejected rows (file, line, reason…) to this CSV file.")
+    ] = None,
+    pseudonym_key: Annotated[
+        str | None,
+        typer.Option("--pseudonym-key", help="Key for caller pseudonyms in --rejects [env SLREPORT_PSEUDONYM_KEY]."),
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="Worksheet of an .xlsx input [default: the first].")
+    ] = None,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", "-v", help="Say on stderr how each file was read [default: only on a terminal]."),
+    ] = False,
 ) -> None:
     """Report service level, answer and abandon rates, ASA, AHT, FCR and survey scores per company and hour."""
     # Every option is read from ctx.params, where it is known whether it was given (it then
@@ -146,7 +170,8 @@ def _analyze_with_config(
     from slreport.analysis import RunOptions
     from slreport.analysis import analyze as analyze_files
     from slreport.config import build_settings, find_config, load_config
-    from slreport.ingest.options import ReadOptions, parse_column_maps, parse_outcome_maps
+    from slreport.ingest.callers import country_code
+    from slreport.ingest.options import ReadOptions, parse_column_maps, parse_outcome_maps, parse_stitch
     from slreport.policy import target_misses
     from slreport.settings import parse_by
 
@@ -162,9 +187,15 @@ def _analyze_with_config(
         outcome_map=(config.outcomes if config else {}) | parse_outcome_maps(p["outcome_map"] or []),
         input_tz=settings.timezone if "timezone" in options or (config and "timezone" in config.defaults) else None,
         strict=p["strict"], csat_scale=settings.csat_scale,
+        time_formats=tuple(p["time_format"] or ()), country=p["country"],
+        stitch=parse_stitch(p["stitch"]), rejects_path=p["rejects"], pseudonym_key=p["pseudonym_key"],
+        sheet=p["sheet"],
     )
+    country_code(p["country"])  # an unknown country is a usage error before any file is read
     run = RunOptions(profile=p["profile"], memory_limit=p["memory_limit"], read=read)
     report = analyze_files(files, settings, run)
+    if p["verbose"] or sys.stderr.isatty():  # cron mails whatever reaches stderr: stay quiet there
+        _note_inputs(report)
     _emit(report, fmt)
     misses = target_misses(report) if fail_on_miss else []
     for line in misses:
@@ -222,6 +253,23 @@ def init(
         typer.echo(f"wrote {path}", err=True)
 
     _guarded(run, debug)
+
+
+@app.command()
+def profiles() -> None:
+    """List the input formats (profiles) analyze can read, one line each."""
+    from slreport.ingest import profile_lines
+
+    for line in profile_lines():
+        typer.echo(line)
+
+
+def _note_inputs(report: dict[str, Any]) -> None:
+    """One line per input file on stderr: the profile detected and how the file was read."""
+    from slreport.ingest import file_note
+
+    for entry in report["input"]["files"]:
+        typer.echo(f"slreport: {file_note(entry)}", err=True)
 
 
 def _emit(report: dict[str, Any], fmt: OutputFormat | None) -> None:

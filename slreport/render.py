@@ -159,6 +159,19 @@ def quality_lines(report: dict[str, Any]) -> list[str]:
         lines.append(f"rejected {n}: {reason} ({describe(reason)})")
     for reason, n in inp["ignored_by_reason"].items():
         lines.append(f"ignored {n}: {reason} ({describe(reason)})")
+    return lines + data_quality_lines(inp)
+
+
+def data_quality_lines(inp: dict[str, Any]) -> list[str]:
+    """Usable contacts with a gap (see docs/ingest.md, "Data quality")."""
+    dq = inp.get("data_quality") or {}
+    lines = []
+    if dq.get("missing_wait"):
+        lines.append(f"{dq['missing_wait']} contacts have no wait time: offered, never within the threshold")
+    if dq.get("withheld_caller"):
+        lines.append(
+            f"{dq['withheld_caller']} contacts have no caller number (withheld, anonymous, internal or not exported)"
+        )
     return lines
 
 

@@ -32,6 +32,18 @@ def test_json_from_the_cli_equals_the_library_result(write_csv):
     assert json.loads(done.stdout) == expected
 
 
+def test_detection_notes_go_to_stderr_only_when_asked_off_a_terminal(write_csv):
+    path = small(write_csv)
+    quiet = run_cli("analyze", str(path), "-f", "json")
+    told = run_cli("analyze", str(path), "-f", "json", "--verbose")
+    assert quiet.stderr == b""  # cron mails anything on stderr
+    assert told.stderr.decode() == (
+        f"slreport: {path}: generic (detected), csv, utf-8, comma; canonical column names; "
+        "4 rows: 4 used, 0 rejected, 0 ignored\n"
+    )
+    assert told.stdout == quiet.stdout
+
+
 def test_json_is_the_default_when_piped_and_is_byte_stable(write_csv):
     path = small(write_csv)
     first = run_cli("analyze", str(path))

@@ -27,22 +27,22 @@ HEADER = "contact_id,company,queue,caller,arrived_at,wait_s,talk_s,outcome"
 #   w1  withheld answered 01-01 15:00                                     → out of the denominator
 # Company B: b1 +2 answered 01-01 13:00 → resolved.
 ROWS = [
-    "c1,A,q1,+1,2024-01-01 10:00:00,5,60,answered",
-    "c2,A,q1,+1,2024-01-02 10:00:00,5,60,answered",
-    "c3,A,q1,+1,2024-01-06 10:00:00,5,60,answered",
-    "c4,A,q2,+2,2024-01-01 12:00:00,5,60,answered",
-    "a5,A,q1,+3,2024-01-03 09:00:00,30,,abandoned",
-    "c5,A,q1,+3,2024-01-03 09:05:00,5,60,answered",
-    "c6,A,q1,+4,2024-01-04 10:00:00,5,60,answered",
-    "a6,A,q1,+4,2024-01-04 11:00:00,30,,abandoned",
-    "c7,A,q1,+5,2024-01-05 10:00:00,5,60,answered",
-    "s7,A,q1,+5,2024-01-05 11:00:00,3,,abandoned",
-    "c8,A,q1,+6,2024-01-10 00:00:00,5,60,answered",
-    "a8,A,q1,+6,2024-01-13 00:00:00,30,,abandoned",
-    "c9,A,q1,+7,2024-02-14 00:00:00,5,60,answered",
-    "c10,A,q1,+9,2024-02-15 00:00:00,5,60,answered",
+    "c1,A,q1,+3584010001,2024-01-01 10:00:00,5,60,answered",
+    "c2,A,q1,+3584010001,2024-01-02 10:00:00,5,60,answered",
+    "c3,A,q1,+3584010001,2024-01-06 10:00:00,5,60,answered",
+    "c4,A,q2,+3584010002,2024-01-01 12:00:00,5,60,answered",
+    "a5,A,q1,+3584010003,2024-01-03 09:00:00,30,,abandoned",
+    "c5,A,q1,+3584010003,2024-01-03 09:05:00,5,60,answered",
+    "c6,A,q1,+3584010004,2024-01-04 10:00:00,5,60,answered",
+    "a6,A,q1,+3584010004,2024-01-04 11:00:00,30,,abandoned",
+    "c7,A,q1,+3584010005,2024-01-05 10:00:00,5,60,answered",
+    "s7,A,q1,+3584010005,2024-01-05 11:00:00,3,,abandoned",
+    "c8,A,q1,+3584010006,2024-01-10 00:00:00,5,60,answered",
+    "a8,A,q1,+3584010006,2024-01-13 00:00:00,30,,abandoned",
+    "c9,A,q1,+3584010007,2024-02-14 00:00:00,5,60,answered",
+    "c10,A,q1,+3584010009,2024-02-15 00:00:00,5,60,answered",
     "w1,A,q2,,2024-01-01 15:00:00,5,60,answered",
-    "b1,B,q1,+2,2024-01-01 13:00:00,5,60,answered",
+    "b1,B,q1,+3584010002,2024-01-01 13:00:00,5,60,answered",
 ]
 
 
@@ -105,7 +105,7 @@ def test_every_metrics_object_has_fcr_and_score_keys(sequences):
 
 
 def test_company_without_answered_contacts_has_null_fcr(write_csv):
-    path = write_csv("x.csv", HEADER, "x1,C,q,+1,2024-01-01 10:00:00,40,,abandoned")
+    path = write_csv("x.csv", HEADER, "x1,C,q,+3584010001,2024-01-01 10:00:00,40,,abandoned")
     c = run_analyze([path], fcr_method="repeat")["by_company"][0]
     assert (c["fcr_pct"], c["fcr_judged"], c["fcr_censored"], c["fcr_unknown_caller_pct"]) == (None, 0, 0, None)
 
@@ -115,10 +115,10 @@ def test_seven_day_window_is_168_hours_across_the_autumn_dst_change(write_csv):
     # a calendar week would end an hour later, at 12:00 EET.
     path = write_csv(
         "dst.csv", HEADER,
-        "x1,A,q,+1,2024-10-21 12:00:00+03:00,5,60,answered",
-        "x2,A,q,+1,2024-10-28 11:00:00+02:00,30,,abandoned",  # exactly 168 h later: a repeat
-        "y1,A,q,+2,2024-10-21 12:00:00+03:00,5,60,answered",
-        "y2,A,q,+2,2024-10-28 11:30:00+02:00,30,,abandoned",  # 168.5 h later: outside 7d (inside a calendar week)
+        "x1,A,q,+3584010001,2024-10-21 12:00:00+03:00,5,60,answered",
+        "x2,A,q,+3584010001,2024-10-28 11:00:00+02:00,30,,abandoned",  # exactly 168 h later: a repeat
+        "y1,A,q,+3584010002,2024-10-21 12:00:00+03:00,5,60,answered",
+        "y2,A,q,+3584010002,2024-10-28 11:30:00+02:00,30,,abandoned",  # 168.5 h later: outside 7d (inside a calendar week)
     )
     a = run_analyze([path], tz="Europe/Helsinki", fcr_method="repeat", fcr_window_h=168)["by_company"][0]
     assert (a["fcr_judged"], a["fcr_censored"], a["fcr_pct"]) == (2, 0, 50.0)
@@ -127,11 +127,11 @@ def test_seven_day_window_is_168_hours_across_the_autumn_dst_change(write_csv):
 def test_flag_method_and_auto(write_csv):
     path = write_csv(
         "flag.csv", "contact_id,company,caller,arrived_at,wait_s,talk_s,outcome,resolved",
-        "f1,A,+1,2024-01-01 10:00:00,5,60,answered,Y",
-        "f2,A,+1,2024-01-01 11:00:00,5,60,answered,N",
+        "f1,A,+3584010001,2024-01-01 10:00:00,5,60,answered,Y",
+        "f2,A,+3584010001,2024-01-01 11:00:00,5,60,answered,N",
         "f3,A,,2024-01-01 12:00:00,5,60,answered,yes",  # withheld callers count with a flag
-        "f4,A,+2,2024-01-01 13:00:00,5,60,answered,",  # no flag: out of the denominator
-        "f5,A,+3,2024-01-01 14:00:00,40,,abandoned,N",  # not answered: never counted
+        "f4,A,+3584010002,2024-01-01 13:00:00,5,60,answered,",  # no flag: out of the denominator
+        "f5,A,+3584010003,2024-01-01 14:00:00,40,,abandoned,N",  # not answered: never counted
     )
     auto = run_analyze([path])
     s = auto["summary"]
@@ -169,4 +169,4 @@ def test_cli_rejects_bad_fcr_options(sequences, args, fragment):
 
 def test_caller_numbers_never_appear_in_the_report(sequences):
     text = json.dumps(run_analyze([sequences], fcr_method="repeat"))
-    assert "+1" not in text.replace("+00:00", "")
+    assert "358401000" not in text

@@ -15,7 +15,7 @@ SHORT_S = 5
 
 contact = st.tuples(
     st.sampled_from(["A", "B"]),
-    st.sampled_from(["+1", "+2", "+3", ""]),  # "" = withheld
+    st.sampled_from(["+358401000001", "+358401000002", "+358401000003", ""]),  # "" = withheld
     st.sampled_from(["answered", "answered", "abandoned", "flowout"]),
     st.integers(0, 10),  # wait: abandons of 5 s or less are short
 )

@@ -61,8 +61,8 @@ def test_strict_mode_fails_on_the_first_bad_row_with_file_line_and_value(write_c
 
 
 def test_a_file_with_no_usable_row_is_an_error_naming_the_first_bad_line(write_csv):
-    path = write_csv("c.csv", "arrived_at,wait_s,outcome", "15.01.2024 09:00,5,answered")
-    with pytest.raises(InputError, match=r":2: a timestamp could not be read: arrived_at = '15.01.2024 09:00'"):
+    path = write_csv("c.csv", "arrived_at,wait_s,outcome", "yesterday morning,5,answered")
+    with pytest.raises(InputError, match=r":2: a timestamp could not be read: arrived_at = 'yesterday morning'"):
         run_analyze([path])
 
 

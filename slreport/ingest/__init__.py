@@ -1,9 +1,11 @@
 """Ingest: read exports into the canonical contact table and account for every row.
 
-Each phone-system profile is a module with NAME, DESCRIPTION and
-``stage_file(con, source, file_index, options)`` that inserts the file's rows into the
-staging table. ``load`` runs the readers, marks duplicates, creates the ``contacts`` view
-and returns the input account (rows read = contacts + rejected + ignored).
+Each phone-system profile is a module with NAME, DESCRIPTION, ``detect(head: bytes) -> int``
+(a score from the first bytes only) and ``stage_file(con, source, file_index, options)`` that
+inserts one staged row per input row (or line, or leg) and returns what it detected. ``load``
+picks a profile per file (``--profile`` or the best score), runs the readers, marks
+duplicates, creates the ``contacts`` view and returns the input account:
+rows_read = rows_used + rows_rejected + rows_ignored, for every file and in total.
 """
 
 from __future__ import annotations
@@ -16,13 +18,17 @@ import duckdb
 
 from slreport.engine import first, one
 from slreport.errors import InputError, UsageError
-from slreport.ingest import generic
+from slreport.ingest import amazon_connect, asterisk_cdr, asterisk_queue_log, freeswitch, generic
+from slreport.ingest.callers import create_caller_function
 from slreport.ingest.options import ReadOptions
 from slreport.ingest.reasons import REJECT_REASONS, hint
 from slreport.ingest.sources import Source, resolve_sources
 from slreport.ingest.staging import STAGED, create_contacts_view, create_staging, mark_duplicates
+from slreport.ingest.text import read_head
 
-PROFILES: dict[str, ModuleType] = {generic.NAME: generic}
+PROFILES: dict[str, ModuleType] = {
+    m.NAME: m for m in (generic, asterisk_queue_log, asterisk_cdr, freeswitch, amazon_connect)
+}
 
 
 def choose_profile(name: str | None) -> ModuleType:
@@ -33,17 +39,45 @@ def choose_profile(name: str | None) -> ModuleType:
     return PROFILES[name]
 
 
+def profile_lines() -> list[str]:
+    """One line per profile, for `slreport profiles`."""
+    width = max(len(n) for n in PROFILES)
+    return [f"{name:<{width}}  {m.DESCRIPTION}" for name, m in PROFILES.items()]
+
+
+def detect_profile(head: bytes, display: str) -> ModuleType:
+    """The profile whose detect() scores the file's first bytes highest (generic on a tie)."""
+    scores = {name: m.detect(head) for name, m in PROFILES.items()}
+    best = max(scores, key=lambda n: (scores[n], n == generic.NAME))
+    if scores[best] <= 0:
+        raise InputError(
+            "cannot tell what kind of export this is",
+            f"name it with --profile ({', '.join(PROFILES)}); `slreport profiles` describes them",
+            file=display,
+        )
+    return PROFILES[best]
+
+
 def load(
     con: duckdb.DuckDBPyConnection, args: list[str], options: ReadOptions, scratch: Path,
     profile: str | None = None,
 ) -> dict[str, Any]:
     """Stage every input, build the ``contacts`` view, and return the JSON ``input`` section."""
     sources = resolve_sources(args, scratch)
-    reader = choose_profile(profile)
+    forced = choose_profile(profile) if profile else None
     create_staging(con)
-    detected = [reader.stage_file(con, src, i, options) for i, src in enumerate(sources)]
+    create_caller_function(con)
+    detected = []
+    for i, src in enumerate(sources):
+        reader = forced or detect_profile(read_head(src.path), src.display)
+        info = reader.stage_file(con, src, i, options)
+        detected.append({"profile": reader.NAME, "detected": forced is None} | info)
     mark_duplicates(con)
     create_contacts_view(con)
+    if options.rejects_path:  # before any error about the rows: the file helps most then
+        from slreport.ingest.rejects import write_rejects
+
+        write_rejects(con, sources, options)
     _raise_for_unusable(con, sources, options)
     return _account(con, sources, detected)
 
@@ -68,39 +102,54 @@ def _raise_for_unusable(con: duckdb.DuckDBPyConnection, sources: list[Source], o
     if first is not None:
         file_index, line, reason, column, value = first
         raise InputError(
-            f"{REJECT_REASONS[reason][0]}: {column} = {value!r}",
+            f"{REJECT_REASONS[reason][0]}: {column} = {value!r}" if value is not None
+            else f"{REJECT_REASONS[reason][0]} ({column})",
             hint(reason),
             file=sources[file_index].display,
             line=line,
         )
 
 
+_ACCOUNT_SQL = f"""
+SELECT file_index, count(*),
+       count(*) FILTER (reject_reason IS NULL AND ignore_reason IS NULL),
+       count(*) FILTER (reject_reason IS NOT NULL),
+       count(*) FILTER (reject_reason IS NULL AND ignore_reason IS NOT NULL)
+FROM {STAGED} GROUP BY ALL ORDER BY 1"""
+
+
 def _account(con: duckdb.DuckDBPyConnection, sources: list[Source], detected: list[dict[str, Any]]) -> dict[str, Any]:
-    per_file = dict(
-        (i, n) for i, n in con.execute(f"SELECT file_index, count(*) FROM {STAGED} GROUP BY ALL").fetchall()
-    )
-    totals = one(
-        con,
-        f"""SELECT count(*),
-                   count(*) FILTER (reject_reason IS NULL AND ignore_reason IS NULL),
-                   count(*) FILTER (reject_reason IS NOT NULL),
-                   count(*) FILTER (reject_reason IS NULL AND ignore_reason IS NOT NULL)
-            FROM {STAGED}""",
-    )
-    rejected = _counts(con, "reject_reason", "reject_reason IS NOT NULL")
+    per_file = {r[0]: r[1:] for r in con.execute(_ACCOUNT_SQL).fetchall()}
+    files = []
+    for i, s in enumerate(sources):
+        read, used, rejected, ignored = per_file.get(i, (0, 0, 0, 0))
+        files.append({"path": s.display, "rows_read": read} | detected[i]
+                     | {"rows_used": used, "rows_rejected": rejected, "rows_ignored": ignored})
+    totals = [sum(f[k] for f in files) for k in ("rows_read", "rows_used", "rows_rejected", "rows_ignored")]
     ignored = _counts(con, "ignore_reason", "reject_reason IS NULL AND ignore_reason IS NOT NULL")
-    files = [
-        {"path": s.display, "rows_read": per_file.get(i, 0), **detected[i]} for i, s in enumerate(sources)
-    ]
     return {
         "files": files,
         "rows_read": totals[0],
         "contacts": totals[1],
         "rows_rejected": totals[2],
         "rows_ignored": totals[3],
-        "rejected_by_reason": rejected,
+        "rejected_by_reason": _counts(con, "reject_reason", "reject_reason IS NOT NULL"),
         "ignored_by_reason": ignored,
+        "rows_used": totals[1],
+        "in_progress": ignored.get("in_progress", 0),
+        "data_quality": data_quality(con),
     }
+
+
+def data_quality(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Usable contacts with a gap: the report counts them, but some metrics cannot use them.
+
+    missing_wait: outcome known, wait unknown (offered, never within a threshold, not a short
+    abandon); withheld_caller: no usable caller number (not in repeat-caller counts)."""
+    missing_wait, withheld = one(
+        con, "SELECT count(*) FILTER (wait_s IS NULL), count(*) FILTER (caller IS NULL) FROM contacts"
+    )
+    return {"missing_wait": missing_wait, "withheld_caller": withheld}
 
 
 def _counts(con: duckdb.DuckDBPyConnection, column: str, where: str) -> dict[str, int]:
@@ -108,4 +157,19 @@ def _counts(con: duckdb.DuckDBPyConnection, column: str, where: str) -> dict[str
     return {reason: n for reason, n in rows}
 
 
-__all__ = ["PROFILES", "ReadOptions", "load", "InputError"]
+def file_note(entry: dict[str, Any]) -> str:
+    """One line for stderr: what was detected in a file and how it was read."""
+    how = "detected" if entry.get("detected") else "--profile"
+    parts = [f"{entry['path']}: {entry['profile']} ({how})"]
+    parts += [str(entry[k]) for k in ("format", "layout", "encoding", "delimiter", "sheet") if entry.get(k)]
+    note = ", ".join(parts)
+    mapped = {k: v for k, v in (entry.get("columns") or {}).items() if v != k}
+    if mapped:
+        note += "; mapped " + ", ".join(f"{k}={v}" for k, v in mapped.items())
+    elif entry.get("columns"):
+        note += "; canonical column names"
+    note += f"; {entry['rows_read']} rows: {entry['rows_used']} used, {entry['rows_rejected']} rejected, "
+    return note + f"{entry['rows_ignored']} ignored"
+
+
+__all__ = ["PROFILES", "ReadOptions", "load", "InputError", "profile_lines", "file_note"]

@@ -1,78 +1,119 @@
-"""The generic reader: a delimited text file whose header names the canonical columns, or
-whose headers are mapped to them with --map / [columns].
+"""The generic reader: CSV/TSV (any of , ; tab |), .xlsx, Parquet or JSON Lines whose header
+names the canonical columns, or whose headers are mapped to them with --map / [columns].
 
 Everything is read as text (a caller number must never become a float) and parsed in SQL,
 so that a value that cannot be used is counted against its row with a reason instead of
-failing the whole file.
+failing the whole file. A mapping may combine columns: --map arrived_at="{Date} {Time}".
 """
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 
 from slreport.errors import InputError
+from slreport.ingest import tabular
+from slreport.ingest.callers import caller_sql
 from slreport.ingest.options import MAPPABLE, ReadOptions
+from slreport.ingest.parse_sql import (
+    MS_HEADER_RE,
+    decimal_sql,
+    duration_sql,
+    flag_sql,
+    timestamp_sql,
+    without_offset_sql,
+)
 from slreport.ingest.sources import Source
 from slreport.ingest.sql import quote_ident, quote_literal
 from slreport.ingest.staging import STAGED, STAGED_COLUMNS
-from slreport.schema import DURATION_COLUMNS, DURATION_TYPE, OUTCOMES, TIMESTAMP_COLUMNS
+from slreport.ingest.text import decode_head, head_lines
+from slreport.schema import DURATION_COLUMNS, OUTCOMES, TIMESTAMP_COLUMNS
 
 NAME = "generic"
-DESCRIPTION = "CSV/TSV with a header row; canonical column names or --map HEADER mappings"
+DESCRIPTION = "CSV/TSV/.xlsx/Parquet/JSON Lines with a header row; canonical names or --map mappings"
 
-# A time of day followed by Z or ±HH[:MM]: the value carries its own UTC offset.
-_OFFSET_RE = r"\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|z|[+-]\d{2}(:?\d{2})?)$"
-_TRUE = ("1", "true", "t", "yes", "y")
-_FALSE = ("0", "false", "f", "no", "n")
+_TEMPLATE_RE = re.compile(r"\{([^{}]+)\}")
 _DIRECTIONS = {"inbound": "inbound", "in": "inbound", "incoming": "inbound",
                "outbound": "outbound", "out": "outbound", "outgoing": "outbound"}
+# Header names that mean a canonical column without --map (lower case).
+_ALIASES = {"answered": "outcome"}
 
 
-def read_csv_sql(source: Source) -> str:
-    return (
-        f"read_csv({quote_literal(source.duckdb_path)}, all_varchar = true, header = true, "
-        "null_padding = true)"
-    )
+def detect(head: bytes) -> int:
+    """A weak score for anything tabular: every other profile outbids it on its own format."""
+    kind = tabular.file_kind(head)
+    if kind in ("xlsx", "parquet"):
+        return 50
+    if kind == "json":
+        return 20
+    lines = head_lines(head, 2)
+    if not lines:
+        return 0
+    known = sum(1 for name in MAPPABLE if name in decode_head(head[:2048]).splitlines()[0].lower())
+    return 30 + known if any(d in lines[0] for d in ",;\t|") else 0  # one column cannot hold a contact
 
 
-def header_of(con: duckdb.DuckDBPyConnection, source: Source) -> list[str]:
+def stage_file(
+    con: duckdb.DuckDBPyConnection, source: Source, file_index: int, options: ReadOptions
+) -> dict[str, object]:
+    """Parse one file into the staging table; return what was detected and mapped."""
+    relation = tabular.relation_for(source, file_index, options.sheet)
+    header = tabular.columns_of(con, relation, source.display)
+    columns = resolve_columns(header, options, source.display)
+    sql = build_stage_sql(relation, source, file_index, columns, options)
     try:
-        rows = con.execute(f"DESCRIBE SELECT * FROM {read_csv_sql(source)}").fetchall()
+        con.execute(sql)
     except duckdb.Error as exc:
         raise InputError(
-            f"cannot read as CSV: {str(exc).splitlines()[0]}",
-            "check that it is a delimited text export with a header row",
+            f"cannot read: {str(exc).splitlines()[0]}",
+            "check the delimiter, quoting and encoding of the export",
             file=source.display,
         ) from exc
-    return [r[0] for r in rows]
+    units = {n: "ms" for n in DURATION_COLUMNS if n in columns and _is_ms(columns[n])}
+    return {"profile": NAME, **relation.info, "columns": columns} | ({"units": units} if units else {})
+
+
+def _is_ms(header: str) -> bool:
+    return re.search(MS_HEADER_RE, header) is not None
 
 
 def resolve_columns(header: list[str], options: ReadOptions, display: str) -> dict[str, str]:
-    """Canonical column → header in this file (canonical names match case-insensitively)."""
+    """Canonical column → header (or {template}) in this file; names match case-insensitively."""
     by_lower = {h.strip().lstrip("\ufeff").lower(): h for h in header}
     resolved: dict[str, str] = {}
     for canonical in MAPPABLE:
         wanted = options.column_map.get(canonical)
         if wanted is not None:
-            if wanted.lower() not in by_lower:
-                raise InputError(
-                    f"column {wanted!r} (mapped to {canonical}) not found; columns seen: "
-                    f"{', '.join(header)}",
-                    f"correct --map {canonical}=HEADER",
-                    file=display,
-                )
-            resolved[canonical] = by_lower[wanted.lower()]
+            resolved[canonical] = _resolve_mapping(canonical, wanted, by_lower, header, display)
         elif canonical in by_lower:
             resolved[canonical] = by_lower[canonical]
+    for alias, canonical in _ALIASES.items():
+        if canonical not in resolved and alias in by_lower:
+            resolved[canonical] = by_lower[alias]
     _require(resolved, header, display)
     return resolved
+
+
+def _resolve_mapping(canonical: str, wanted: str, by_lower: dict[str, str], header: list[str], display: str) -> str:
+    names = _TEMPLATE_RE.findall(wanted) or [wanted]
+    for name in names:
+        if name.strip().lower() not in by_lower:
+            raise InputError(
+                f"column {name!r} (mapped to {canonical}) not found; columns seen: {', '.join(header)}",
+                f"correct --map {canonical}=HEADER (or \"{{HEADER}} {{HEADER}}\" to join columns)",
+                file=display,
+            )
+    if _TEMPLATE_RE.search(wanted):
+        return _TEMPLATE_RE.sub(lambda m: "{" + by_lower[m.group(1).strip().lower()] + "}", wanted)
+    return by_lower[wanted.lower()]
 
 
 def _require(resolved: dict[str, str], header: list[str], display: str) -> None:
     if "arrived_at" not in resolved:
         raise InputError(
             f"column 'arrived_at' not found; columns seen: {', '.join(header)}",
-            'map it with --map arrived_at="HEADER" (and the others with --map NAME=HEADER)',
+            'map it with --map arrived_at="HEADER" (or "{Date} {Time}"; the others with --map NAME=HEADER)',
             file=display,
         )
     if "outcome" not in resolved and "answered_at" not in resolved:
@@ -83,27 +124,23 @@ def _require(resolved: dict[str, str], header: list[str], display: str) -> None:
         )
 
 
-def stage_file(
-    con: duckdb.DuckDBPyConnection, source: Source, file_index: int, options: ReadOptions
-) -> dict[str, object]:
-    """Parse one file into the staging table; return what was detected and mapped."""
-    columns = resolve_columns(header_of(con, source), options, source.display)
-    sql = build_stage_sql(source, file_index, columns, options)
-    try:
-        con.execute(sql)
-    except duckdb.Error as exc:
-        raise InputError(
-            f"cannot read as CSV: {str(exc).splitlines()[0]}",
-            "check the delimiter, quoting and encoding of the export",
-            file=source.display,
-        ) from exc
-    return {"profile": NAME, "columns": columns}
+def _raw(mapping: str) -> str:
+    """Text of a mapped column (NULL when blank); a {template} joins columns and literal text."""
+    if not _TEMPLATE_RE.search(mapping):
+        return f"NULLIF(TRIM(CAST({quote_ident(mapping)} AS VARCHAR)), '')"
+    pieces = []
+    for i, part in enumerate(_TEMPLATE_RE.split(mapping)):
+        if i % 2:
+            pieces.append(f"NULLIF(TRIM(CAST({quote_ident(part)} AS VARCHAR)), '')")
+        elif part:
+            pieces.append(quote_literal(part))
+    return f"NULLIF(TRIM({' || '.join(pieces)}), '')"
 
 
 def build_stage_sql(
-    source: Source, file_index: int, columns: dict[str, str], options: ReadOptions
+    relation: tabular.Relation, source: Source, file_index: int, columns: dict[str, str], options: ReadOptions
 ) -> str:
-    raw = {name: f"NULLIF(TRIM(CAST({quote_ident(h)} AS VARCHAR)), '')" for name, h in columns.items()}
+    raw = {name: _raw(h) for name, h in columns.items()}
     parsed = _parsed_expressions(raw, columns, source, options)
     checks = _checks(raw, options)
     reason = "CASE " + " ".join(f"WHEN {cond} THEN {quote_literal(code)}" for code, _, cond in checks) + " END"
@@ -114,11 +151,12 @@ def build_stage_sql(
     ignore = "CASE WHEN p.direction = 'outbound' THEN 'outbound' END"
     select_parsed = ",\n    ".join(f"{expr} AS {name}" for name, expr in parsed.items())
     raw_cols = ",\n    ".join(f"{expr} AS raw_{name}" for name, expr in raw.items())
-    final = [c for c in STAGED_COLUMNS if c not in ("reject_reason", "reject_column", "reject_value", "ignore_reason")]
+    final = [c for c in STAGED_COLUMNS
+             if c not in ("reject_reason", "reject_column", "reject_value", "ignore_reason", "version_at")]
     return f"""
 INSERT INTO {STAGED} ({', '.join(STAGED_COLUMNS)})
 WITH src AS (
-  SELECT row_number() OVER () + 1 AS __line, * FROM {read_csv_sql(source)}
+  SELECT row_number() OVER () + {relation.first_line - 1} AS __line, * FROM {relation.sql}
 ), p AS (
   SELECT
     {file_index} AS file_index,
@@ -131,7 +169,8 @@ SELECT {', '.join('p.' + c for c in final)},
   {reason} AS reject_reason,
   {column} AS reject_column,
   {value} AS reject_value,
-  {ignore} AS ignore_reason
+  {ignore} AS ignore_reason,
+  NULL AS version_at
 FROM p
 """
 
@@ -142,51 +181,48 @@ def _parsed_expressions(
     e: dict[str, str] = {}
     e["contact_id"] = raw.get("contact_id", "NULL")
     e["company"] = f"COALESCE({raw.get('company', 'NULL')}, {quote_literal(source.default_company)})"
-    for name in ("queue", "segment", "agent", "caller"):
+    for name in ("queue", "segment", "agent"):
         e[name] = raw.get(name, "NULL")
+    e["caller"] = caller_sql(raw["caller"], options.country) if "caller" in raw else "NULL"
     e["channel"] = f"COALESCE(lower({raw['channel']}), 'voice')" if "channel" in raw else "'voice'"
     e["direction"] = _direction(raw.get("direction"))
     for name in TIMESTAMP_COLUMNS:
-        e[name] = _timestamp(raw[name], options.input_tz) if name in raw else "NULL"
-    e.update(_durations(raw, e))
+        e[name] = timestamp_sql(raw[name], options.input_tz, options.time_formats) if name in raw else "NULL"
+    e.update(_durations(raw, columns, e))
     e["outcome"] = _outcome(raw.get("outcome"), e["answered_at"], options.outcome_map)
     e["outcome_detail"] = raw.get("outcome", "NULL")
-    e["resolved"] = _flag(raw["resolved"]) if "resolved" in raw else "NULL"
-    e["nps_score"] = f"TRY_CAST({raw['nps_score']} AS INTEGER)" if "nps_score" in raw else "NULL"
-    e["csat_score"] = f"TRY_CAST({raw['csat_score']} AS DECIMAL(9,3))" if "csat_score" in raw else "NULL"
+    e["resolved"] = flag_sql(raw["resolved"]) if "resolved" in raw else "NULL"
+    e["nps_score"] = decimal_sql(raw["nps_score"], "INTEGER") if "nps_score" in raw else "NULL"
+    e["csat_score"] = decimal_sql(raw["csat_score"], "DECIMAL(9,3)") if "csat_score" in raw else "NULL"
     e["source"] = f"{quote_literal(source.display + ':')} || __line"
     return e
 
 
-def _timestamp(text: str, input_tz: str | None) -> str:
-    local = f"timezone({quote_literal(input_tz)}, TRY_CAST({text} AS TIMESTAMP))" if input_tz else "NULL"
-    return (
-        f"CASE WHEN {text} IS NULL THEN NULL "
-        f"WHEN regexp_matches({text}, {quote_literal(_OFFSET_RE)}) THEN TRY_CAST({text} AS TIMESTAMPTZ) "
-        f"ELSE {local} END"
-    )
-
-
-def _durations(raw: dict[str, str], e: dict[str, str]) -> dict[str, str]:
-    """Durations as given; wait and talk derived from timestamps where the export lacks them."""
-    out = {name: (f"TRY_CAST({raw[name]} AS {DURATION_TYPE})" if name in raw else "NULL")
+def _durations(raw: dict[str, str], columns: dict[str, str], e: dict[str, str]) -> dict[str, str]:
+    """Durations as given (seconds, H:MM:SS, or ms when the header says so); wait and talk
+    derived from timestamps where the export lacks them."""
+    out = {name: (duration_sql(raw[name], "ms" if _is_ms(columns[name]) else "s") if name in raw else "NULL")
            for name in DURATION_COLUMNS}
-    between = "CAST(epoch_ms({b}) - epoch_ms({a}) AS {t}) / 1000"
-    derived_wait = between.format(a=e["arrived_at"], b=e["answered_at"], t=DURATION_TYPE)
-    derived_talk = between.format(a=e["answered_at"], b=e["ended_at"], t=DURATION_TYPE)
     if "wait_s" not in raw and "answered_at" in raw:
-        out["wait_s"] = f"CAST({derived_wait} AS {DURATION_TYPE})"
+        out["wait_s"] = between_sql(e["arrived_at"], e["answered_at"])
     if "talk_s" not in raw and "answered_at" in raw and "ended_at" in raw:
-        out["talk_s"] = f"CAST({derived_talk} AS {DURATION_TYPE})"
+        out["talk_s"] = between_sql(e["answered_at"], e["ended_at"])
     return out
 
 
+def between_sql(start: str, end: str) -> str:
+    """Exact elapsed seconds between two TIMESTAMPTZ expressions as DECIMAL."""
+    return f"CAST(CAST(epoch_ms({end}) - epoch_ms({start}) AS DECIMAL(18,3)) / 1000 AS DECIMAL(18,3))"
+
+
 def _outcome(text: str | None, answered_at: str, mapping: dict[str, str]) -> str:
+    """Outcome values (and --outcome mappings) first; a yes/no "answered" flag after that."""
     if text is None:
         return f"CASE WHEN {answered_at} IS NOT NULL THEN 'answered' ELSE 'abandoned' END"
     values = {o: o for o in OUTCOMES} | mapping
     whens = " ".join(f"WHEN {quote_literal(k)} THEN {quote_literal(v)}" for k, v in sorted(values.items()))
-    return f"CASE lower({text}) {whens} END"
+    flag = f"CASE {flag_sql(text)} WHEN true THEN 'answered' WHEN false THEN 'abandoned' END"
+    return f"COALESCE(CASE lower({text}) {whens} END, {flag})"
 
 
 def _direction(text: str | None) -> str:
@@ -196,23 +232,14 @@ def _direction(text: str | None) -> str:
     return f"CASE WHEN {text} IS NULL THEN 'inbound' ELSE (CASE lower({text}) {whens} END) END"
 
 
-def _flag(text: str) -> str:
-    t = ", ".join(quote_literal(v) for v in _TRUE)
-    f = ", ".join(quote_literal(v) for v in _FALSE)
-    return f"CASE WHEN lower({text}) IN ({t}) THEN true WHEN lower({text}) IN ({f}) THEN false END"
-
-
 def _checks(raw: dict[str, str], options: ReadOptions) -> list[tuple[str, str, str]]:
     """(reason, column, condition over the parsed row p) in the order they are tried."""
     checks: list[tuple[str, str, str]] = [("missing_arrival", "arrived_at", "p.raw_arrived_at IS NULL")]
     for name in TIMESTAMP_COLUMNS:
         if name in raw:
             if options.input_tz is None:
-                checks.append((
-                    "timestamp_without_offset", name,
-                    f"p.raw_{name} IS NOT NULL AND NOT regexp_matches(p.raw_{name}, "
-                    f"{quote_literal(_OFFSET_RE)}) AND TRY_CAST(p.raw_{name} AS TIMESTAMP) IS NOT NULL",
-                ))
+                needs_tz = without_offset_sql(f"p.raw_{name}", options.time_formats)
+                checks.append(("timestamp_without_offset", name, needs_tz))
             checks.append(("bad_timestamp", name, f"p.raw_{name} IS NOT NULL AND p.{name} IS NULL"))
     for name in DURATION_COLUMNS:
         if name in raw:

@@ -17,6 +17,12 @@ class ReadOptions:
     input_tz: str | None = None  # zone of timestamps written without an offset
     strict: bool = False  # any rejected row is an error
     csat_scale: int = 5  # CSAT answers outside 1..csat_scale are rejected (bad_score)
+    time_formats: tuple[str, ...] = ()  # strptime formats for local timestamps, tried in order (--time-format)
+    country: str | None = None  # ISO country of national caller numbers, e.g. FI (--country)
+    stitch: str = "queue"  # queue_log: one contact per queue visit ("queue") or per call ("caller")
+    rejects_path: str | None = None  # write rejected rows here as CSV (--rejects)
+    pseudonym_key: str | None = None  # HMAC key for caller pseudonyms in --rejects (random per run if None)
+    sheet: str | None = None  # the worksheet of an .xlsx input (--sheet); the first when None
 
 
 def parse_column_maps(items: list[str]) -> dict[str, str]:
@@ -50,3 +56,12 @@ def parse_outcome_maps(items: list[str]) -> dict[str, str]:
             if value.strip():
                 out[value.strip().lower()] = outcome
     return out
+
+
+STITCH_MODES = ("queue", "caller")
+
+
+def parse_stitch(value: str) -> str:
+    if value not in STITCH_MODES:
+        raise UsageError(f"--stitch {value!r} is not known", f"choose from {', '.join(STITCH_MODES)}")
+    return value

@@ -16,6 +16,7 @@ from pathlib import Path
 from slreport.errors import InputError
 
 COMPRESSED_SUFFIXES = (".gz", ".zst", ".bz2")
+DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".log", ".jsonl", ".json", ".xlsx", ".parquet")
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,11 @@ class Source:
     display: str  # the name the user gave, used in messages and in JSON
     path: Path  # a local file DuckDB can read
     default_company: str
+    scratch: Path | None = None  # where a reader may write a converted copy (transcoded text, a sheet)
+
+    @property
+    def work_dir(self) -> Path:
+        return self.scratch if self.scratch is not None else self.path.parent
 
     @property
     def duckdb_path(self) -> str:
@@ -30,9 +36,9 @@ class Source:
 
 
 def company_from_name(name: str) -> str:
-    """`housing_oy.csv.gz` → `housing_oy`; stdin → `default`."""
+    """`housing_oy.csv.gz` → `housing_oy`; rotated `queue_log.1.gz` → `queue_log`; stdin → `default`."""
     p = Path(name)
-    while p.suffix.lower() in COMPRESSED_SUFFIXES + (".csv", ".tsv", ".txt", ".log"):
+    while p.suffix.lower() in COMPRESSED_SUFFIXES + DATA_SUFFIXES or p.suffix[1:].isdigit():
         p = p.with_suffix("")
     return p.name or "default"
 
@@ -62,7 +68,7 @@ def _resolve(arg: str, index: int, scratch: Path) -> Source:
         with target.open("wb") as out:
             shutil.copyfileobj(sys.stdin.buffer, out)
         _check_not_empty(target, "<stdin>")
-        return Source("<stdin>", target, "default")
+        return Source("<stdin>", target, "default", scratch)
     path = Path(arg)
     if not path.is_file():
         reason = "is a folder" if path.is_dir() else "no such file"
@@ -76,7 +82,7 @@ def _resolve(arg: str, index: int, scratch: Path) -> Source:
             raise InputError(f"cannot decompress: {exc}", "check the file", file=arg) from exc
         path = target
     _check_not_empty(path, arg)
-    return Source(arg, path, company_from_name(arg))
+    return Source(arg, path, company_from_name(arg), scratch)
 
 
 def _check_not_empty(path: Path, display: str) -> None:

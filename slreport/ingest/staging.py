@@ -16,6 +16,7 @@ BOOKKEEPING = (
     ("reject_column", "VARCHAR"),
     ("reject_value", "VARCHAR"),
     ("ignore_reason", "VARCHAR"),
+    ("version_at", "TIMESTAMPTZ"),  # of a record delivered more than once: the latest version wins
 )
 STAGED_COLUMNS = COLUMN_NAMES + tuple(name for name, _ in BOOKKEEPING)
 
@@ -26,16 +27,17 @@ def create_staging(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def mark_duplicates(con: duckdb.DuckDBPyConnection) -> None:
-    """The same contact_id twice for one company (overlapping exports): keep the first seen."""
+    """The same contact_id twice for one company (overlapping exports): keep the latest version
+    where records carry one (Amazon Connect LastUpdateTimestamp), else the first seen."""
     con.execute(
         f"""
         UPDATE {STAGED} SET reject_reason = 'duplicate', reject_column = 'contact_id',
                             reject_value = contact_id
         WHERE rowid IN (
             SELECT rowid FROM {STAGED}
-            WHERE contact_id IS NOT NULL AND reject_reason IS NULL
+            WHERE contact_id IS NOT NULL AND reject_reason IS NULL AND ignore_reason IS NULL
             QUALIFY row_number() OVER (
-                PARTITION BY company, contact_id ORDER BY file_index, line) > 1
+                PARTITION BY company, contact_id ORDER BY version_at DESC NULLS LAST, file_index, line) > 1
         )
         """
     )
@@ -46,3 +48,17 @@ def create_contacts_view(con: duckdb.DuckDBPyConnection) -> None:
         f"CREATE OR REPLACE VIEW contacts AS SELECT {', '.join(COLUMN_NAMES)} FROM {STAGED} "
         "WHERE reject_reason IS NULL AND ignore_reason IS NULL"
     )
+
+
+def staged_select(exprs: dict[str, str]) -> str:
+    """`expr AS column` for every staged column, in table order; columns not given are NULL.
+    Readers that fold events or legs build their INSERT … SELECT from this."""
+    unknown = set(exprs) - set(STAGED_COLUMNS)
+    if unknown:
+        raise ValueError(f"not staged columns: {sorted(unknown)}")
+    return ",\n  ".join(f"{exprs.get(c, 'NULL')} AS {c}" for c in STAGED_COLUMNS)
+
+
+def insert_sql(exprs: dict[str, str], from_sql: str, with_sql: str = "") -> str:
+    """INSERT INTO staged [WITH …] SELECT <exprs> FROM …: ``from_sql`` starts with FROM."""
+    return f"INSERT INTO {STAGED} ({', '.join(STAGED_COLUMNS)})\n{with_sql}\nSELECT {staged_select(exprs)}\n{from_sql}"

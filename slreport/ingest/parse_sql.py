@@ -1,0 +1,101 @@
+"""SQL expressions that turn raw text into typed values, shared by every reader.
+
+A value that cannot be parsed becomes NULL here; the reader's checks then reject the row
+with a reason (``bad_timestamp``, ``bad_duration``…) instead of failing the whole file.
+"""
+
+from __future__ import annotations
+
+from slreport.ingest.sql import quote_literal
+from slreport.schema import DURATION_TYPE
+
+# A time of day followed by Z or ±HH[:MM]: the value carries its own UTC offset.
+OFFSET_RE = r"\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|z|[+-]\d{2}(:?\d{2})?)$"
+# Seconds (10 digits) or milliseconds (13 digits) since 1970: also carry their own offset.
+EPOCH_RE = r"^\d{10}(\.\d+)?$|^\d{13}$"
+
+# Local-time layouts tried after ISO-8601 when no --time-format is given. Only unambiguous
+# ones: day-first with dots (Nordic/German), year-first with slashes (spreadsheets).
+DEFAULT_TIME_FORMATS = (
+    "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H.%M.%S", "%d.%m.%Y %H:%M", "%d.%m.%Y %H.%M",
+    "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
+)
+TRUE_VALUES = ("1", "true", "t", "yes", "y", "kyllä", "k", "ja", "j")
+FALSE_VALUES = ("0", "false", "f", "no", "n", "ei", "e", "nej")
+MS_HEADER_RE = r"(?i)(\(ms\)|\bms\b|_ms$|msec|millis)"
+
+
+def _formats_list(formats: tuple[str, ...]) -> str:
+    return "[" + ", ".join(quote_literal(f) for f in formats) + "]"
+
+
+def local_parse_sql(text: str, time_formats: tuple[str, ...]) -> str:
+    """TIMESTAMP (no zone) of a local-time text: --time-format first, then ISO, then defaults."""
+    parts = []
+    if time_formats:
+        parts.append(f"try_strptime({text}, {_formats_list(time_formats)})")
+    parts.append(f"TRY_CAST({text} AS TIMESTAMP)")
+    parts.append(f"try_strptime({text}, {_formats_list(DEFAULT_TIME_FORMATS)})")
+    return f"CAST(COALESCE({', '.join(parts)}) AS TIMESTAMP)"
+
+
+def has_own_offset_sql(text: str) -> str:
+    return f"(regexp_matches({text}, {quote_literal(OFFSET_RE)}) OR regexp_matches({text}, {quote_literal(EPOCH_RE)}))"
+
+
+def timestamp_sql(text: str, input_tz: str | None, time_formats: tuple[str, ...] = ()) -> str:
+    """TIMESTAMPTZ of a text: its own offset or epoch if it has one, else local time in input_tz."""
+    epoch = (
+        f"CASE WHEN length({text}) = 13 THEN to_timestamp(CAST({text} AS DOUBLE) / 1000) "
+        f"ELSE to_timestamp(CAST({text} AS DOUBLE)) END"
+    )
+    local = f"timezone({quote_literal(input_tz)}, {local_parse_sql(text, time_formats)})" if input_tz else "NULL"
+    return (
+        f"CASE WHEN {text} IS NULL THEN NULL "
+        f"WHEN regexp_matches({text}, {quote_literal(EPOCH_RE)}) THEN {epoch} "
+        f"WHEN regexp_matches({text}, {quote_literal(OFFSET_RE)}) THEN TRY_CAST({text} AS TIMESTAMPTZ) "
+        f"ELSE {local} END"
+    )
+
+
+def without_offset_sql(text: str, time_formats: tuple[str, ...] = ()) -> str:
+    """True when the text is a readable local time with no offset (so --tz is needed)."""
+    return (
+        f"({text} IS NOT NULL AND NOT {has_own_offset_sql(text)} "
+        f"AND {local_parse_sql(text, time_formats)} IS NOT NULL)"
+    )
+
+
+def duration_sql(text: str, unit: str = "s") -> str:
+    """Seconds as DECIMAL of `12`, `12.5`, `12,5` (decimal comma), `1:05` (M:SS), `0:01:05`
+    (H:MM:SS); ``unit="ms"`` divides plain numbers by 1000."""
+    number = f"TRY_CAST(replace({text}, ',', '.') AS DECIMAL(21,3))"
+    if unit == "ms":
+        number = f"{number} / 1000"
+
+    def part(pattern: str, group: int) -> str:
+        extracted = f"regexp_extract({text}, {quote_literal(pattern)}, {group})"
+        return f"TRY_CAST(replace({extracted}, ',', '.') AS DECIMAL(21,3))"
+
+    hms = r"^(\d+):(\d{2}):(\d{2}([.,]\d+)?)$"
+    ms = r"^(\d+):(\d{2}([.,]\d+)?)$"
+    return (
+        f"CAST(CASE WHEN {text} IS NULL THEN NULL "
+        f"WHEN regexp_matches({text}, '^-?\\d+([.,]\\d+)?$') THEN {number} "
+        f"WHEN regexp_matches({text}, {quote_literal(hms)}) "
+        f"THEN {part(hms, 1)} * 3600 + {part(hms, 2)} * 60 + {part(hms, 3)} "
+        f"WHEN regexp_matches({text}, {quote_literal(ms)}) THEN {part(ms, 1)} * 60 + {part(ms, 2)} "
+        f"END AS {DURATION_TYPE})"
+    )
+
+
+def flag_sql(text: str) -> str:
+    """BOOLEAN of Y/N, yes/no, 1/0, TRUE/FALSE (and Finnish/Swedish kyllä/ei, ja/nej); else NULL."""
+    t = ", ".join(quote_literal(v) for v in TRUE_VALUES)
+    f = ", ".join(quote_literal(v) for v in FALSE_VALUES)
+    return f"CASE WHEN lower({text}) IN ({t}) THEN true WHEN lower({text}) IN ({f}) THEN false END"
+
+
+def decimal_sql(text: str, sql_type: str) -> str:
+    """A number that may be written with a decimal comma."""
+    return f"TRY_CAST(replace({text}, ',', '.') AS {sql_type})"

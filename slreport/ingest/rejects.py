@@ -1,0 +1,51 @@
+"""--rejects FILE: the rejected rows as CSV (file, line, reason, column, value, caller), written
+atomically (temporary file + rename) with mode 0600, callers pseudonymised, never raw."""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from pathlib import Path
+
+import duckdb
+
+from slreport.errors import InputError
+from slreport.ingest.callers import Pseudonymizer
+from slreport.ingest.options import ReadOptions
+from slreport.ingest.sources import Source
+from slreport.ingest.staging import STAGED
+
+HEADER = ("file", "line", "reason", "column", "value", "caller")
+BATCH = 10_000
+
+
+def write_rejects(con: duckdb.DuckDBPyConnection, sources: list[Source], options: ReadOptions) -> int:
+    """Write the rejected rows to options.rejects_path; return how many."""
+    assert options.rejects_path is not None
+    target = Path(options.rejects_path)
+    pseudonym = Pseudonymizer(options.pseudonym_key or os.environ.get("SLREPORT_PSEUDONYM_KEY"))
+    cursor = con.execute(
+        f"SELECT file_index, line, reject_reason, reject_column, reject_value, caller FROM {STAGED} "
+        "WHERE reject_reason IS NOT NULL ORDER BY file_index, line"
+    )
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".rejects-", suffix=".csv", dir=target.parent or Path("."))
+    except OSError as exc:
+        raise InputError(f"cannot write --rejects {target}: {exc.strerror}", "choose a writable folder") from exc
+    count = 0
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(HEADER)
+            while batch := cursor.fetchmany(BATCH):
+                for file_index, line, reason, column, value, caller in batch:
+                    shown = pseudonym(caller) if column == "caller" else value
+                    writer.writerow((sources[file_index].display, line, reason, column, shown, pseudonym(caller)))
+                    count += 1
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return count

@@ -1,0 +1,128 @@
+"""Tabular inputs as DuckDB relations of text columns: delimited text, .xlsx, Parquet, JSON.
+
+Every value is read as text (a caller number must never become a float); the readers parse
+them in SQL so that a bad value rejects its row instead of the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from slreport.errors import InputError
+from slreport.ingest.sources import Source
+from slreport.ingest.sql import quote_literal
+from slreport.ingest.text import DELIMITER_NAMES, as_utf8, head_lines, read_head, sniff_delimiter
+
+XLSX_MAGIC = b"PK\x03\x04"
+PARQUET_MAGIC = b"PAR1"
+
+
+def file_kind(head: bytes) -> str:
+    """xlsx, parquet, json or delimited, from the magic bytes (and the name for JSON)."""
+    if head.startswith(XLSX_MAGIC):
+        return "xlsx"
+    if head.startswith(PARQUET_MAGIC):
+        return "parquet"
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped[:1] in (b"{", b"["):
+        return "json"
+    return "delimited"
+
+
+@dataclasses.dataclass(frozen=True)
+class Relation:
+    sql: str  # a FROM-able relation whose columns are the file's columns
+    info: dict[str, Any]  # what was detected: format, encoding, delimiter, sheet
+    first_line: int = 2  # line number of the first data row
+
+
+def csv_relation(path: str, delimiter: str, header: bool = True, parallel: bool = True) -> str:
+    return (
+        f"read_csv({quote_literal(path)}, all_varchar = true, header = {str(header).lower()}, "
+        f"null_padding = true, delim = {quote_literal(delimiter)}, quote = '\"', escape = '\"', "
+        f"strict_mode = false, auto_detect = true, parallel = {str(parallel).lower()})"
+    )
+
+
+def delimited(source: Source, scratch: Path, index: int) -> Relation:
+    utf8, encoding = as_utf8(source, scratch, index)
+    lines = head_lines(read_head(utf8.path), 1)
+    delimiter = sniff_delimiter(lines[0]) if lines else ","
+    info = {"format": "csv", "encoding": encoding, "delimiter": DELIMITER_NAMES[delimiter]}
+    # Quoted newlines need DuckDB's serial reader; small files lose nothing by it.
+    parallel = utf8.path.stat().st_size > 64 << 20
+    return Relation(csv_relation(utf8.duckdb_path, delimiter, parallel=parallel), info)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def xlsx(source: Source, scratch: Path, index: int, sheet: str | None) -> Relation:
+    """The worksheet as a UTF-8 CSV in the scratch folder (cell values as text)."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(source.path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a broken workbook
+        raise InputError(
+            f"cannot read as .xlsx: {exc}", "save the workbook again from Excel", file=source.display
+        ) from exc
+    if sheet is not None and sheet not in book.sheetnames:
+        raise InputError(f"no sheet {sheet!r}; sheets: {', '.join(book.sheetnames)}", "choose one with --sheet",
+                         file=source.display)
+    ws = book[sheet] if sheet else book.worksheets[0]
+    target = scratch / f"{index}-sheet.csv"
+    with target.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        for row in ws.iter_rows(values_only=True):
+            writer.writerow([_cell(v) for v in row])
+    book.close()
+    info = {"format": "xlsx", "sheet": ws.title}
+    return Relation(csv_relation(str(target), ",", parallel=False), info)
+
+
+def parquet(source: Source) -> Relation:
+    return Relation(f"read_parquet({quote_literal(source.duckdb_path)})", {"format": "parquet"}, first_line=1)
+
+
+def json_records(source: Source, head: bytes) -> Relation:
+    fmt = "array" if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"[") else "newline_delimited"
+    sql = f"read_json({quote_literal(source.duckdb_path)}, format = {quote_literal(fmt)}, records = true)"
+    return Relation(sql, {"format": "json" if fmt == "array" else "jsonl"}, first_line=1)
+
+
+def relation_for(source: Source, index: int, sheet: str | None = None) -> Relation:
+    head = read_head(source.path)
+    kind = file_kind(head)
+    if kind == "xlsx":
+        return xlsx(source, source.work_dir, index, sheet)
+    if kind == "parquet":
+        return parquet(source)
+    if kind == "json":
+        return json_records(source, head)
+    return delimited(source, source.work_dir, index)
+
+
+def columns_of(con: duckdb.DuckDBPyConnection, relation: Relation, display: str) -> list[str]:
+    try:
+        rows = con.execute(f"DESCRIBE SELECT * FROM {relation.sql}").fetchall()
+    except duckdb.Error as exc:
+        raise InputError(
+            f"cannot read as {relation.info.get('format', 'CSV')}: {str(exc).splitlines()[0]}",
+            "check that it is an export with a header row (delimiter, quoting, encoding)",
+            file=display,
+        ) from exc
+    return [r[0] for r in rows]
