@@ -118,7 +118,7 @@ def test_seven_day_window_is_168_hours_across_the_autumn_dst_change(write_csv):
         "x1,A,q,+3584010001,2024-10-21 12:00:00+03:00,5,60,answered",
         "x2,A,q,+3584010001,2024-10-28 11:00:00+02:00,30,,abandoned",  # exactly 168 h later: a repeat
         "y1,A,q,+3584010002,2024-10-21 12:00:00+03:00,5,60,answered",
-        "y2,A,q,+3584010002,2024-10-28 11:30:00+02:00,30,,abandoned",  # 168.5 h later: outside 7d (inside a calendar week)
+        "y2,A,q,+3584010002,2024-10-28 11:30:00+02:00,30,,abandoned",  # 168.5 h: outside 7d
     )
     a = run_analyze([path], tz="Europe/Helsinki", fcr_method="repeat", fcr_window_h=168)["by_company"][0]
     assert (a["fcr_judged"], a["fcr_censored"], a["fcr_pct"]) == (2, 0, 50.0)
