@@ -29,7 +29,9 @@ HEADER = [
     "resolved", "nps_score", "csat_score",
 ]
 # Share of a weekday's calls arriving in each local hour (opening hours 08-18, a few outside).
-HOUR_SHAPE = {7: 0.6, 8: 6, 9: 12, 10: 13, 11: 11, 12: 8, 13: 10, 14: 10, 15: 9, 16: 8, 17: 6, 18: 1.2, 19: 0.7, 20: 0.4}
+HOUR_SHAPE = {
+    7: 0.6, 8: 6, 9: 12, 10: 13, 11: 11, 12: 8, 13: 10, 14: 10, 15: 9, 16: 8, 17: 6, 18: 1.2, 19: 0.7, 20: 0.4,
+}
 WEEKDAY_SHAPE = [1.3, 1.1, 1.0, 1.0, 0.9, 0.15, 0.05]  # Mon..Sun
 BASE_COMPANIES = [
     ("Kotikatu Housing", ["repairs", "rent"]),

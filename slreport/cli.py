@@ -91,7 +91,8 @@ def analyze(
     """Report service level, answer and abandon rates, ASA, AHT per company and hour."""
 
     def run() -> None:
-        from slreport.analysis import RunOptions, analyze as analyze_files
+        from slreport.analysis import RunOptions
+        from slreport.analysis import analyze as analyze_files
         from slreport.ingest.options import ReadOptions, parse_column_maps, parse_outcome_maps
         from slreport.settings import Settings, check_timezone, parse_by, parse_service_level
 

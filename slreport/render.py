@@ -78,7 +78,9 @@ def main_table(report: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     keys = group_keys(report)
     settings = report["settings"] | {"aht_basis": report["input"].get("aht_basis")}
     headers = [k.capitalize() for k in keys] + [heading(m, settings) for m in TABLE_METRICS]
-    body = [[_text(r.get(k)) for k in keys] + [format_value(m, r[m]) for m in TABLE_METRICS] for r in group_rows(report)]
+    body = [
+        [_text(r.get(k)) for k in keys] + [format_value(m, r[m]) for m in TABLE_METRICS] for r in group_rows(report)
+    ]
     total = ["All"] + [""] * (len(keys) - 1) + [format_value(m, report["summary"][m]) for m in TABLE_METRICS]
     return headers, body + [total]
 

@@ -27,7 +27,9 @@ def parse_column_maps(items: list[str]) -> dict[str, str]:
         if not sep or not header.strip():
             raise UsageError(f"--map {item!r} is not COLUMN=HEADER", 'write it like --map arrived_at="Call Start"')
         if name not in MAPPABLE:
-            raise UsageError(f"--map {item!r}: {name!r} is not a canonical column", f"choose from {', '.join(MAPPABLE)}")
+            raise UsageError(
+                f"--map {item!r}: {name!r} is not a canonical column", f"choose from {', '.join(MAPPABLE)}"
+            )
         out[name] = header.strip()
     return out
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import duckdb
 
-from slreport.schema import COLUMNS, COLUMN_NAMES
+from slreport.schema import COLUMN_NAMES, COLUMNS
 
 STAGED = "staged"
 BOOKKEEPING = (

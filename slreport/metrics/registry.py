@@ -22,7 +22,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("answered", "Answered", "count", "offered contacts an agent answered"),
     Metric("abandoned", "Abandoned", "count", "offered contacts whose caller hung up while waiting"),
     Metric("short_abandoned", "Short aband.", "count", "abandoned with wait ≤ S (short-abandon seconds); 0 when S = 0"),
-    Metric("flowout", "Flow-out", "count", "offered contacts that left the queue by routing (timeout, overflow, key exit)"),
+    Metric("flowout", "Flow-out", "count", "left the queue by routing (timeout, overflow, key exit)"),
     Metric("answered_within_threshold", "Ans. ≤ T", "count", "answered with wait ≤ T (inclusive)"),
     Metric("abandoned_within_threshold", "Aband. ≤ T", "count", "abandoned with wait ≤ T (inclusive)"),
     Metric("service_level_pct", "SL %", "pct", "service level by the chosen --sl-method (see README)"),
@@ -31,7 +31,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("asa_s", "ASA", "seconds", "Σ wait of answered / answered with a known wait"),
     Metric("aht_s", "AHT", "seconds", "Σ (talk + hold + ACW) of answered / answered with a known talk time"),
     Metric("max_wait_s", "Max wait", "seconds", "the longest wait of any offered contact"),
-    Metric("target_met", "Target", "bool", "service level ≥ the target percentage; null when there is no service level"),
+    Metric("target_met", "Target", "bool", "service level ≥ the target percentage; null without a service level"),
 )
 
 BY_KEY: dict[str, Metric] = {m.key: m for m in METRICS}
