@@ -20,6 +20,7 @@ from slreport import engine, ingest
 from slreport.ingest.options import ReadOptions
 from slreport.ingest.sql import quote_literal
 from slreport.metrics.service_level import service_level_sql
+from slreport.metrics.staffing import staffing_sections
 from slreport.settings import Settings
 
 SCHEMA_VERSION = 1
@@ -61,6 +62,7 @@ def analyze_all(inputs: list[str], settings: Settings, run: RunOptions | None = 
             input_section = ingest.load(con, inputs, run.read, scratch, run.profile)
             create_local_view(con, settings.timezone)
             analysis = Analysis(build_report(con, settings, input_section))
+            analysis.report |= staffing_sections(con, settings, analysis.tables)
             return analysis
         finally:
             con.close()

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slreport.errors import UsageError
 from slreport.schema import GROUPABLE
+from slreport.staffing.targets import StaffingOptions
 
 
 class SlMethod(str, Enum):
@@ -46,6 +47,7 @@ class Settings:
     by: tuple[str, ...] = ("company",)
     interval_minutes: int = 60  # length of the intervals of the interval and staffing tables
     extra: dict[str, object] = field(default_factory=dict)
+    staffing: StaffingOptions = field(default_factory=StaffingOptions)  # staffing targets besides --sl
 
     def __post_init__(self) -> None:
         if self.short_abandon_s < 0:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import replace
-from functools import lru_cache
 from typing import Any
 
 from slreport.errors import UsageError
@@ -44,19 +43,31 @@ def model_performance(
     return perf
 
 
-@lru_cache(maxsize=200_000)
+_REQUIRED_CACHE: dict[tuple[Any, ...], int | None] = {}
+
+
 def required_agents(
     calls: float, interval_s: float, aht_s: float, targets: StaffingTargets,
     patience_s: float | None = None, guess: int | None = None,
 ) -> int | None:
-    """Smallest N meeting every target (None when no N up to the search cap does)."""
+    """Smallest N meeting every target (None when no N up to the search cap does).
+
+    Erlang A when ``patience_s`` is given, else Erlang C. ``guess`` (e.g. the Erlang C answer)
+    only speeds the search up; answers are cached by their inputs, whatever the guess.
+    """
     if calls <= 0:
         return 0
-    load = erlang.traffic(calls, interval_s, aht_s)
-    perf = model_performance(calls, interval_s, aht_s, patience_s, targets.sl_threshold_s)
-    if patience_s is None:
-        guess = math.floor(load) + 1  # Erlang C needs N > A
-    return smallest(lambda n: perf(n).meets(targets), guess or max(1, math.ceil(load)), search_cap(load))
+    key = (calls, interval_s, aht_s, targets, patience_s)
+    if key not in _REQUIRED_CACHE:
+        if len(_REQUIRED_CACHE) > 500_000:
+            _REQUIRED_CACHE.clear()
+        load = erlang.traffic(calls, interval_s, aht_s)
+        perf = model_performance(calls, interval_s, aht_s, patience_s, targets.sl_threshold_s)
+        if patience_s is None:
+            guess = math.floor(load) + 1  # Erlang C needs N > A
+        start = guess or max(1, math.ceil(load))
+        _REQUIRED_CACHE[key] = smallest(lambda n: perf(n).meets(targets), start, search_cap(load))
+    return _REQUIRED_CACHE[key]
 
 
 def smallest(ok: Callable[[int], bool], guess: int, cap: int) -> int | None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from slreport.errors import UsageError
 
 # A ratio computed in floating point (14 / 0.7 = 20.000000000000004) must not round up a whole agent.
-_CEIL_SLACK = 1e-9
+CEIL_SLACK = 1e-9
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,26 @@ class StaffingTargets:
         }
 
 
+@dataclass(frozen=True)
+class StaffingOptions:
+    """The staffing targets besides the service level (which is the report's --sl), and shrinkage."""
+
+    max_asa_s: float | None = None
+    max_p_wait: float | None = None
+    max_abandon: float | None = None
+    max_occupancy: float | None = None
+    shrinkage: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.targets(None, None)  # the same range checks
+
+    def targets(self, sl_pct: float | None, sl_threshold_s: float | None) -> StaffingTargets:
+        return StaffingTargets(
+            sl_pct, sl_threshold_s, self.max_asa_s, self.max_p_wait, self.max_abandon, self.max_occupancy,
+            self.shrinkage,
+        )
+
+
 def check_fraction(option: str, value: float | None, *, allow_one: bool, allow_zero: bool = False) -> None:
     if value is None:
         return
@@ -55,7 +75,9 @@ def check_fraction(option: str, value: float | None, *, allow_one: bool, allow_z
     high_ok = value <= 1 if allow_one else value < 1
     if not (low_ok and high_ok and math.isfinite(value)):
         upper = "1" if allow_one else "below 1"
-        raise UsageError(f"{option} {value:g} is out of range", f"give a fraction above 0 and at most {upper}, e.g. 0.3")
+        raise UsageError(
+            f"{option} {value:g} is out of range", f"give a fraction above 0 and at most {upper}, e.g. 0.3"
+        )
 
 
 @dataclass(frozen=True)
@@ -90,4 +112,4 @@ def scheduled(agents: int | None, shrinkage: float) -> int | None:
     """Staff to schedule so that ``agents`` remain on the phones after shrinkage."""
     if agents is None:
         return None
-    return math.ceil(agents / (1 - shrinkage) - _CEIL_SLACK)
+    return math.ceil(agents / (1 - shrinkage) - CEIL_SLACK)

@@ -1,0 +1,92 @@
+"""Staffing from the data: per company and interval, the agents the queueing models require for
+the report's targets, against the agents seen answering; the weekly staffing profile.
+
+One SQL query builds the interval table (service-level counts from the service-level family,
+plus handle time and distinct answering agents), over the full interval grid so that empty
+intervals are present with zero calls. Required agents are then computed in NumPy/Python:
+Erlang C vectorised over all intervals, Erlang A per interval (cached) starting from the
+Erlang C answer. Definitions: docs/staffing.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+
+from slreport.ingest.sql import quote_literal
+from slreport.metrics.intervals import interval_grid_sql, interval_start_sql, local_iso_sql
+from slreport.metrics.service_level import service_level_sql
+from slreport.settings import Settings
+
+MIN_AHT_CALLS = 5  # answered calls with a handle time an interval needs for its own AHT
+WORST_PER_COMPANY = 10  # understaffed intervals listed per company in the JSON summary
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+EXTRA_SQL = """
+SELECT company, interval_start,
+       sum(talk_s + coalesce(hold_s, 0) + coalesce(acw_s, 0)) FILTER (WHERE outcome = 'answered') AS handle_sum,
+       count(talk_s) FILTER (WHERE outcome = 'answered') AS aht_calls,
+       count(DISTINCT agent) FILTER (WHERE outcome = 'answered') AS agents_seen
+FROM c GROUP BY company, interval_start
+"""
+
+COMPANY_SQL = """
+SELECT company,
+       CAST(sum(talk_s + coalesce(hold_s, 0) + coalesce(acw_s, 0)) FILTER (WHERE outcome = 'answered')
+            / NULLIF(count(talk_s) FILTER (WHERE outcome = 'answered'), 0) AS DOUBLE) AS company_aht_s,
+       count(agent) > 0 AS names_agents
+FROM contacts GROUP BY company
+"""
+
+
+def interval_sql(settings: Settings) -> str:
+    """Every (company, interval) of the period with its counts, AHT inputs and agents seen."""
+    m, tz = settings.interval_minutes, settings.timezone
+    local = f"timezone({quote_literal(tz)}, interval_start)"
+    sl = service_level_sql(settings, ["company", "interval_start"], "g LEFT JOIN c USING (company, interval_start)")
+    return f"""
+WITH c AS (SELECT *, {interval_start_sql(m, tz)} AS interval_start FROM contacts_local),
+g AS (SELECT company, interval_start FROM (SELECT DISTINCT company FROM contacts) CROSS JOIN {interval_grid_sql(m, tz)}),
+sl AS ({sl}),
+extra AS ({EXTRA_SQL}),
+co AS ({COMPANY_SQL})
+SELECT sl.company, {local_iso_sql(tz, "sl.interval_start")} AS interval_start,
+       isodow({local}) AS weekday, strftime({local}, '%H:%M') AS time_of_day,
+       sl.offered, sl.answered, sl.abandoned, sl.service_level_pct,
+       coalesce(extra.aht_calls, 0) AS aht_calls,
+       CAST(extra.handle_sum / NULLIF(extra.aht_calls, 0) AS DOUBLE) AS interval_aht_s,
+       CAST(coalesce(extra.handle_sum, 0) AS DOUBLE) AS handle_sum,
+       co.company_aht_s,
+       CASE WHEN co.names_agents THEN coalesce(extra.agents_seen, 0) END AS agents_seen
+FROM sl LEFT JOIN extra USING (company, interval_start) LEFT JOIN co USING (company)
+ORDER BY sl.company, sl.interval_start
+"""
+
+
+def staffing_sections(
+    con: duckdb.DuckDBPyConnection, settings: Settings, tables: dict[str, Any]
+) -> dict[str, Any]:
+    """The report keys ``patience``, ``staffing`` and ``staffing_profile``; the full interval
+    table goes to ``tables['staffing']``."""
+    from slreport.metrics.patience import patience_section, theta_by_company
+    from slreport.metrics.staffing_calc import profile_rows, required_columns, summary
+
+    patience = patience_section(con)
+    theta = theta_by_company(patience)
+    frame = con.sql(interval_sql(settings)).df()
+    targets = settings.staffing.targets(settings.target_pct, settings.threshold_s)
+    frame = required_columns(frame, settings.interval_minutes * 60, targets, theta)
+    tables["staffing"] = to_arrow(frame)
+    return {
+        "staffing": summary(frame, settings, targets, theta),
+        "staffing_profile": profile_rows(frame, settings.interval_minutes * 60, targets, theta),
+        "patience": patience,
+    }
+
+
+def to_arrow(frame: Any) -> Any:
+    import pyarrow as pa
+
+    columns = [c for c in frame.columns if c not in ("handle_sum",)]
+    return pa.Table.from_pandas(frame[columns], preserve_index=False)

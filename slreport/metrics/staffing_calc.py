@@ -1,0 +1,180 @@
+"""The Python half of the staffing section: required agents per interval, the summary for the
+JSON, and the weekly profile. Works on the interval table that ``metrics.staffing`` queries."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from slreport.metrics.staffing import MIN_AHT_CALLS, WEEKDAYS, WORST_PER_COMPANY
+from slreport.settings import Settings
+from slreport.staffing import erlang
+from slreport.staffing.batch import required_erlang_a_many
+from slreport.staffing.required import required_agents
+from slreport.staffing.targets import CEIL_SLACK, StaffingTargets, scheduled
+
+ROW_KEYS = (
+    "company", "interval_start", "offered", "answered", "abandoned", "service_level_pct", "aht_s", "aht_source",
+    "theta_s", "required_c", "required_a", "scheduled_c", "scheduled_a", "agents_seen", "gap_c", "gap_a",
+)
+
+
+def erlang_c_targets(targets: StaffingTargets) -> StaffingTargets:
+    """Erlang C has no abandonment: a --max-abandon target applies to Erlang A only."""
+    return replace(targets, max_abandon=None)
+
+
+def required_columns(
+    frame: pd.DataFrame, interval_s: float, targets: StaffingTargets, theta: dict[str | None, float | None]
+) -> pd.DataFrame:
+    """Add aht_s/aht_source, theta_s, required/scheduled agents by Erlang C and A, and the gaps."""
+    own = frame["aht_calls"].to_numpy() >= MIN_AHT_CALLS
+    company_aht = frame["company_aht_s"].to_numpy(dtype=float)
+    aht = np.where(own, frame["interval_aht_s"].to_numpy(dtype=float), company_aht)
+    frame["aht_s"] = np.round(aht, 4)
+    frame["aht_source"] = np.where(own, "interval", np.where(np.isfinite(company_aht), "company", None))
+    frame["theta_s"] = frame["company"].map(lambda c: theta.get(c))
+    offered = frame["offered"].to_numpy(dtype=float)
+    req_c = erlang.required_many(offered, aht, interval_s, erlang_c_targets(targets))
+    theta_s = frame["theta_s"].to_numpy(dtype=float, na_value=np.nan)
+    req_a = required_erlang_a_many(offered, aht, theta_s, interval_s, targets, req_c)
+    frame["required_c"] = _nullable(req_c)
+    frame["required_a"] = _nullable(req_a)
+    frame["scheduled_c"] = _nullable(scheduled_many(req_c, targets.shrinkage))
+    frame["scheduled_a"] = _nullable(scheduled_many(req_a, targets.shrinkage))
+    seen = frame["agents_seen"].astype("Int64")
+    frame["agents_seen"] = seen
+    frame["gap_c"] = seen - frame["required_c"]
+    frame["gap_a"] = seen - frame["required_a"]
+    return frame
+
+
+def scheduled_many(agents: np.ndarray, shrinkage: float) -> np.ndarray:
+    """``targets.scheduled`` on an array (−1 stays −1)."""
+    return np.where(agents < 0, -1, np.ceil(agents / (1 - shrinkage) - CEIL_SLACK)).astype(np.int64)
+
+
+def _nullable(agents: np.ndarray) -> Any:
+    """−1 (no answer: AHT or θ unknown, or no N meets the targets) → null."""
+    return pd.arrays.IntegerArray(np.where(agents < 0, 0, agents).astype(np.int64), agents < 0)
+
+
+def json_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    from slreport.analysis import plain
+
+    out = []
+    for rec in frame[list(ROW_KEYS)].to_dict("records"):
+        out.append({k: _json_value(v, plain) for k, v in rec.items()})
+    return out
+
+
+def _json_value(value: Any, plain: Any) -> Any:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return plain(float(value))
+    return plain(value)
+
+
+def summary(
+    frame: pd.DataFrame, settings: Settings, targets: StaffingTargets, theta: dict[str | None, float | None]
+) -> dict[str, Any]:
+    hours = settings.interval_minutes / 60
+    companies = [company_summary(company, part, hours, theta.get(company)) for company, part in
+                 frame.groupby("company", sort=True)]
+    return {
+        "targets": targets.as_json(),
+        "interval_minutes": settings.interval_minutes,
+        "min_aht_calls": MIN_AHT_CALLS,
+        "by_company": companies,
+        "totals": totals(companies),
+        "worst_understaffed": worst_understaffed(frame),
+    }
+
+
+def company_summary(company: str, part: pd.DataFrame, hours: float, theta: float | None) -> dict[str, Any]:
+    seen = part["agents_seen"]
+    return {
+        "company": company,
+        "intervals": int(len(part)),
+        "intervals_with_calls": int((part["offered"] > 0).sum()),
+        "intervals_aht_from_company": int(((part["aht_source"] == "company") & (part["offered"] > 0)).sum()),
+        "theta_s": theta,
+        "peak_required_c": _int(part["required_c"].max()),
+        "peak_required_a": _int(part["required_a"].max()),
+        "required_agent_hours_c": _hours(part["required_c"], hours),
+        "required_agent_hours_a": _hours(part["required_a"], hours),
+        "seen_agent_hours": None if seen.isna().all() else _hours(seen, hours),
+        "understaffed_intervals_c": int((part["gap_c"] < 0).sum()),
+        "understaffed_intervals_a": int((part["gap_a"] < 0).sum()),
+    }
+
+
+def totals(companies: list[dict[str, Any]]) -> dict[str, Any]:
+    keys = ("intervals_with_calls", "required_agent_hours_c", "required_agent_hours_a", "seen_agent_hours",
+            "understaffed_intervals_c", "understaffed_intervals_a")
+    out: dict[str, Any] = {}
+    for key in keys:
+        values = [c[key] for c in companies if c[key] is not None]
+        out[key] = round(sum(values), 4) if values else None
+    return out
+
+
+def worst_understaffed(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Per company, the intervals with the largest shortfall of agents seen against Erlang C."""
+    short = frame[frame["gap_c"].fillna(0) < 0]
+    picked = (
+        short.sort_values(["company", "gap_c", "interval_start"], kind="stable")
+        .groupby("company", sort=True).head(WORST_PER_COMPANY)
+    )
+    return json_rows(picked)
+
+
+def _int(value: Any) -> int | None:
+    return None if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) else int(value)
+
+
+def _hours(column: pd.Series, hours: float) -> float | None:
+    return None if column.isna().all() else round(float(column.fillna(0).sum()) * hours, 4)
+
+
+def profile_rows(
+    frame: pd.DataFrame, interval_s: float, targets: StaffingTargets, theta: dict[str | None, float | None]
+) -> list[dict[str, Any]]:
+    """Required agents per company × weekday × time of day, from the mean volume of that slot."""
+    slots = frame.groupby(["company", "weekday", "time_of_day"], sort=True).agg(
+        intervals=("offered", "size"), offered=("offered", "sum"), handle_sum=("handle_sum", "sum"),
+        aht_calls=("aht_calls", "sum"), company_aht_s=("company_aht_s", "first"),
+    )
+    out = []
+    for (company, weekday, time_of_day), s in slots.iterrows():
+        mean_calls = s["offered"] / s["intervals"]
+        own = s["aht_calls"] >= MIN_AHT_CALLS
+        aht = s["handle_sum"] / s["aht_calls"] if own else s["company_aht_s"]
+        req_c = _profile_required(mean_calls, interval_s, aht, erlang_c_targets(targets), None, erlang_a=False)
+        req_a = _profile_required(mean_calls, interval_s, aht, targets, theta.get(company), erlang_a=True)
+        out.append({
+            "company": company, "weekday": WEEKDAYS[int(weekday) - 1], "time": time_of_day,
+            "intervals": int(s["intervals"]), "mean_offered": round(float(mean_calls), 4),
+            "aht_s": None if not math.isfinite(aht) else round(float(aht), 4),
+            "aht_source": "slot" if own else ("company" if math.isfinite(aht) else None),
+            "required_c": req_c, "required_a": req_a,
+            "scheduled_c": scheduled(req_c, targets.shrinkage), "scheduled_a": scheduled(req_a, targets.shrinkage),
+        })
+    return out
+
+
+def _profile_required(
+    calls: float, interval_s: float, aht: float, targets: StaffingTargets, theta: float | None, *, erlang_a: bool
+) -> int | None:
+    if calls == 0:
+        return 0
+    if not math.isfinite(aht) or aht <= 0 or (erlang_a and theta is None):
+        return None
+    return required_agents(float(calls), interval_s, float(aht), targets, theta)
