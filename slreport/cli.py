@@ -39,6 +39,20 @@ TzOpt = Annotated[
     typer.Option("--tz", help="IANA time zone of the report, and of timestamps written without an offset."),
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
+# Staffing targets, shared by `analyze` (staffing section) and `erlang`.
+MaxAsaOpt = Annotated[float | None, typer.Option("--max-asa", help="Staffing target: mean wait at most SECONDS.")]
+MaxPwaitOpt = Annotated[
+    float | None, typer.Option("--max-pwait", help="Staffing target: probability of waiting at most this (0-1).")
+]
+MaxAbandonOpt = Annotated[
+    float | None, typer.Option("--max-abandon", help="Staffing target (Erlang A): abandon probability at most (0-1).")
+]
+MaxOccupancyOpt = Annotated[
+    float | None, typer.Option("--max-occupancy", help="Staffing target: agent occupancy at most (0-1).")
+]
+ShrinkageOpt = Annotated[
+    float, typer.Option("--shrinkage", help="Share of paid time off the phones (0-1): scheduled = N / (1 - s).")
+]
 
 
 def _version(value: bool) -> None:
@@ -87,6 +101,11 @@ def analyze(
         str | None, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 4GB (spills to disk).")
     ] = None,
     debug: DebugOpt = False,
+    max_asa: MaxAsaOpt = None,
+    max_pwait: MaxPwaitOpt = None,
+    max_abandon: MaxAbandonOpt = None,
+    max_occupancy: MaxOccupancyOpt = None,
+    shrinkage: ShrinkageOpt = 0.0,
 ) -> None:
     """Report service level, answer and abandon rates, ASA, AHT per company and hour."""
 
@@ -95,12 +114,14 @@ def analyze(
         from slreport.analysis import analyze as analyze_files
         from slreport.ingest.options import ReadOptions, parse_column_maps, parse_outcome_maps
         from slreport.settings import Settings, check_timezone, parse_by, parse_service_level
+        from slreport.staffing.targets import StaffingOptions
 
         target = parse_service_level(sl)
         settings = Settings(
             threshold_s=target.threshold_s, target_pct=target.target_pct, sl_method=sl_method,
             short_abandon_s=short_abandon, timezone=check_timezone(tz) if tz else "UTC", by=parse_by(by),
             interval_minutes=interval,
+            staffing=StaffingOptions(max_asa, max_pwait, max_abandon, max_occupancy, shrinkage),
         )
         read = ReadOptions(
             column_map=parse_column_maps(column_map or []), outcome_map=parse_outcome_maps(outcome_map or []),
@@ -112,6 +133,41 @@ def analyze(
     _guarded(run, debug)
 
 
+@app.command()
+def erlang(
+    calls: Annotated[float, typer.Option("--calls", help="Calls per interval (decimals allowed, e.g. a mean).")],
+    aht: Annotated[float, typer.Option("--aht", help="Average handle time in seconds.")],
+    interval: Annotated[str, typer.Option("--interval", help="Interval length: 15m, 30m, 1h, 1800s.")] = "30m",
+    sl: Annotated[
+        str | None, typer.Option("--sl", help="Target PERCENT/SECONDS answered within, e.g. 80/20.")
+    ] = None,
+    patience: Annotated[
+        float | None, typer.Option("--patience", help="Mean patience in seconds: use Erlang A (with abandonment).")
+    ] = None,
+    max_asa: MaxAsaOpt = None,
+    max_pwait: MaxPwaitOpt = None,
+    max_abandon: MaxAbandonOpt = None,
+    max_occupancy: MaxOccupancyOpt = None,
+    shrinkage: ShrinkageOpt = 0.0,
+    fmt: FormatOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Agents needed for a call volume: Erlang C, or Erlang A with --patience. Only the targets given apply."""
+
+    def run() -> None:
+        from slreport.settings import parse_service_level
+        from slreport.staffing.required import calculate, parse_interval
+        from slreport.staffing.targets import StaffingOptions
+
+        target = parse_service_level(sl) if sl is not None else None
+        options = StaffingOptions(max_asa, max_pwait, max_abandon, max_occupancy, shrinkage)
+        targets = options.targets(target and target.target_pct, target and target.threshold_s)
+        result = calculate(calls, parse_interval(interval), aht, targets, patience)
+        _emit_erlang(result, fmt)
+
+    _guarded(run, debug)
+
+
 def _emit(report: dict[str, Any], fmt: OutputFormat | None) -> None:
     from slreport.render import render
 
@@ -119,6 +175,15 @@ def _emit(report: dict[str, Any], fmt: OutputFormat | None) -> None:
     chosen = fmt or (OutputFormat.TABLE if on_terminal else OutputFormat.JSON)
     color = on_terminal and "NO_COLOR" not in os.environ
     render(report, chosen, sys.stdout, color=color)
+    sys.stdout.flush()
+
+
+def _emit_erlang(result: dict[str, Any], fmt: OutputFormat | None) -> None:
+    from slreport.render import render_erlang
+
+    on_terminal = sys.stdout.isatty()
+    chosen = fmt or (OutputFormat.TABLE if on_terminal else OutputFormat.JSON)
+    render_erlang(result, chosen, sys.stdout, color=on_terminal and "NO_COLOR" not in os.environ)
     sys.stdout.flush()
 
 

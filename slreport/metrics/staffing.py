@@ -47,7 +47,8 @@ def interval_sql(settings: Settings) -> str:
     sl = service_level_sql(settings, ["company", "interval_start"], "g LEFT JOIN c USING (company, interval_start)")
     return f"""
 WITH c AS (SELECT *, {interval_start_sql(m, tz)} AS interval_start FROM contacts_local),
-g AS (SELECT company, interval_start FROM (SELECT DISTINCT company FROM contacts) CROSS JOIN {interval_grid_sql(m, tz)}),
+g AS (SELECT company, interval_start
+      FROM (SELECT DISTINCT company FROM contacts) CROSS JOIN {interval_grid_sql(m, tz)}),
 sl AS ({sl}),
 extra AS ({EXTRA_SQL}),
 co AS ({COMPANY_SQL})
