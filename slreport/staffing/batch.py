@@ -15,7 +15,7 @@ import numpy as np
 from slreport.staffing.targets import StaffingTargets
 
 CHUNK_CELLS = 2_000_000  # intervals × series terms held in memory at once
-_SLACK = 1e-12
+_SLACK = 1e-12  # relative, as in targets.Performance.meets
 
 
 def series_terms(b: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -108,11 +108,11 @@ def meets_many(perf: dict[str, np.ndarray], t: StaffingTargets) -> np.ndarray:
     ok = np.ones(perf["p_wait"].size, dtype=bool)
     with np.errstate(invalid="ignore"):
         if t.sl_pct is not None:
-            ok &= 100 * perf["service_level"] >= t.sl_pct - _SLACK
+            ok &= 100 * perf["service_level"] >= t.sl_pct * (1 - _SLACK)
         for limit, key in ((t.max_asa_s, "asa_s"), (t.max_p_wait, "p_wait"), (t.max_abandon, "p_abandon"),
                            (t.max_occupancy, "occupancy")):
             if limit is not None:
-                ok &= perf[key] <= limit + _SLACK  # NaN (undefined) never meets a target
+                ok &= perf[key] <= limit * (1 + _SLACK)  # NaN (undefined) never meets a target
     return ok
 
 

@@ -18,6 +18,8 @@ import numpy as np
 
 from slreport.staffing.targets import Performance, StaffingTargets
 
+_SLACK = 1e-12  # relative, as in targets.Performance.meets
+
 
 def traffic(calls: float, interval_s: float, aht_s: float) -> float:
     """Offered load in Erlangs."""
@@ -64,7 +66,7 @@ def required_many(
 
     Walks n = 1, 2, … once, carrying Erlang B for every interval still unresolved, so the cost is
     about (largest N) NumPy steps whatever the number of intervals. Zero calls → 0; intervals
-    whose AHT is unknown (NaN) or that no N ≤ max_agents satisfies → −1.
+    whose AHT is unknown (NaN) or that no N up to the search cap satisfies → −1.
     """
     calls = np.asarray(calls, dtype=float)
     aht = np.asarray(aht_s, dtype=float)
@@ -72,6 +74,7 @@ def required_many(
     result = np.full(calls.shape, -1, dtype=np.int64)
     result[calls == 0] = 0
     todo = np.flatnonzero((calls > 0) & np.isfinite(aht) & (aht > 0))
+    cap = np.minimum(load + 40 * np.sqrt(load) + 100, max_agents).astype(np.int64)  # required.search_cap
     b = np.ones(todo.size)
     for n in range(1, max_agents + 1):
         if todo.size == 0:
@@ -80,7 +83,8 @@ def required_many(
         b = a * b / (n + a * b)
         ok = _meets_c(n, a, b, aht[todo], targets)
         result[todo[ok]] = n
-        todo, b = todo[~ok], b[~ok]
+        keep = ~ok & (cap[todo] > n)
+        todo, b = todo[keep], b[keep]
     return result
 
 
@@ -90,11 +94,11 @@ def _meets_c(n: int, a: np.ndarray, b: np.ndarray, aht: np.ndarray, t: StaffingT
     c = np.where(stable, n * b / (n - a * (1 - b)), 1.0)
     ok = stable.copy()
     if t.sl_pct is not None:
-        ok &= 100 * (1 - c * np.exp(-spare * t.sl_threshold_s / aht)) >= t.sl_pct - 1e-12
+        ok &= 100 * (1 - c * np.exp(-spare * t.sl_threshold_s / aht)) >= t.sl_pct * (1 - _SLACK)
     if t.max_asa_s is not None:
-        ok &= c * aht / spare <= t.max_asa_s + 1e-12
+        ok &= c * aht / spare <= t.max_asa_s * (1 + _SLACK)
     if t.max_p_wait is not None:
-        ok &= c <= t.max_p_wait + 1e-12
+        ok &= c <= t.max_p_wait * (1 + _SLACK)
     if t.max_occupancy is not None:
-        ok &= a / n <= t.max_occupancy + 1e-12
+        ok &= a / n <= t.max_occupancy * (1 + _SLACK)
     return ok

@@ -98,12 +98,14 @@ class Performance:
     p_abandon: float | None = None
 
     def meets(self, t: StaffingTargets) -> bool:
+        # A relative hair of slack, so that a boundary hit exactly (A/N = 0.7 computed as
+        # 0.7000000000000001) counts as met; a limit of 0 stays strict.
         checks = (
-            (t.sl_pct, self.service_level, lambda v, lim: 100 * v >= lim - 1e-12),
-            (t.max_asa_s, self.asa_s, lambda v, lim: v <= lim + 1e-12),
-            (t.max_p_wait, self.p_wait, lambda v, lim: v <= lim + 1e-12),
-            (t.max_abandon, self.p_abandon, lambda v, lim: v <= lim + 1e-12),
-            (t.max_occupancy, self.occupancy, lambda v, lim: v <= lim + 1e-12),
+            (t.sl_pct, self.service_level, lambda v, lim: 100 * v >= lim * (1 - 1e-12)),
+            (t.max_asa_s, self.asa_s, lambda v, lim: v <= lim * (1 + 1e-12)),
+            (t.max_p_wait, self.p_wait, lambda v, lim: v <= lim * (1 + 1e-12)),
+            (t.max_abandon, self.p_abandon, lambda v, lim: v <= lim * (1 + 1e-12)),
+            (t.max_occupancy, self.occupancy, lambda v, lim: v <= lim * (1 + 1e-12)),
         )
         return all(lim is None or (v is not None and ok(v, lim)) for lim, v, ok in checks)
 
