@@ -74,7 +74,7 @@ def required_many(
     result = np.full(calls.shape, -1, dtype=np.int64)
     result[calls == 0] = 0
     todo = np.flatnonzero((calls > 0) & np.isfinite(aht) & (aht > 0))
-    cap = np.minimum(load + 40 * np.sqrt(load) + 100, max_agents).astype(np.int64)  # required.search_cap
+    cap = np.nan_to_num(np.minimum(load + 40 * np.sqrt(load) + 100, max_agents)).astype(np.int64)  # search_cap
     b = np.ones(todo.size)
     for n in range(1, max_agents + 1):
         if todo.size == 0:
