@@ -150,3 +150,16 @@ def test_terminal_and_markdown_show_the_planner_line(write_csv):
         text = out.stdout.decode()
         assert line in text
         assert "median patience" in text
+
+
+def test_staffing_sections_match_the_shipped_schema(write_csv):
+    import jsonschema
+
+    from tests.test_contract import schema
+
+    report = run_analyze([write_csv("calls.csv", HEADER, *busy_half_hour(), *quiet_half_hour())], interval_minutes=30)
+    jsonschema.validate(report, schema())
+    broken = json.loads(json.dumps(report))
+    del broken["staffing"]["worst_understaffed"][0]["required_a"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema())
