@@ -41,27 +41,34 @@ FROM contacts GROUP BY company
 
 
 def interval_sql(settings: Settings) -> str:
-    """Every (company, interval) of the period with its counts, AHT inputs and agents seen."""
+    """Every (company, interval) of the period with its counts, AHT inputs and agents seen.
+
+    The contacts are keyed by interval once (materialized), aggregated, and only then joined to
+    the grid of all intervals, so that empty intervals cost nothing but a row.
+    """
     m, tz = settings.interval_minutes, settings.timezone
-    local = f"timezone({quote_literal(tz)}, interval_start)"
-    sl = service_level_sql(settings, ["company", "interval_start"], "g LEFT JOIN c USING (company, interval_start)")
+    local = f"timezone({quote_literal(tz)}, g.interval_start)"
     return f"""
-WITH c AS (SELECT *, {interval_start_sql(m, tz)} AS interval_start FROM contacts_local),
-g AS (SELECT company, interval_start
-      FROM (SELECT DISTINCT company FROM contacts) CROSS JOIN {interval_grid_sql(m, tz)}),
-sl AS ({sl}),
+WITH c AS MATERIALIZED (
+    SELECT company, wait_s, talk_s, hold_s, acw_s, outcome, agent, {interval_start_sql(m, tz)} AS interval_start
+    FROM contacts),
+sl AS ({service_level_sql(settings, ["company", "interval_start"], "c")}),
 extra AS ({EXTRA_SQL}),
-co AS ({COMPANY_SQL})
-SELECT sl.company, {local_iso_sql(tz, "sl.interval_start")} AS interval_start,
+co AS ({COMPANY_SQL}),
+g AS (SELECT company, interval_start
+      FROM (SELECT DISTINCT company FROM contacts) CROSS JOIN {interval_grid_sql(m, tz)})
+SELECT g.company, {local_iso_sql(tz, "g.interval_start")} AS interval_start,
        isodow({local}) AS weekday, strftime({local}, '%H:%M') AS time_of_day,
-       sl.offered, sl.answered, sl.abandoned, sl.service_level_pct,
+       coalesce(sl.offered, 0) AS offered, coalesce(sl.answered, 0) AS answered,
+       coalesce(sl.abandoned, 0) AS abandoned, sl.service_level_pct,
        coalesce(extra.aht_calls, 0) AS aht_calls,
        CAST(extra.handle_sum / NULLIF(extra.aht_calls, 0) AS DOUBLE) AS interval_aht_s,
        CAST(coalesce(extra.handle_sum, 0) AS DOUBLE) AS handle_sum,
        co.company_aht_s,
        CASE WHEN co.names_agents THEN coalesce(extra.agents_seen, 0) END AS agents_seen
-FROM sl LEFT JOIN extra USING (company, interval_start) LEFT JOIN co USING (company)
-ORDER BY sl.company, sl.interval_start
+FROM g LEFT JOIN sl USING (company, interval_start) LEFT JOIN extra USING (company, interval_start)
+     LEFT JOIN co USING (company)
+ORDER BY g.company, g.interval_start
 """
 
 

@@ -14,8 +14,7 @@ from slreport.metrics.staffing import MIN_AHT_CALLS, WEEKDAYS, WORST_PER_COMPANY
 from slreport.settings import Settings
 from slreport.staffing import erlang
 from slreport.staffing.batch import required_erlang_a_many
-from slreport.staffing.required import required_agents
-from slreport.staffing.targets import CEIL_SLACK, StaffingTargets, scheduled
+from slreport.staffing.targets import CEIL_SLACK, StaffingTargets
 
 ROW_KEYS = (
     "company", "interval_start", "offered", "answered", "abandoned", "service_level_pct", "aht_s", "aht_source",
@@ -151,30 +150,28 @@ def profile_rows(
     slots = frame.groupby(["company", "weekday", "time_of_day"], sort=True).agg(
         intervals=("offered", "size"), offered=("offered", "sum"), handle_sum=("handle_sum", "sum"),
         aht_calls=("aht_calls", "sum"), company_aht_s=("company_aht_s", "first"),
-    )
+    ).reset_index()
+    mean_calls = (slots["offered"] / slots["intervals"]).to_numpy(dtype=float)
+    own = slots["aht_calls"].to_numpy() >= MIN_AHT_CALLS
+    with np.errstate(invalid="ignore", divide="ignore"):
+        aht = np.where(own, slots["handle_sum"] / slots["aht_calls"], slots["company_aht_s"].to_numpy(dtype=float))
+    theta_s = slots["company"].map(lambda c: theta.get(c)).to_numpy(dtype=float, na_value=np.nan)
+    req_c = erlang.required_many(mean_calls, aht, interval_s, erlang_c_targets(targets))
+    req_a = required_erlang_a_many(mean_calls, aht, theta_s, interval_s, targets, req_c)
+    sched_c, sched_a = scheduled_many(req_c, targets.shrinkage), scheduled_many(req_a, targets.shrinkage)
     out = []
-    for (company, weekday, time_of_day), s in slots.iterrows():
-        mean_calls = s["offered"] / s["intervals"]
-        own = s["aht_calls"] >= MIN_AHT_CALLS
-        aht = s["handle_sum"] / s["aht_calls"] if own else s["company_aht_s"]
-        req_c = _profile_required(mean_calls, interval_s, aht, erlang_c_targets(targets), None, erlang_a=False)
-        req_a = _profile_required(mean_calls, interval_s, aht, targets, theta.get(company), erlang_a=True)
+    for i, s in enumerate(slots.itertuples(index=False)):
+        known = bool(np.isfinite(aht[i]))
         out.append({
-            "company": company, "weekday": WEEKDAYS[int(weekday) - 1], "time": time_of_day,
-            "intervals": int(s["intervals"]), "mean_offered": round(float(mean_calls), 4),
-            "aht_s": None if not math.isfinite(aht) else round(float(aht), 4),
-            "aht_source": "slot" if own else ("company" if math.isfinite(aht) else None),
-            "required_c": req_c, "required_a": req_a,
-            "scheduled_c": scheduled(req_c, targets.shrinkage), "scheduled_a": scheduled(req_a, targets.shrinkage),
+            "company": s.company, "weekday": WEEKDAYS[int(s.weekday) - 1], "time": s.time_of_day,
+            "intervals": int(s.intervals), "mean_offered": round(float(mean_calls[i]), 4),
+            "aht_s": round(float(aht[i]), 4) if known else None,
+            "aht_source": "slot" if own[i] else ("company" if known else None),
+            "required_c": _or_none(req_c[i]), "required_a": _or_none(req_a[i]),
+            "scheduled_c": _or_none(sched_c[i]), "scheduled_a": _or_none(sched_a[i]),
         })
     return out
 
 
-def _profile_required(
-    calls: float, interval_s: float, aht: float, targets: StaffingTargets, theta: float | None, *, erlang_a: bool
-) -> int | None:
-    if calls == 0:
-        return 0
-    if not math.isfinite(aht) or aht <= 0 or (erlang_a and theta is None):
-        return None
-    return required_agents(float(calls), interval_s, float(aht), targets, theta)
+def _or_none(agents: np.integer) -> int | None:
+    return None if agents < 0 else int(agents)
