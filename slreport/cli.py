@@ -161,7 +161,9 @@ def erlang(
 
         target = parse_service_level(sl) if sl is not None else None
         options = StaffingOptions(max_asa, max_pwait, max_abandon, max_occupancy, shrinkage)
-        targets = options.targets(target and target.target_pct, target and target.threshold_s)
+        targets = options.targets(
+            target.target_pct if target else None, target.threshold_s if target else None
+        )
         result = calculate(calls, parse_interval(interval), aht, targets, patience)
         _emit_erlang(result, fmt)
 

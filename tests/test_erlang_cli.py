@@ -112,3 +112,13 @@ def test_usage_errors_exit_2_with_one_line(args, message):
 def test_missing_required_option_is_a_usage_error():
     out = run_cli("erlang", "--aht", "180", "--sl", "80/20")
     assert out.returncode == 2 and b"--calls" in out.stderr
+
+
+def test_csv_and_markdown_output():
+    csv_out = run_cli(*BASE, "--sl", "80/20", "--patience", "300", "--format", "csv")
+    assert csv_out.returncode == 0
+    lines = csv_out.stdout.decode().splitlines()
+    assert lines[0] == "agents,scheduled,p_wait,service_level_pct,asa_s,occupancy_pct,p_abandon"
+    assert lines[1].startswith("9,9,0.7345,")  # 13 recommended, rows from 9
+    md = run_cli(*BASE, "--sl", "80/20", "--format", "markdown").stdout.decode()
+    assert "| 14 | 14 | 0.1741 | 88.8 | 7.8 | 71.4 | ◀ recommended |" in md

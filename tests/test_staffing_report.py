@@ -163,3 +163,12 @@ def test_staffing_sections_match_the_shipped_schema(write_csv):
     del broken["staffing"]["worst_understaffed"][0]["required_a"]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, schema())
+
+
+def test_company_without_handle_times_has_no_required_agents(write_csv):
+    lines = [f"z{i},gone,2024-01-15 09:0{i}:00+00:00,40,,abandoned," for i in range(4)]
+    rows = rows_of(analysis(write_csv("calls.csv", HEADER, *lines)), company="gone")
+    busy = next(r for r in rows if r["offered"])
+    assert (busy["aht_s"], busy["aht_source"], busy["required_c"], busy["required_a"]) == (None, None, None, None)
+    assert busy["service_level_pct"] == 0.0 and busy["theta_s"] == 40.0
+    assert all(r["required_c"] == 0 for r in rows if not r["offered"])  # no calls: no agents, AHT or not

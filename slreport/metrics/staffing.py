@@ -43,13 +43,14 @@ FROM contacts GROUP BY company
 def interval_sql(settings: Settings) -> str:
     """Every (company, interval) of the period with its counts, AHT inputs and agents seen.
 
-    The contacts are keyed by interval once (materialized), aggregated, and only then joined to
-    the grid of all intervals, so that empty intervals cost nothing but a row.
+    The contacts are keyed by interval and aggregated, and only then joined to the grid of all
+    intervals, so that empty intervals cost nothing but a row. ``c`` is not materialized: holding
+    10 M keyed rows in memory costs more than computing the key twice (measured: same time).
     """
     m, tz = settings.interval_minutes, settings.timezone
     local = f"timezone({quote_literal(tz)}, g.interval_start)"
     return f"""
-WITH c AS MATERIALIZED (
+WITH c AS NOT MATERIALIZED (
     SELECT company, wait_s, talk_s, hold_s, acw_s, outcome, agent, {interval_start_sql(m, tz)} AS interval_start
     FROM contacts),
 sl AS ({service_level_sql(settings, ["company", "interval_start"], "c")}),
@@ -93,8 +94,15 @@ def staffing_sections(
     }
 
 
+TABLE_COLUMNS = (
+    "company", "interval_start", "weekday", "time_of_day", "offered", "answered", "abandoned", "service_level_pct",
+    "aht_calls", "interval_aht_s", "company_aht_s", "aht_s", "aht_source", "theta_s", "required_c", "required_a",
+    "scheduled_c", "scheduled_a", "agents_seen", "gap_c", "gap_a",
+)
+
+
 def to_arrow(frame: Any) -> Any:
+    """The full per-interval table, in a fixed column order (weekday: ISO 1 = Monday)."""
     import pyarrow as pa
 
-    columns = [c for c in frame.columns if c not in ("handle_sum",)]
-    return pa.Table.from_pandas(frame[columns], preserve_index=False)
+    return pa.Table.from_pandas(frame[list(TABLE_COLUMNS)], preserve_index=False).replace_schema_metadata(None)

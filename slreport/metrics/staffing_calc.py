@@ -35,7 +35,9 @@ def required_columns(
     company_aht = frame["company_aht_s"].to_numpy(dtype=float)
     aht = np.where(own, frame["interval_aht_s"].to_numpy(dtype=float), company_aht)
     frame["aht_s"] = np.round(aht, 4)
-    frame["aht_source"] = np.where(own, "interval", np.where(np.isfinite(company_aht), "company", None))
+    frame["aht_source"] = pd.Series(np.where(own, "interval", "company"), index=frame.index).where(
+        own | np.isfinite(company_aht), None
+    )
     frame["theta_s"] = frame["company"].map(lambda c: theta.get(c))
     offered = frame["offered"].to_numpy(dtype=float)
     req_c = erlang.required_many(offered, aht, interval_s, erlang_c_targets(targets))
