@@ -249,6 +249,15 @@ def worst_lines(report: dict[str, Any], limit: int = TERMINAL_WORST) -> list[str
     return [f"{r['company']} · {planner_line(r, st['interval_minutes'], tz)}" for r in rows]
 
 
+def worst_heading(report: dict[str, Any], worst: list[str]) -> str:
+    if worst:
+        return "Most understaffed intervals:"
+    companies = report["staffing"]["by_company"]
+    if companies and all(c["seen_agent_hours"] is None for c in companies):
+        return "The data names no agents: agents seen, and so understaffing, cannot be shown."
+    return "No interval had fewer agents seen than needed."
+
+
 def staffing_company_lines(report: dict[str, Any]) -> list[str]:
     st = report.get("staffing") or {}
     lines = []
@@ -296,7 +305,7 @@ def _print_staffing(console: Any, report: dict[str, Any]) -> None:
     for line in staffing_company_lines(report):
         console.print(f"  {line}", markup=False)
     worst = worst_lines(report)
-    console.print("  Most understaffed intervals:" if worst else "  No interval had fewer agents seen than needed.")
+    console.print(f"  {worst_heading(report, worst)}", markup=False)
     for line in worst:
         console.print(f"    {line}", markup=False)
     console.print("[bold]Patience[/bold] (Kaplan–Meier; answered and flowed-out calls censored at their wait)")
@@ -311,8 +320,7 @@ def staffing_markdown(report: dict[str, Any]) -> str:
     parts = [
         f"## Staffing ({report['staffing']['interval_minutes']}-minute intervals)\n\n{staffing_caption(report)}\n",
         "\n".join(f"- {line}" for line in staffing_company_lines(report)) + "\n",
-        ("Most understaffed intervals:\n\n" + "\n".join(f"- {line}" for line in worst) + "\n")
-        if worst else "No interval had fewer agents seen than needed.\n",
+        worst_heading(report, worst) + ("\n\n" + "\n".join(f"- {line}" for line in worst) if worst else "") + "\n",
         "## Patience (Kaplan–Meier)\n\n" + "\n".join(f"- {line}" for line in patience_lines(report)) + "\n",
     ]
     return "\n".join(parts) + "\n"

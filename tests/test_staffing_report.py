@@ -172,3 +172,11 @@ def test_company_without_handle_times_has_no_required_agents(write_csv):
     assert (busy["aht_s"], busy["aht_source"], busy["required_c"], busy["required_a"]) == (None, None, None, None)
     assert busy["service_level_pct"] == 0.0 and busy["theta_s"] == 40.0
     assert all(r["required_c"] == 0 for r in rows if not r["offered"])  # no calls: no agents, AHT or not
+
+
+def test_terminal_says_when_agents_are_unknown(write_csv):
+    lines = [",".join(r.split(",")[:-1]) for r in busy_half_hour()]
+    path = write_csv("calls.csv", HEADER.rsplit(",", 1)[0], *lines)
+    out = run_cli("analyze", str(path), "--tz", "UTC", "--format", "table")
+    assert out.returncode == 0
+    assert "The data names no agents" in out.stdout.decode()
