@@ -145,6 +145,13 @@ def test_required_agents_edge_cases():
                                              np.array([14]))) == [-1]
 
 
+@pytest.mark.parametrize("targets", [StaffingTargets(max_occupancy=1.0), StaffingTargets(max_p_wait=1.0)])
+def test_erlang_c_never_recommends_an_unstable_queue(targets):
+    # N ≤ A "meets" an occupancy or P(wait) limit of 1 on paper; Erlang C still needs N > A.
+    assert required_agents(100, 1800, 180, targets) == 11
+    assert list(erlang.required_many(np.array([100.0]), np.array([180.0]), 1800, targets)) == [11]
+
+
 def test_required_is_the_smallest_n_meeting_the_target():
     n = required_agents(100, 1800, 180, SL_80_20)
     assert erlang.performance(100, 1800, 180, n, 20).meets(SL_80_20)

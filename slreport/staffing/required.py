@@ -63,10 +63,11 @@ def required_agents(
             _REQUIRED_CACHE.clear()
         load = erlang.traffic(calls, interval_s, aht_s)
         perf = model_performance(calls, interval_s, aht_s, patience_s, targets.sl_threshold_s)
+        stable = 0.0 if patience_s is not None else load  # Erlang C needs N > A, whatever the targets
         if patience_s is None:
-            guess = math.floor(load) + 1  # Erlang C needs N > A
+            guess = math.floor(load) + 1
         start = guess or max(1, math.ceil(load))
-        _REQUIRED_CACHE[key] = smallest(lambda n: perf(n).meets(targets), start, search_cap(load))
+        _REQUIRED_CACHE[key] = smallest(lambda n: n > stable and perf(n).meets(targets), start, search_cap(load))
     return _REQUIRED_CACHE[key]
 
 
