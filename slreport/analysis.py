@@ -19,8 +19,11 @@ import duckdb
 from slreport import engine, ingest
 from slreport.ingest.options import ReadOptions
 from slreport.ingest.sql import quote_literal
+from slreport.metrics import fcr
+from slreport.metrics.scores import scores_sql
 from slreport.metrics.service_level import service_level_sql
 from slreport.metrics.staffing import staffing_sections
+from slreport.policy import SUMMARY_POLICY, companies_json, create_company_settings, data_companies, evaluate_targets
 from slreport.settings import Settings
 
 SCHEMA_VERSION = 1
@@ -61,6 +64,8 @@ def analyze_all(inputs: list[str], settings: Settings, run: RunOptions | None = 
         try:
             input_section = ingest.load(con, inputs, run.read, scratch, run.profile)
             create_local_view(con, settings.timezone)
+            create_company_settings(con, settings)
+            fcr.create_fcr_contacts(con)
             analysis = Analysis(build_report(con, settings, input_section))
             analysis.report |= staffing_sections(con, settings, analysis.tables)
             return analysis
@@ -79,30 +84,54 @@ def create_local_view(con: duckdb.DuckDBPyConnection, tz: str) -> None:
 
 
 def build_report(con: duckdb.DuckDBPyConnection, settings: Settings, input_section: dict[str, Any]) -> dict[str, Any]:
+    settings_json = settings.as_json() | policy_settings(con, settings)
+    settings = fcr.resolve_method(con, settings)
     report: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
-        "settings": settings.as_json(),
+        "settings": settings_json,
         "input": input_section | {"aht_basis": aht_basis(con)},
         "period": period(con, settings.timezone),
-        "summary": rows(con, service_level_sql(settings, []))[0],
-        "by_company": rows(con, service_level_sql(settings, ["company"])),
+        "summary": metric_rows(con, settings, [])[0],
+        "by_company": metric_rows(con, settings, ["company"]),
     }
+    report["targets"] = evaluate_targets(settings, report["by_company"])
     if list(settings.by) != ["company"]:
-        report["by_group"] = rows(con, service_level_sql(settings, list(settings.by)))
+        report["by_group"] = metric_rows(con, settings, list(settings.by))
     report["by_hour"] = by_hour(con, settings)
     report["by_day"] = by_day(con, settings)
     return report
 
 
+def metric_rows(
+    con: duckdb.DuckDBPyConnection, settings: Settings, keys: list[str], source: str = "contacts_local c"
+) -> list[dict[str, Any]]:
+    """Every metric family grouped by ``keys`` over ``source``, merged into one row per group.
+
+    The families (service level, FCR, scores) take the same keys and source, so each yields
+    the same groups; their rows are joined on the key values.
+    """
+    merged = rows(con, service_level_sql(settings, keys, source))
+    for family_sql in (fcr.fcr_sql(settings, keys, source), scores_sql(settings, keys, source)):
+        by_group = {tuple(r[k] for k in keys): r for r in rows(con, family_sql)}
+        for row in merged:
+            row.update(by_group[tuple(row[k] for k in keys)])
+    return merged
+
+
+def policy_settings(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, Any]:
+    """JSON settings about policies: the effective settings per company and what the summary means."""
+    return {"companies": companies_json(settings, data_companies(con)), "summary_policy": SUMMARY_POLICY}
+
+
 def by_hour(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[dict[str, Any]]:
     """Hour-of-day profile over the whole period, all 24 hours present; company null = all."""
-    per_company = service_level_sql(
-        settings, ["company", "hour"],
+    per_company = (
         "(SELECT DISTINCT company FROM contacts) CROSS JOIN range(24) h(hour) "
-        "LEFT JOIN contacts_local c USING (company, hour)",
+        "LEFT JOIN contacts_local c USING (company, hour)"
     )
-    overall = service_level_sql(settings, ["hour"], "range(24) h(hour) LEFT JOIN contacts_local c USING (hour)")
-    return [{"company": None} | r for r in rows(con, overall)] + rows(con, per_company)
+    overall = "range(24) h(hour) LEFT JOIN contacts_local c USING (hour)"
+    return [{"company": None} | r for r in metric_rows(con, settings, ["hour"], overall)] + metric_rows(
+        con, settings, ["company", "hour"], per_company)
 
 
 def by_day(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[dict[str, Any]]:
@@ -111,12 +140,12 @@ def by_day(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[dict[str,
         "(SELECT CAST(d AS DATE) AS day FROM (SELECT min(day) lo, max(day) hi FROM contacts_local), "
         "generate_series(lo, hi, INTERVAL 1 DAY) s(d))"
     )
-    per_company = service_level_sql(
-        settings, ["company", "day"],
-        f"(SELECT DISTINCT company FROM contacts) CROSS JOIN {days} LEFT JOIN contacts_local c USING (company, day)",
+    per_company = (
+        f"(SELECT DISTINCT company FROM contacts) CROSS JOIN {days} LEFT JOIN contacts_local c USING (company, day)"
     )
-    overall = service_level_sql(settings, ["day"], f"{days} LEFT JOIN contacts_local c USING (day)")
-    return [{"company": None} | r for r in rows(con, overall)] + rows(con, per_company)
+    overall = f"{days} LEFT JOIN contacts_local c USING (day)"
+    return [{"company": None} | r for r in metric_rows(con, settings, ["day"], overall)] + metric_rows(
+        con, settings, ["company", "day"], per_company)
 
 
 def aht_basis(con: duckdb.DuckDBPyConnection) -> str | None:

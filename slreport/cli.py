@@ -15,7 +15,7 @@ from typing import Annotated, Any, NoReturn, TypeVar
 import typer
 
 from slreport import __version__
-from slreport.errors import ExitCode, SlreportError
+from slreport.errors import ExitCode, SlreportError, UsageError
 from slreport.settings import OutputFormat, SlMethod
 
 app = typer.Typer(
@@ -72,6 +72,7 @@ def _root(
 
 @app.command()
 def analyze(
+    ctx: typer.Context,
     files: Annotated[list[str], typer.Argument(help="CSV exports (.gz/.zst/.bz2 too); - reads stdin.")],
     fmt: FormatOpt = None,
     sl: SlOpt = "80/20",
@@ -101,34 +102,129 @@ def analyze(
         str | None, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 4GB (spills to disk).")
     ] = None,
     debug: DebugOpt = False,
+    config: Annotated[
+        str | None, typer.Option("--config", help="Settings file (default: ./slreport.toml when present).")
+    ] = None,
+    fcr_method: Annotated[
+        str, typer.Option("--fcr-method", help="FCR by resolved flag, by repeat contacts, or auto: flag|repeat|auto.")
+    ] = "auto",
+    fcr_window: Annotated[
+        str, typer.Option("--fcr-window", help="Repeat window of FCR in elapsed time: 24h|72h|7d|30d.")
+    ] = "72h",
+    csat_scale: Annotated[
+        int, typer.Option("--csat-scale", help="CSAT answers are 1..SCALE; top-two-box = the two highest.")
+    ] = 5,
+    fail_on_miss: Annotated[
+        bool, typer.Option("--fail-on-miss", help="Exit with 3 when any company misses any target (listed on stderr).")
+    ] = False,
     max_asa: MaxAsaOpt = None,
     max_pwait: MaxPwaitOpt = None,
     max_abandon: MaxAbandonOpt = None,
     max_occupancy: MaxOccupancyOpt = None,
     shrinkage: ShrinkageOpt = 0.0,
 ) -> None:
-    """Report service level, answer and abandon rates, ASA, AHT per company and hour."""
+    """Report service level, answer and abandon rates, ASA, AHT, FCR and survey scores per company and hour."""
+    # Every option is read from ctx.params, where it is known whether it was given (it then
+    # overrides slreport.toml) or left at its default.
+    code = _guarded(lambda: _analyze_with_config(ctx, files, fmt, fail_on_miss), debug)
+    if code != ExitCode.OK:
+        raise typer.Exit(int(code))
+
+
+def _explicit(ctx: typer.Context, name: str) -> bool:
+    """Whether the option was given (command line or environment) rather than left at its default."""
+    source = ctx.get_parameter_source(name)  # click's ParameterSource (typer may vendor click)
+    return source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP")
+
+
+def _analyze_with_config(
+    ctx: typer.Context, files: list[str], fmt: OutputFormat | None, fail_on_miss: bool
+) -> ExitCode:
+    """analyze with slreport.toml: the file's settings, with explicitly given options on top.
+
+    Returns TARGET_MISSED when --fail-on-miss is given and a target was missed (listed on stderr)."""
+    from pathlib import Path
+
+    from slreport.analysis import RunOptions
+    from slreport.analysis import analyze as analyze_files
+    from slreport.config import build_settings, find_config, load_config
+    from slreport.ingest.options import ReadOptions, parse_column_maps, parse_outcome_maps
+    from slreport.policy import target_misses
+    from slreport.settings import parse_by
+
+    p = ctx.params
+    config = load_config(find_config(p["config"], Path(".")))  # errors then read "slreport.toml:5: …"
+    options = _given_settings(ctx)
+    settings = build_settings(config, options, by=parse_by(p["by"]), interval_minutes=p["interval"],
+                              staffing=_staffing_options(p))
+    read = ReadOptions(
+        column_map=(config.columns if config else {}) | parse_column_maps(p["column_map"] or []),
+        outcome_map=(config.outcomes if config else {}) | parse_outcome_maps(p["outcome_map"] or []),
+        input_tz=settings.timezone if "timezone" in options or (config and "timezone" in config.defaults) else None,
+        strict=p["strict"], csat_scale=settings.csat_scale,
+    )
+    run = RunOptions(profile=p["profile"], memory_limit=p["memory_limit"], read=read)
+    report = analyze_files(files, settings, run)
+    _emit(report, fmt)
+    misses = target_misses(report) if fail_on_miss else []
+    for line in misses:
+        typer.echo(f"slreport: {line}", err=True)
+    return ExitCode.TARGET_MISSED if misses else ExitCode.OK
+
+
+def _staffing_options(p: dict[str, Any]) -> Any:
+    from slreport.staffing.targets import StaffingOptions
+
+    return StaffingOptions(p["max_asa"], p["max_pwait"], p["max_abandon"], p["max_occupancy"], p["shrinkage"])
+
+
+def _given_settings(ctx: typer.Context) -> dict[str, Any]:
+    """The Settings fields of the options given explicitly (they override slreport.toml)."""
+    from slreport.metrics.fcr import parse_window
+    from slreport.settings import check_timezone, parse_service_level
+
+    p = ctx.params
+    options: dict[str, Any] = {}
+    if _explicit(ctx, "sl"):
+        target = parse_service_level(p["sl"])
+        options |= {"threshold_s": target.threshold_s, "target_pct": target.target_pct}
+    parsers: dict[str, tuple[str, Callable[[Any], Any]]] = {  # option → (Settings field, parser)
+        "sl_method": ("sl_method", SlMethod), "short_abandon": ("short_abandon_s", int),
+        "tz": ("timezone", check_timezone), "fcr_method": ("fcr_method", _fcr_method),
+        "fcr_window": ("fcr_window_h", parse_window), "csat_scale": ("csat_scale", _csat_scale),
+    }
+    return options | {field: parse(p[name]) for name, (field, parse) in parsers.items() if _explicit(ctx, name)}
+
+
+def _fcr_method(value: str) -> str:
+    from slreport.metrics.fcr import METHODS
+
+    if value not in METHODS:
+        raise UsageError(f"--fcr-method {value!r} is not supported", f"choose from {', '.join(METHODS)}")
+    return value
+
+
+def _csat_scale(value: int) -> int:
+    if not 3 <= value <= 10:
+        raise UsageError(f"--csat-scale {value} is not supported", "use a whole number from 3 to 10")
+    return value
+
+
+@app.command()
+def init(
+    path: Annotated[str, typer.Argument(help="Where to write the example config.")] = "slreport.toml",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Write a commented example slreport.toml (per-company service levels and targets)."""
 
     def run() -> None:
-        from slreport.analysis import RunOptions
-        from slreport.analysis import analyze as analyze_files
-        from slreport.ingest.options import ReadOptions, parse_column_maps, parse_outcome_maps
-        from slreport.settings import Settings, check_timezone, parse_by, parse_service_level
-        from slreport.staffing.targets import StaffingOptions
+        from pathlib import Path
 
-        target = parse_service_level(sl)
-        settings = Settings(
-            threshold_s=target.threshold_s, target_pct=target.target_pct, sl_method=sl_method,
-            short_abandon_s=short_abandon, timezone=check_timezone(tz) if tz else "UTC", by=parse_by(by),
-            interval_minutes=interval,
-            staffing=StaffingOptions(max_asa, max_pwait, max_abandon, max_occupancy, shrinkage),
-        )
-        read = ReadOptions(
-            column_map=parse_column_maps(column_map or []), outcome_map=parse_outcome_maps(outcome_map or []),
-            input_tz=settings.timezone if tz else None, strict=strict,
-        )
-        report = analyze_files(files, settings, RunOptions(profile=profile, memory_limit=memory_limit, read=read))
-        _emit(report, fmt)
+        from slreport.config import write_example
+
+        write_example(Path(path), force)
+        typer.echo(f"wrote {path}", err=True)
 
     _guarded(run, debug)
 

@@ -21,6 +21,10 @@ TABLE_METRICS = (
     "offered", "answered", "abandoned", "short_abandoned", "flowout", "service_level_pct",
     "target_met", "answer_rate_pct", "abandon_rate_pct", "asa_s", "aht_s", "max_wait_s",
 )
+# Shown after those when the data has them (the summary value is not null).
+OPTIONAL_METRICS = ("fcr_pct", "nps", "csat_mean")
+# Target rules beside their metrics; the service level has its own Target column.
+MARKED_METRICS = ("answer_rate_pct", "abandon_rate_pct", "fcr_pct", "nps")
 HOUR_METRICS = ("offered", "answered", "abandoned", "service_level_pct", "answer_rate_pct", "asa_s")
 
 
@@ -52,6 +56,10 @@ def format_value(key: str, value: Any) -> str:
         return "met" if value else "missed"
     if unit == "count":
         return f"{value:,}".replace(",", " ")
+    if unit == "score":
+        return f"{value:.1f}"
+    if unit == "by_window":
+        return " · ".join(f"{w} {NULL if v is None else f'{v:.1f}'}" for w, v in value.items())
     return str(value)
 
 
@@ -60,6 +68,8 @@ def heading(key: str, settings: dict[str, Any]) -> str:
     if key == "aht_s" and settings.get("aht_basis") == "talk":
         return "Avg talk (s)"
     if key == "target_met":
+        if len({c["service_level"] for c in settings.get("companies", [])}) > 1:
+            return "SL target"  # each company's own, see the caption
         return f"Target {settings['service_level']}"
     suffix = " (s)" if metric.unit == "seconds" else ""
     return metric.label + suffix
@@ -77,12 +87,53 @@ def main_table(report: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     """Headings and formatted cells of the per-group table, total row last."""
     keys = group_keys(report)
     settings = report["settings"] | {"aht_basis": report["input"].get("aht_basis")}
-    headers = [k.capitalize() for k in keys] + [heading(m, settings) for m in TABLE_METRICS]
+    metrics = table_metrics(report)
+    headers = [k.capitalize() for k in keys] + [heading(m, settings) for m in metrics]
     body = [
-        [_text(r.get(k)) for k in keys] + [format_value(m, r[m]) for m in TABLE_METRICS] for r in group_rows(report)
+        [_text(r.get(k)) for k in keys] + [target_cell(report, r, m) for m in metrics] for r in group_rows(report)
     ]
-    total = ["All"] + [""] * (len(keys) - 1) + [format_value(m, report["summary"][m]) for m in TABLE_METRICS]
+    total = ["All"] + [""] * (len(keys) - 1) + [format_value(m, report["summary"][m]) for m in metrics]
     return headers, body + [total]
+
+
+def table_metrics(report: dict[str, Any]) -> list[str]:
+    return list(TABLE_METRICS) + [m for m in OPTIONAL_METRICS if report["summary"].get(m) is not None]
+
+
+def target_cell(report: dict[str, Any], row: dict[str, Any], metric: str) -> str:
+    """The formatted value, followed by "met" or "missed" when the row's company has a target for it."""
+    text = format_value(metric, row[metric])
+    if metric not in MARKED_METRICS or group_keys(report) != ["company"]:
+        return text
+    for t in report.get("targets", []):
+        if t["company"] == row["company"] and t["metric"] == metric and t["met"] is not None:
+            return f"{text} {'met' if t['met'] else 'missed'}"
+    return text
+
+
+def policy_lines(report: dict[str, Any]) -> list[str]:
+    """The effective settings per company, when a config file or a target makes them worth showing."""
+    companies = report["settings"].get("companies", [])
+    if not any(c["configured"] for c in companies) and not _has_targets(report):
+        return []
+    return [_policy_line(c) for c in companies]
+
+
+def _has_targets(report: dict[str, Any]) -> bool:
+    return any(t["metric"] != "service_level_pct" for t in report.get("targets", []))
+
+
+def _policy_line(c: dict[str, Any]) -> str:
+    short = f"short ≤ {c['short_abandon_s']} s" if c["short_abandon_s"] else "no short-abandon rule"
+    targets = [
+        f"{label} {sign} {c[key]:g}" for key, label, sign in (
+            ("answer_rate_target", "answer %", "≥"), ("abandon_rate_max", "abandon %", "≤"),
+            ("fcr_target", "FCR %", "≥"), ("nps_target", "NPS", "≥"),
+        ) if c.get(key) is not None
+    ]
+    absent = "" if c["in_data"] else " (no contacts)"
+    return f"{c['company']}{absent}: SL {c['service_level']} ({c['sl_method']}), {short}" + (
+        f"; targets {', '.join(targets)}" if targets else "")
 
 
 def hour_table(report: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
@@ -135,12 +186,13 @@ def _render_table(report: dict[str, Any], out: IO[str], color: bool) -> None:
     console = Console(file=out, force_terminal=color, no_color=not color, width=None if color else 1000,
                       highlight=False, soft_wrap=False)
     headers, rows = main_table(report)
-    table = Table(title=f"Service level by {', '.join(group_keys(report))}", caption=caption(report))
+    table = Table(title=f"Service level by {', '.join(group_keys(report))}",
+                  caption="\n".join([caption(report), *policy_lines(report)]))
     for i, h in enumerate(headers):
         table.add_column(h, justify="left" if i < len(group_keys(report)) else "right")
-    target_col = headers.index(heading("target_met", report["settings"] | {}))
+    first_metric = len(group_keys(report))
     for i, row in enumerate(rows):
-        cells = [_marked(c) if j == target_col else c for j, c in enumerate(row)]
+        cells = [_marked(c, color) if j >= first_metric else c for j, c in enumerate(row)]
         table.add_row(*cells, style="bold" if i == len(rows) - 1 else None, end_section=i == len(rows) - 2)
     console.print(table)
     hh, hrows = hour_table(report)
@@ -156,11 +208,17 @@ def _render_table(report: dict[str, Any], out: IO[str], color: bool) -> None:
         console.print(f"  {line}", markup=False)
 
 
-def _marked(cell: str) -> str:
+def _marked(cell: str, color: bool = True) -> str:
     if cell == "met":
         return "[green]✓ met[/green]"
     if cell == "missed":
         return "[red]✗ missed[/red]"
+    if not color:  # a value with a target keeps its word: "19.1 missed"
+        return cell
+    if cell.endswith(" met"):
+        return f"[green]{cell[:-4]} ✓[/green]"
+    if cell.endswith(" missed"):
+        return f"[red]{cell[:-7]} ✗[/red]"
     return cell
 
 
@@ -177,6 +235,8 @@ def _md_table(headers: list[str], rows: Iterable[list[str]]) -> str:
 
 def _render_markdown(report: dict[str, Any], out: IO[str], color: bool) -> None:
     out.write(f"## Service level by {', '.join(group_keys(report))}\n\n{caption(report)}\n\n")
+    if policy_lines(report):
+        out.write("".join(f"- {line}\n" for line in policy_lines(report)) + "\n")
     out.write(_md_table(*main_table(report)) + "\n\n")
     out.write("## By hour of day (all companies)\n\n" + _md_table(*hour_table(report)) + "\n\n")
     out.write(staffing_markdown(report))
@@ -202,6 +262,8 @@ def _csv(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, dict):
+        return json.dumps(value, separators=(",", ":"))
     return str(value)
 
 

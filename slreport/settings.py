@@ -47,6 +47,18 @@ class Settings:
     by: tuple[str, ...] = ("company",)
     interval_minutes: int = 60  # length of the intervals of the interval and staffing tables
     extra: dict[str, object] = field(default_factory=dict)
+    # First-contact resolution, survey scores and targets (docs/fcr-and-targets.md).
+    fcr_method: str = "auto"  # flag | repeat | auto (flag when the data has resolved flags)
+    fcr_window_h: int = 72  # repeat window W in elapsed hours: 24, 72, 168 or 720
+    csat_scale: int = 5  # CSAT answers are 1..csat_scale
+    answer_rate_target: float | None = None  # minimum answer rate %
+    abandon_rate_max: float | None = None  # maximum abandon rate %
+    fcr_target: float | None = None  # minimum FCR %
+    nps_target: float | None = None  # minimum NPS
+    opening_hours: str | None = None  # e.g. "mon-fri 08:00-20:00" (used by the peaks tables)
+    holidays_country: str | None = None  # ISO 3166 country code of the public holidays
+    companies: dict[str, dict[str, object]] = field(default_factory=dict)  # per-company overrides by field name
+    config_file: str | None = None  # the slreport.toml used, if any
     staffing: StaffingOptions = field(default_factory=StaffingOptions)  # staffing targets besides --sl
 
     def __post_init__(self) -> None:
@@ -67,6 +79,7 @@ class Settings:
     def as_json(self) -> dict[str, object]:
         d = asdict(self)
         d.pop("extra")
+        d.pop("companies")  # the report shows the effective settings per company instead
         d["sl_method"] = self.sl_method.value
         d["service_level"] = str(ServiceLevelTarget(self.target_pct, self.threshold_s))
         d["by"] = list(self.by)

@@ -38,10 +38,13 @@ def run_analyze(paths: list[Path | str], *, tz: str | None = "UTC", **settings: 
     return analyze([str(p) for p in paths], Settings(timezone=tz or "UTC", **settings), RunOptions(read=read))
 
 
-def run_cli(*args: str, stdin: bytes | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess:
     """The real command line in a subprocess: exit code, stdout and stderr kept apart."""
     full_env = os.environ | {"PYTHONPATH": str(ROOT)} | (env or {})
     full_env.pop("NO_COLOR", None) if env is None else None
     return subprocess.run(
-        [sys.executable, "-m", "slreport", *args], input=stdin, capture_output=True, env=full_env, timeout=120
+        [sys.executable, "-m", "slreport", *args], input=stdin, capture_output=True, env=full_env, timeout=120,
+        cwd=cwd,
     )

@@ -8,7 +8,7 @@ from importlib import resources
 import jsonschema
 import pytest
 
-from slreport.metrics.registry import METRIC_KEYS, METRICS
+from slreport.metrics.registry import METRIC_KEYS, METRICS, readme_with_table
 from tests.conftest import ROOT, run_analyze
 
 SAMPLE = ROOT / "sample_data" / "calls.csv"
@@ -45,8 +45,9 @@ def test_every_metrics_object_has_the_registry_keys_in_order(sample_report):
         assert [k for k in obj if k in METRIC_KEYS] == list(METRIC_KEYS)
 
 
-def test_every_metric_is_defined_in_the_readme():
+def test_the_readme_metric_table_is_generated_from_the_registry():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme_with_table(readme) == readme, "run: python -m slreport.metrics.registry"
     for metric in METRICS:
         assert f"| `{metric.key}` |" in readme, metric.key
 

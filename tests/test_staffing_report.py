@@ -180,3 +180,15 @@ def test_terminal_says_when_agents_are_unknown(write_csv):
     out = run_cli("analyze", str(path), "--tz", "UTC", "--format", "table")
     assert out.returncode == 0
     assert "The data names no agents" in out.stdout.decode()
+
+
+def test_each_company_is_staffed_for_its_own_service_level(write_csv):
+    other = [r.replace(",acme,", ",beta,").replace(",b2024", ",x2024") for r in busy_half_hour()]
+    path = write_csv("calls.csv", HEADER, *busy_half_hour(), *other)
+    report = run_analyze([path], interval_minutes=30, companies={"beta": {"target_pct": 90.0, "threshold_s": 10}})
+    worst = {r["company"]: r for r in report["staffing"]["worst_understaffed"]}
+    assert worst["acme"]["required_c"] == calculate(46, 1800, 180, StaffingTargets(80, 20))["recommended"]["agents"]
+    assert worst["beta"]["required_c"] == calculate(46, 1800, 180, StaffingTargets(90, 10))["recommended"]["agents"]
+    assert worst["beta"]["required_c"] > worst["acme"]["required_c"]
+    assert {c["company"]: c["service_level"] for c in report["staffing"]["by_company"]} == {
+        "acme": "80/20", "beta": "90/10"}

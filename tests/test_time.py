@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -21,7 +21,7 @@ def hourly_calls(write_csv, first_utc: datetime, hours: int, name: str = "dst.cs
 
 def test_spring_forward_day_has_23_hours_in_helsinki(write_csv):
     # 2024-03-31 00:00 EET = 2024-03-30 22:00 UTC; the clocks jump from 03:00 to 04:00.
-    path = hourly_calls(write_csv, datetime(2024, 3, 30, 22, tzinfo=timezone.utc), 23)
+    path = hourly_calls(write_csv, datetime(2024, 3, 30, 22, tzinfo=UTC), 23)
     report = run_analyze([path], tz="Europe/Helsinki")
     days = {r["day"]: r["offered"] for r in report["by_day"] if r["company"] is None}
     assert days == {"2024-03-31": 23}
@@ -32,7 +32,7 @@ def test_spring_forward_day_has_23_hours_in_helsinki(write_csv):
 
 def test_fall_back_day_has_25_hours_in_helsinki(write_csv):
     # 2024-10-27 00:00 EEST = 2024-10-26 21:00 UTC; 03:00-04:00 happens twice.
-    path = hourly_calls(write_csv, datetime(2024, 10, 26, 21, tzinfo=timezone.utc), 25)
+    path = hourly_calls(write_csv, datetime(2024, 10, 26, 21, tzinfo=UTC), 25)
     report = run_analyze([path], tz="Europe/Helsinki")
     days = {r["day"]: r["offered"] for r in report["by_day"] if r["company"] is None}
     assert days == {"2024-10-27": 25}

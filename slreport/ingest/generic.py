@@ -231,5 +231,6 @@ def _checks(raw: dict[str, str], options: ReadOptions) -> list[tuple[str, str, s
         checks.append(("bad_score", "nps_score",
                        "p.raw_nps_score IS NOT NULL AND (p.nps_score IS NULL OR p.nps_score NOT BETWEEN 0 AND 10)"))
     if "csat_score" in raw:
-        checks.append(("bad_score", "csat_score", "p.raw_csat_score IS NOT NULL AND p.csat_score IS NULL"))
+        checks.append(("bad_score", "csat_score", "p.raw_csat_score IS NOT NULL AND (p.csat_score IS NULL "
+                       f"OR p.csat_score NOT BETWEEN 1 AND {int(options.csat_scale)})"))
     return checks

@@ -16,6 +16,7 @@ class ReadOptions:
     outcome_map: dict[str, str] = field(default_factory=dict)  # raw value (lower) → outcome
     input_tz: str | None = None  # zone of timestamps written without an offset
     strict: bool = False  # any rejected row is an error
+    csat_scale: int = 5  # CSAT answers outside 1..csat_scale are rejected (bad_score)
 
 
 def parse_column_maps(items: list[str]) -> dict[str, str]:

@@ -19,7 +19,7 @@ REJECT_REASONS: dict[str, tuple[str, str]] = {
     "answer_before_arrival": ("answered before it arrived", "check the time columns of the export"),
     "unknown_direction": ("direction is neither inbound nor outbound", "use inbound/outbound (or in/out)"),
     "bad_flag": ("resolved is not a yes/no value", "use true/false, yes/no, y/n or 1/0"),
-    "bad_score": ("a survey score is not a number in range", "NPS is 0-10; CSAT a number"),
+    "bad_score": ("a survey score is not a number in range", "NPS is 0-10; CSAT 1..--csat-scale (default 5)"),
     "duplicate": ("the same contact id appears again", "nothing to do: the first copy is used"),
 }
 

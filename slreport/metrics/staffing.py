@@ -84,7 +84,7 @@ def staffing_sections(
     patience = patience_section(con)
     theta = theta_by_company(patience)
     frame = con.sql(interval_sql(settings)).df()
-    targets = settings.staffing.targets(settings.target_pct, settings.threshold_s)
+    targets = company_targets(settings, sorted(frame["company"].unique()))
     frame = required_columns(frame, settings.interval_minutes * 60, targets, theta)
     tables["staffing"] = to_arrow(frame)
     return {
@@ -92,6 +92,17 @@ def staffing_sections(
         "staffing_profile": profile_rows(frame, settings.interval_minutes * 60, targets, theta),
         "patience": patience,
     }
+
+
+def company_targets(settings: Settings, companies: list[str]) -> dict[str, Any]:
+    """Each company's staffing targets: its own service level (slreport.toml or --sl), the rest shared."""
+    from slreport.policy import company_policy
+
+    out = {}
+    for company in companies:
+        policy = company_policy(settings, company)
+        out[company] = settings.staffing.targets(policy["target_pct"], policy["threshold_s"])
+    return out
 
 
 TABLE_COLUMNS = (

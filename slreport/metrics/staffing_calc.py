@@ -27,8 +27,11 @@ def erlang_c_targets(targets: StaffingTargets) -> StaffingTargets:
     return replace(targets, max_abandon=None)
 
 
+Targets = dict[str, StaffingTargets]  # company → its targets (its own service level, shared others)
+
+
 def required_columns(
-    frame: pd.DataFrame, interval_s: float, targets: StaffingTargets, theta: dict[str | None, float | None]
+    frame: pd.DataFrame, interval_s: float, targets: Targets, theta: dict[str | None, float | None]
 ) -> pd.DataFrame:
     """Add aht_s/aht_source, theta_s, required/scheduled agents by Erlang C and A, and the gaps."""
     own = frame["aht_calls"].to_numpy() >= MIN_AHT_CALLS
@@ -39,19 +42,32 @@ def required_columns(
         own | np.isfinite(company_aht), None
     )
     frame["theta_s"] = frame["company"].map(lambda c: theta.get(c))
-    offered = frame["offered"].to_numpy(dtype=float)
-    req_c = erlang.required_many(offered, aht, interval_s, erlang_c_targets(targets))
     theta_s = frame["theta_s"].to_numpy(dtype=float, na_value=np.nan)
-    req_a = required_erlang_a_many(offered, aht, theta_s, interval_s, targets, req_c)
-    frame["required_c"] = _nullable(req_c)
-    frame["required_a"] = _nullable(req_a)
-    frame["scheduled_c"] = _nullable(scheduled_many(req_c, targets.shrinkage))
-    frame["scheduled_a"] = _nullable(scheduled_many(req_a, targets.shrinkage))
+    agents = required_by_company(frame["company"], frame["offered"].to_numpy(dtype=float), aht, theta_s,
+                                 interval_s, targets)
+    for column, values in agents.items():
+        frame[column] = _nullable(values)
     seen = frame["agents_seen"].astype("Int64")
     frame["agents_seen"] = seen
     frame["gap_c"] = seen - frame["required_c"]
     frame["gap_a"] = seen - frame["required_a"]
     return frame
+
+
+def required_by_company(
+    company: pd.Series, calls: np.ndarray, aht: np.ndarray, theta: np.ndarray, interval_s: float, targets: Targets
+) -> dict[str, np.ndarray]:
+    """required_c/a and scheduled_c/a (−1 = unknown), each company by its own targets."""
+    out = {k: np.full(calls.size, -1, dtype=np.int64) for k in ("required_c", "required_a", "scheduled_c",
+                                                               "scheduled_a")}
+    for name, rows in company.groupby(company, sort=True).indices.items():
+        t = targets[name]
+        req_c = erlang.required_many(calls[rows], aht[rows], interval_s, erlang_c_targets(t))
+        req_a = required_erlang_a_many(calls[rows], aht[rows], theta[rows], interval_s, t, req_c)
+        out["required_c"][rows], out["required_a"][rows] = req_c, req_a
+        out["scheduled_c"][rows] = scheduled_many(req_c, t.shrinkage)
+        out["scheduled_a"][rows] = scheduled_many(req_a, t.shrinkage)
+    return out
 
 
 def scheduled_many(agents: np.ndarray, shrinkage: float) -> np.ndarray:
@@ -84,13 +100,19 @@ def _json_value(value: Any, plain: Any) -> Any:
 
 
 def summary(
-    frame: pd.DataFrame, settings: Settings, targets: StaffingTargets, theta: dict[str | None, float | None]
+    frame: pd.DataFrame, settings: Settings, targets: Targets, theta: dict[str | None, float | None]
 ) -> dict[str, Any]:
+    """JSON ``staffing``: the report's default targets, per-company summaries (each with its own
+    service level), totals and the most understaffed intervals."""
     hours = settings.interval_minutes / 60
-    companies = [company_summary(company, part, hours, theta.get(company)) for company, part in
-                 frame.groupby("company", sort=True)]
+    companies = [
+        {"company": company, "service_level": targets[company].as_json()["service_level"]}
+        | company_summary(company, part, hours, theta.get(company))
+        for company, part in frame.groupby("company", sort=True)
+    ]
+    default = settings.staffing.targets(settings.target_pct, settings.threshold_s)
     return {
-        "targets": targets.as_json(),
+        "targets": default.as_json(),
         "interval_minutes": settings.interval_minutes,
         "min_aht_calls": MIN_AHT_CALLS,
         "by_company": companies,
@@ -146,7 +168,7 @@ def _hours(column: pd.Series, hours: float) -> float | None:
 
 
 def profile_rows(
-    frame: pd.DataFrame, interval_s: float, targets: StaffingTargets, theta: dict[str | None, float | None]
+    frame: pd.DataFrame, interval_s: float, targets: Targets, theta: dict[str | None, float | None]
 ) -> list[dict[str, Any]]:
     """Required agents per company × weekday × time of day, from the mean volume of that slot."""
     slots = frame.groupby(["company", "weekday", "time_of_day"], sort=True).agg(
@@ -158,9 +180,7 @@ def profile_rows(
     with np.errstate(invalid="ignore", divide="ignore"):
         aht = np.where(own, slots["handle_sum"] / slots["aht_calls"], slots["company_aht_s"].to_numpy(dtype=float))
     theta_s = slots["company"].map(lambda c: theta.get(c)).to_numpy(dtype=float, na_value=np.nan)
-    req_c = erlang.required_many(mean_calls, aht, interval_s, erlang_c_targets(targets))
-    req_a = required_erlang_a_many(mean_calls, aht, theta_s, interval_s, targets, req_c)
-    sched_c, sched_a = scheduled_many(req_c, targets.shrinkage), scheduled_many(req_a, targets.shrinkage)
+    agents = required_by_company(slots["company"], mean_calls, aht, theta_s, interval_s, targets)
     out = []
     for i, s in enumerate(slots.itertuples(index=False)):
         known = bool(np.isfinite(aht[i]))
@@ -169,8 +189,7 @@ def profile_rows(
             "intervals": int(s.intervals), "mean_offered": round(float(mean_calls[i]), 4),
             "aht_s": round(float(aht[i]), 4) if known else None,
             "aht_source": "slot" if own[i] else ("company" if known else None),
-            "required_c": _or_none(req_c[i]), "required_a": _or_none(req_a[i]),
-            "scheduled_c": _or_none(sched_c[i]), "scheduled_a": _or_none(sched_a[i]),
+            **{key: _or_none(values[i]) for key, values in agents.items()},
         })
     return out
 

@@ -1,0 +1,146 @@
+"""First-contact resolution (FCR): by a resolved flag, or by the absence of a repeat contact.
+
+The repeat search is one window function over (company, caller, arrived_at): for every inbound
+contact that is not a short abandon, the elapsed time to the same caller's next such contact to
+the same company (short abandons sit in a partition of their own, so they are never "next"). It
+runs once, into the table ``fcr_contacts`` (``contacts_local`` plus that gap), and every grouping
+then only counts answered contacts. Gaps and the observed tail are integer milliseconds of
+elapsed time, so "7d" is 168 hours also across a DST change.
+
+Definitions (docs/fcr-and-targets.md):
+- repeat: an answered contact is a repeat-free ("resolved") contact when the next contact of the
+  same caller to the same company comes more than W after its arrival, or never;
+- judged: answered contacts with a known caller whose window [arrival, arrival + W] ends at or
+  before the last arrival in the data; the others are censored (cannot be judged yet);
+- flag: resolved answered contacts / answered contacts with a known resolved flag.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import duckdb
+
+from slreport import engine
+from slreport.errors import UsageError
+from slreport.settings import Settings
+
+# The windows reported side by side (fcr_by_window), name → elapsed hours.
+WINDOWS_H: dict[str, int] = {"24h": 24, "72h": 72, "7d": 168, "30d": 720}
+METHODS = ("flag", "repeat", "auto")
+SOURCE_VIEW = "contacts_local c"
+
+CREATE_SQL = """
+CREATE OR REPLACE TABLE fcr_contacts AS
+WITH marked AS (  -- every inbound contact counts as a repeat except a short abandon
+  SELECT c.*, epoch_ms(c.arrived_at) AS arrived_ms,
+         coalesce(c.outcome = 'abandoned' AND p.short_abandon_s > 0 AND c.wait_s <= p.short_abandon_s, false)
+           AS is_short_abandon
+  FROM contacts_local c JOIN company_settings p ON p.company = c.company
+)
+SELECT * EXCLUDE (is_short_abandon),
+       lead(arrived_ms) OVER (PARTITION BY company, caller, is_short_abandon ORDER BY arrived_at, source)
+         - arrived_ms AS next_contact_ms,
+       (SELECT epoch_ms(max(arrived_at)) FROM contacts) - arrived_ms AS observed_after_ms
+FROM marked
+"""
+
+COUNTS_SQL = """
+SELECT {keys}
+  count(c.outcome) FILTER (WHERE c.outcome = 'answered')                       AS answered,
+  count(c.outcome) FILTER (WHERE c.outcome = 'answered' AND c.caller IS NULL)  AS withheld,
+  count(c.resolved) FILTER (WHERE c.outcome = 'answered')                      AS flagged,
+  count(c.outcome) FILTER (WHERE c.outcome = 'answered' AND c.resolved)        AS flagged_resolved,
+  {window_counts}
+FROM {source}
+{group_by}
+"""
+
+# Over answered contacts of a known caller: judged when the whole window lies inside the data.
+KNOWN = "c.outcome = 'answered' AND c.caller IS NOT NULL"
+WINDOW_COUNTS = """
+  count(c.outcome) FILTER (WHERE {known} AND c.observed_after_ms >= {ms})   AS judged_{name},
+  count(c.outcome) FILTER (WHERE {known} AND c.observed_after_ms < {ms})    AS censored_{name},
+  count(c.outcome) FILTER (WHERE {known} AND c.observed_after_ms >= {ms}
+                           AND coalesce(c.next_contact_ms > {ms}, true))    AS resolved_{name}"""
+
+RATES_SQL = """
+WITH counts AS ({counts})
+SELECT {keys}
+  round(100 * {resolved} / NULLIF({judged}, 0), 4)        AS fcr_pct,
+  {method}                                                AS fcr_method,
+  {window_h}                                              AS fcr_window_h,
+  {judged}                                                AS fcr_judged,
+  {censored}                                              AS fcr_censored,
+  round(100 * withheld / NULLIF(answered, 0), 4)          AS fcr_unknown_caller_pct,
+  {{{by_window}}}                                         AS fcr_by_window
+FROM counts
+"""
+
+
+def parse_window(text: str) -> int:
+    """`--fcr-window 7d` → 168 (elapsed hours)."""
+    if text.strip().lower() not in WINDOWS_H:
+        raise UsageError(f"--fcr-window {text!r} is not supported", f"choose from {', '.join(WINDOWS_H)}")
+    return WINDOWS_H[text.strip().lower()]
+
+
+def window_name(hours: int) -> str:
+    return next(name for name, h in WINDOWS_H.items() if h == hours)
+
+
+def create_fcr_contacts(con: duckdb.DuckDBPyConnection) -> None:
+    """The one pass of the repeat search (needs ``contacts_local`` and ``company_settings``)."""
+    con.execute(CREATE_SQL)
+
+
+def resolve_method(con: duckdb.DuckDBPyConnection, settings: Settings) -> Settings:
+    """Settings with fcr_method 'auto' made concrete: 'flag' when any answered contact has a flag."""
+    if settings.fcr_method not in METHODS:
+        raise UsageError(f"FCR method {settings.fcr_method!r} is not supported", f"choose from {', '.join(METHODS)}")
+    if settings.fcr_window_h not in WINDOWS_H.values():
+        raise UsageError(f"FCR window {settings.fcr_window_h} h is not supported",
+                         f"choose from {', '.join(WINDOWS_H)}")
+    if settings.fcr_method != "auto":
+        return settings
+    flagged = engine.one(con, "SELECT count(resolved) FROM fcr_contacts WHERE outcome = 'answered'")[0]
+    return replace(settings, fcr_method="flag" if flagged else "repeat")
+
+
+def fcr_sql(settings: Settings, keys: list[str], source: str = SOURCE_VIEW) -> str:
+    """FCR grouped by ``keys`` over the same ``source`` the service-level query gets.
+
+    ``source`` names the contacts as ``contacts_local c`` (maybe LEFT JOINed to a grid); FCR reads
+    the same contacts with their repeat gap, so ``fcr_contacts`` takes the view's place.
+    """
+    if SOURCE_VIEW not in source:
+        raise ValueError(f"source must read {SOURCE_VIEW!r}: {source}")
+    key_list = "".join(f"{k}, " for k in keys)
+    counts = COUNTS_SQL.format(
+        keys=key_list, source=source.replace(SOURCE_VIEW, "fcr_contacts c"),
+        window_counts=",".join(WINDOW_COUNTS.format(known=KNOWN, ms=h * 3_600_000, name=n) for n, h in _windows()),
+        group_by=f"GROUP BY {', '.join(keys)}" if keys else "",
+    )
+    return RATES_SQL.format(counts=counts, keys=key_list, by_window=_by_window(), **_chosen(settings))
+
+
+def _windows() -> list[tuple[str, int]]:
+    return [(f"w{h}", h) for h in WINDOWS_H.values()]
+
+
+def _by_window() -> str:
+    return ", ".join(
+        f"'{name}': round(100 * resolved_w{h} / NULLIF(judged_w{h}, 0), 4)" for name, h in WINDOWS_H.items()
+    )
+
+
+def _chosen(settings: Settings) -> dict[str, str]:
+    """The expressions of the chosen method (fcr_method must be resolved: flag or repeat)."""
+    if settings.fcr_method == "flag":
+        return {"resolved": "flagged_resolved", "judged": "flagged", "censored": "CAST(NULL AS BIGINT)",
+                "method": "'flag'", "window_h": "CAST(NULL AS INTEGER)"}
+    if settings.fcr_method == "repeat":
+        w = f"w{settings.fcr_window_h}"
+        return {"resolved": f"resolved_{w}", "judged": f"judged_{w}", "censored": f"censored_{w}",
+                "method": "'repeat'", "window_h": str(settings.fcr_window_h)}
+    raise ValueError(f"unresolved FCR method {settings.fcr_method!r}")

@@ -1,0 +1,42 @@
+"""Survey scores: NPS (0-10) and CSAT (1..scale), over the contacts that carry an answer.
+
+- nps = % promoters (9-10) − % detractors (0-6) of the contacts with an NPS answer; −100..100.
+- csat_mean = mean CSAT answer; csat_top2_pct = % of CSAT answers in the top two boxes of the
+  scale (scale − 1 or more, e.g. 4 and 5 on a 1-5 scale).
+No answers → null, never 0. Scores are attributed to the contact's arrival, like every count.
+Out-of-range answers never get here: the reader rejects them with reason ``bad_score``.
+"""
+
+from __future__ import annotations
+
+from slreport.settings import Settings
+
+SCORES_SQL = """
+WITH counts AS (
+  SELECT {keys}
+    count(c.nps_score)                                   AS nps_responses,
+    count(c.nps_score) FILTER (WHERE c.nps_score >= 9)   AS promoters,
+    count(c.nps_score) FILTER (WHERE c.nps_score <= 6)   AS detractors,
+    count(c.csat_score)                                  AS csat_responses,
+    sum(c.csat_score)                                    AS csat_sum,
+    count(c.csat_score) FILTER (WHERE c.csat_score >= {top2_from}) AS csat_top2
+  FROM {source}
+  {group_by}
+)
+SELECT {keys}
+  round(100 * (promoters - detractors) / NULLIF(nps_responses, 0), 4) AS nps,
+  nps_responses,
+  round(csat_sum / NULLIF(csat_responses, 0), 4)                     AS csat_mean,
+  round(100 * csat_top2 / NULLIF(csat_responses, 0), 4)              AS csat_top2_pct,
+  csat_responses
+FROM counts
+"""
+
+
+def scores_sql(settings: Settings, keys: list[str], source: str = "contacts_local c") -> str:
+    """NPS and CSAT grouped by ``keys`` over ``source`` (the same as the service-level query's)."""
+    key_list = "".join(f"{k}, " for k in keys)
+    return SCORES_SQL.format(
+        keys=key_list, source=source, top2_from=int(settings.csat_scale) - 1,
+        group_by=f"GROUP BY {', '.join(keys)}" if keys else "",
+    )
