@@ -41,7 +41,7 @@ def required_columns(
     frame["aht_source"] = pd.Series(np.where(own, "interval", "company"), index=frame.index).where(
         own | np.isfinite(company_aht), None
     )
-    frame["theta_s"] = frame["company"].map(lambda c: theta.get(c))
+    frame["theta_s"] = frame["company"].map(theta).astype(float)
     theta_s = frame["theta_s"].to_numpy(dtype=float, na_value=np.nan)
     agents = required_by_company(frame["company"], frame["offered"].to_numpy(dtype=float), aht, theta_s,
                                  interval_s, targets)
@@ -62,8 +62,13 @@ def required_by_company(
                                                                "scheduled_a")}
     for name, rows in company.groupby(company, sort=True).indices.items():
         t = targets[name]
-        req_c = erlang.required_many(calls[rows], aht[rows], interval_s, erlang_c_targets(t))
-        req_a = required_erlang_a_many(calls[rows], aht[rows], theta[rows], interval_s, t, req_c)
+        # Many intervals share (calls, AHT) – quiet ones use the company's AHT – so solve each pair once.
+        pairs, back = np.unique(np.column_stack((calls[rows], aht[rows])), axis=0, return_inverse=True)
+        back = back.reshape(-1)
+        req_c = erlang.required_many(pairs[:, 0], pairs[:, 1], interval_s, erlang_c_targets(t))
+        req_a = required_erlang_a_many(pairs[:, 0], pairs[:, 1], np.full(len(pairs), theta[rows][0]), interval_s, t,
+                                       req_c)
+        req_c, req_a = req_c[back], req_a[back]
         out["required_c"][rows], out["required_a"][rows] = req_c, req_a
         out["scheduled_c"][rows] = scheduled_many(req_c, t.shrinkage)
         out["scheduled_a"][rows] = scheduled_many(req_a, t.shrinkage)
@@ -179,7 +184,7 @@ def profile_rows(
     own = slots["aht_calls"].to_numpy() >= MIN_AHT_CALLS
     with np.errstate(invalid="ignore", divide="ignore"):
         aht = np.where(own, slots["handle_sum"] / slots["aht_calls"], slots["company_aht_s"].to_numpy(dtype=float))
-    theta_s = slots["company"].map(lambda c: theta.get(c)).to_numpy(dtype=float, na_value=np.nan)
+    theta_s = slots["company"].map(theta).astype(float).to_numpy(dtype=float, na_value=np.nan)
     agents = required_by_company(slots["company"], mean_calls, aht, theta_s, interval_s, targets)
     out = []
     for i, s in enumerate(slots.itertuples(index=False)):
