@@ -29,11 +29,12 @@ def clock(seconds: float | None) -> str:
 
 def interval_label(start_iso: str, minutes: int, tz: str) -> str:
     """'Mon 2026-01-05 09:00–10:00' in the report time zone (DST-safe: end = start + minutes)."""
-    from datetime import datetime, timedelta
+    from datetime import UTC, datetime, timedelta
     from zoneinfo import ZoneInfo
 
     start = datetime.fromisoformat(start_iso).astimezone(ZoneInfo(tz))
-    end = (start + timedelta(minutes=minutes)).astimezone(ZoneInfo(tz))
+    # Elapsed time: aware-datetime arithmetic in one zone is wall-clock, an hour off across DST.
+    end = (start.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(ZoneInfo(tz))
     return f"{WEEKDAY_NAMES[start.weekday()]} {start:%Y-%m-%d %H:%M}–{end:%H:%M}"
 
 

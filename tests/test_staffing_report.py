@@ -192,3 +192,13 @@ def test_each_company_is_staffed_for_its_own_service_level(write_csv):
     assert worst["beta"]["required_c"] > worst["acme"]["required_c"]
     assert {c["company"]: c["service_level"] for c in report["staffing"]["by_company"]} == {
         "acme": "80/20", "beta": "90/10"}
+
+
+def test_planner_text_helpers():
+    from slreport.render_staffing import clock, interval_label
+
+    assert (clock(245), clock(59.6), clock(None)) == ("4:05", "1:00", "—")
+    assert interval_label("2024-01-15T09:00:00+02:00", 60, "Europe/Helsinki") == "Mon 2024-01-15 09:00–10:00"
+    # The repeated hour of the 25-hour day: 03:00 EEST to 03:00 EET, an hour apart.
+    assert interval_label("2024-10-27T03:00:00+03:00", 60, "Europe/Helsinki") == "Sun 2024-10-27 03:00–03:00"
+    assert interval_label("2024-03-31T02:30:00+02:00", 30, "Europe/Helsinki") == "Sun 2024-03-31 02:30–04:00"
