@@ -60,7 +60,8 @@ def companies(n: int, start: date, days: int) -> list[Company]:
         name, queues = BASE_COMPANIES[i % len(BASE_COMPANIES)]
         if i >= len(BASE_COMPANIES):
             name = f"{name} {i // len(BASE_COMPANIES) + 1}"
-        spike = start + timedelta(days=min(9, days - 1)) if name == "Nordic Energy" else None
+        # The snowstorm falls on the Wednesday of week 6, so that four earlier Wednesdays give a baseline.
+        spike = start + timedelta(days=min(37, days - 1)) if name == "Nordic Energy" else None
         out.append(Company(name, queues, weight=1.0 / (1 + 0.35 * i), agents=8 + 3 * (i % 3), spike_day=spike))
     return out
 
@@ -172,8 +173,8 @@ def poisson(rng: random.Random, mean: float) -> int:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--contacts", type=int, default=12000, help="about how many contacts (default 12000)")
-    parser.add_argument("--days", type=int, default=28, help="days from --start (default 28)")
+    parser.add_argument("--contacts", type=int, default=24000, help="about how many contacts (default 24000)")
+    parser.add_argument("--days", type=int, default=56, help="days from --start (default 56)")
     parser.add_argument("--companies", type=int, default=4, help="how many companies (default 4)")
     parser.add_argument("--seed", type=int, default=20260105)
     parser.add_argument("--start", type=date.fromisoformat, default=date(2026, 1, 5))

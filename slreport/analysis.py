@@ -20,6 +20,8 @@ from slreport import engine, ingest
 from slreport.ingest.options import ReadOptions
 from slreport.ingest.sql import quote_literal
 from slreport.metrics import fcr
+from slreport.metrics.opening_hours import HoursPolicy, create_hours_tables, in_hours_sql
+from slreport.metrics.peaks import interval_table, peaks_sections
 from slreport.metrics.scores import scores_sql
 from slreport.metrics.service_level import service_level_sql
 from slreport.metrics.staffing import staffing_sections
@@ -63,23 +65,38 @@ def analyze_all(inputs: list[str], settings: Settings, run: RunOptions | None = 
         con = engine.connect(scratch, run.memory_limit, run.threads)
         try:
             input_section = ingest.load(con, inputs, run.read, scratch, run.profile)
-            create_local_view(con, settings.timezone)
+            create_local_view(con, settings.timezone, settings.hours, settings.include_closed)
             create_company_settings(con, settings)
-            fcr.create_fcr_contacts(con)
+            fcr.create_fcr_contacts(con, settings.include_closed)
             analysis = Analysis(build_report(con, settings, input_section))
+            analysis.tables["intervals"] = interval_table(con)
             analysis.report |= staffing_sections(con, settings, analysis.tables)
             return analysis
         finally:
             con.close()
 
 
-def create_local_view(con: duckdb.DuckDBPyConnection, tz: str) -> None:
-    """Contacts with their arrival in the report time zone: every count is by local arrival."""
+def create_local_view(
+    con: duckdb.DuckDBPyConnection, tz: str, hours: HoursPolicy | None = None, include_closed: bool = False
+) -> None:
+    """Contacts with their arrival in the report time zone: every count is by local arrival.
+
+    ``contacts_local`` also says whether each contact arrived within opening hours (``in_hours``,
+    always true when none are given); ``offered_local`` is what the service-level family
+    counts: the in-hours contacts, or all of them with ``include_closed``.
+    """
+    policy = hours or HoursPolicy()
+    create_hours_tables(con, policy, tz)
     local = f"timezone({quote_literal(tz)}, arrived_at)"
+    in_hours, joins = in_hours_sql(policy, "c.local_at")
     con.execute(
         f"""CREATE OR REPLACE VIEW contacts_local AS
-            SELECT *, {local} AS local_at, hour({local}) AS hour, CAST({local} AS DATE) AS day
-            FROM contacts"""
+            SELECT c.*, hour(c.local_at) AS hour, CAST(c.local_at AS DATE) AS day, {in_hours} AS in_hours
+            FROM (SELECT *, {local} AS local_at FROM contacts) c {joins}"""
+    )
+    con.execute(
+        "CREATE OR REPLACE VIEW offered_local AS SELECT * FROM contacts_local"
+        + ("" if include_closed else " WHERE in_hours")
     )
 
 
@@ -92,18 +109,23 @@ def build_report(con: duckdb.DuckDBPyConnection, settings: Settings, input_secti
         "input": input_section | {"aht_basis": aht_basis(con)},
         "period": period(con, settings.timezone),
         "summary": metric_rows(con, settings, [])[0],
-        "by_company": metric_rows(con, settings, ["company"]),
+        # every company, also one whose contacts all arrived outside opening hours
+        "by_company": metric_rows(
+            con, settings, ["company"],
+            "(SELECT DISTINCT company FROM contacts) LEFT JOIN offered_local c USING (company)",
+        ),
     }
     report["targets"] = evaluate_targets(settings, report["by_company"])
     if list(settings.by) != ["company"]:
         report["by_group"] = metric_rows(con, settings, list(settings.by))
     report["by_hour"] = by_hour(con, settings)
     report["by_day"] = by_day(con, settings)
+    report.update(peaks_sections(con, settings))
     return report
 
 
 def metric_rows(
-    con: duckdb.DuckDBPyConnection, settings: Settings, keys: list[str], source: str = "contacts_local c"
+    con: duckdb.DuckDBPyConnection, settings: Settings, keys: list[str], source: str = "offered_local c"
 ) -> list[dict[str, Any]]:
     """Every metric family grouped by ``keys`` over ``source``, merged into one row per group.
 
@@ -127,9 +149,9 @@ def by_hour(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[dict[str
     """Hour-of-day profile over the whole period, all 24 hours present; company null = all."""
     per_company = (
         "(SELECT DISTINCT company FROM contacts) CROSS JOIN range(24) h(hour) "
-        "LEFT JOIN contacts_local c USING (company, hour)"
+        "LEFT JOIN offered_local c USING (company, hour)"
     )
-    overall = "range(24) h(hour) LEFT JOIN contacts_local c USING (hour)"
+    overall = "range(24) h(hour) LEFT JOIN offered_local c USING (hour)"
     return [{"company": None} | r for r in metric_rows(con, settings, ["hour"], overall)] + metric_rows(
         con, settings, ["company", "hour"], per_company)
 
@@ -141,9 +163,9 @@ def by_day(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[dict[str,
         "generate_series(lo, hi, INTERVAL 1 DAY) s(d))"
     )
     per_company = (
-        f"(SELECT DISTINCT company FROM contacts) CROSS JOIN {days} LEFT JOIN contacts_local c USING (company, day)"
+        f"(SELECT DISTINCT company FROM contacts) CROSS JOIN {days} LEFT JOIN offered_local c USING (company, day)"
     )
-    overall = f"{days} LEFT JOIN contacts_local c USING (day)"
+    overall = f"{days} LEFT JOIN offered_local c USING (day)"
     return [{"company": None} | r for r in metric_rows(con, settings, ["day"], overall)] + metric_rows(
         con, settings, ["company", "day"], per_company)
 

@@ -117,6 +117,23 @@ def analyze(
     fail_on_miss: Annotated[
         bool, typer.Option("--fail-on-miss", help="Exit with 3 when any company misses any target (listed on stderr).")
     ] = False,
+    top: Annotated[int, typer.Option("--top", help="How many peak intervals to list per company.")] = 5,
+    unusual_factor: Annotated[
+        float,
+        typer.Option("--unusual-factor", help="k: a day is unusual above k× (or below 1/k×) its weekday's median."),
+    ] = 1.5,
+    opening_hours: Annotated[
+        str | None,
+        typer.Option(
+            "--opening-hours", help='Opening hours of every company, e.g. "mon-fri 08:00-20:00, sat 10:00-14:00".'
+        ),
+    ] = None,
+    holidays_country: Annotated[
+        str | None, typer.Option("--holidays-country", help="Public holidays of this country are closed, e.g. FI.")
+    ] = None,
+    include_closed: Annotated[
+        bool, typer.Option("--include-closed", help="Count contacts outside opening hours in the service level.")
+    ] = False,
     max_asa: MaxAsaOpt = None,
     max_pwait: MaxPwaitOpt = None,
     max_abandon: MaxAbandonOpt = None,
@@ -155,8 +172,10 @@ def _analyze_with_config(
     p = ctx.params
     config = load_config(find_config(p["config"], Path(".")))  # errors then read "slreport.toml:5: …"
     options = _given_settings(ctx)
-    settings = build_settings(config, options, by=parse_by(p["by"]), interval_minutes=p["interval"],
-                              staffing=_staffing_options(p))
+    settings = build_settings(
+        config, options, by=parse_by(p["by"]), interval_minutes=p["interval"], top_n=p["top"],
+        unusual_factor=p["unusual_factor"], include_closed=p["include_closed"], staffing=_staffing_options(p),
+    )
     read = ReadOptions(
         column_map=(config.columns if config else {}) | parse_column_maps(p["column_map"] or []),
         outcome_map=(config.outcomes if config else {}) | parse_outcome_maps(p["outcome_map"] or []),
@@ -192,6 +211,7 @@ def _given_settings(ctx: typer.Context) -> dict[str, Any]:
         "sl_method": ("sl_method", SlMethod), "short_abandon": ("short_abandon_s", int),
         "tz": ("timezone", check_timezone), "fcr_method": ("fcr_method", _fcr_method),
         "fcr_window": ("fcr_window_h", parse_window), "csat_scale": ("csat_scale", _csat_scale),
+        "opening_hours": ("opening_hours", str), "holidays_country": ("holidays_country", str),
     }
     return options | {field: parse(p[name]) for name, (field, parse) in parsers.items() if _explicit(ctx, name)}
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NoReturn
 
 from slreport.errors import UsageError
 from slreport.ingest.options import MAPPABLE
 from slreport.metrics.fcr import METHODS, WINDOWS_H
+from slreport.metrics.opening_hours import hours_policy
 from slreport.schema import OUTCOMES
 from slreport.settings import Settings, SlMethod, check_timezone, parse_service_level
 
@@ -275,7 +276,9 @@ def build_settings(config: FileConfig | None, options: dict[str, Any], **fixed: 
         name: {k: v for k, v in overrides.items() if k not in options}
         for name, overrides in (config.companies if config else {}).items()
     }
-    return Settings(**values, **fixed, companies=companies, config_file=config.path if config else None)
+    settings = Settings(**values, **fixed, companies=companies, config_file=config.path if config else None)
+    hours = hours_policy(settings.opening_hours, settings.holidays_country, settings.companies)
+    return replace(settings, hours=hours)
 
 
 def write_example(path: Path, force: bool) -> None:

@@ -48,6 +48,10 @@ def company_policy(settings: Settings, company: str) -> dict[str, Any]:
     """The effective policy of ``company``: defaults with its overrides on top."""
     policy = {name: getattr(settings, name) for name in POLICY_FIELDS}
     policy.update(settings.companies.get(company, {}))
+    # Opening hours as parsed and in force (settings.hours), whether from the file or the options.
+    hours = settings.hours.for_company(company)
+    policy["opening_hours"] = hours.hours.text if hours.hours else None
+    policy["holidays_country"] = hours.holidays_country
     policy["sl_method"] = SlMethod(policy["sl_method"])
     if policy["short_abandon_s"] > policy["threshold_s"]:
         raise UsageError(

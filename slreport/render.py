@@ -179,8 +179,15 @@ def caption(report: dict[str, Any]) -> str:
     span = f"{(p['first_arrival'] or NULL)[:10]} .. {(p['last_arrival'] or NULL)[:10]}"
     return (
         f"{span} · {s['timezone']} · SL {s['service_level']} ({s['sl_method']}) · {short} · "
-        f"counted by arrival time"
+        f"counted by arrival time" + _hours_caption(s)
     )
+
+
+def _hours_caption(settings: dict[str, Any]) -> str:
+    hours = settings.get("opening_hours") or {}
+    if not (hours.get("hours") or hours.get("holidays_country") or hours.get("by_company")):
+        return ""
+    return " · contacts outside opening hours " + ("included" if settings.get("include_closed") else "excluded")
 
 
 def _text(value: Any) -> str:
@@ -213,10 +220,29 @@ def _render_table(report: dict[str, Any], out: IO[str], color: bool) -> None:
     for row in hrows:
         hours.add_row(*row)
     console.print(hours)
+    _print_peaks(console, report)
     _print_staffing(console, report)
     console.print("[bold]Data quality[/bold]")
     for line in quality_lines(report):
         console.print(f"  {line}", markup=False)
+
+
+def _print_peaks(console: Any, report: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    from slreport.render_peaks import peaks_blocks
+
+    for block in peaks_blocks(report):
+        console.print(f"[bold]{block.title}[/bold]", markup=True, highlight=False)
+        for line in block.lines:
+            console.print(f"  {line}", markup=False)
+        for title, headers, rows in block.tables:
+            table = Table(title=title, title_justify="left")
+            for i, h in enumerate(headers):
+                table.add_column(h, justify="right" if i and h not in ("Start", "Wd", "Kind") else "left")
+            for row in rows:
+                table.add_row(*row)
+            console.print(table)
 
 
 def _marked(cell: str, color: bool = True) -> str:
@@ -250,8 +276,18 @@ def _render_markdown(report: dict[str, Any], out: IO[str], color: bool) -> None:
         out.write("".join(f"- {line}\n" for line in policy_lines(report)) + "\n")
     out.write(_md_table(*main_table(report)) + "\n\n")
     out.write("## By hour of day (all companies)\n\n" + _md_table(*hour_table(report)) + "\n\n")
+    _write_peaks_markdown(report, out)
     out.write(staffing_markdown(report))
     out.write("## Data quality\n\n" + "\n".join(f"- {line}" for line in quality_lines(report)) + "\n")
+
+
+def _write_peaks_markdown(report: dict[str, Any], out: IO[str]) -> None:
+    from slreport.render_peaks import peaks_blocks
+
+    for block in peaks_blocks(report):
+        out.write(f"## {block.title}\n\n" + "\n".join(f"- {line}" for line in block.lines) + "\n\n")
+        for title, headers, rows in block.tables:
+            out.write(f"**{title}**\n\n" + _md_table(headers, rows) + "\n\n")
 
 
 # --- CSV --------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from enum import Enum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slreport.errors import UsageError
+from slreport.metrics.opening_hours import HoursPolicy
 from slreport.schema import GROUPABLE
 from slreport.staffing.targets import StaffingOptions
 
@@ -59,6 +60,10 @@ class Settings:
     holidays_country: str | None = None  # ISO 3166 country code of the public holidays
     companies: dict[str, dict[str, object]] = field(default_factory=dict)  # per-company overrides by field name
     config_file: str | None = None  # the slreport.toml used, if any
+    top_n: int = 5  # peak intervals listed per company
+    unusual_factor: float = 1.5  # k: a day is unusual above k × or below 1/k × its weekday's median
+    include_closed: bool = False  # count contacts outside opening hours in the service level
+    hours: HoursPolicy = field(default_factory=HoursPolicy)  # opening hours and holidays per company
     staffing: StaffingOptions = field(default_factory=StaffingOptions)  # staffing targets besides --sl
 
     def __post_init__(self) -> None:
@@ -71,6 +76,13 @@ class Settings:
                 "a short abandon must be shorter than the answer threshold: lower --short-abandon",
             )
         self.check_interval()
+        self.check_peaks()
+
+    def check_peaks(self) -> None:
+        if self.top_n < 1:
+            raise UsageError(f"--top {self.top_n} must be 1 or more", "e.g. --top 5")
+        if not self.unusual_factor > 1:
+            raise UsageError(f"--unusual-factor {self.unusual_factor:g} must be above 1", "e.g. --unusual-factor 1.5")
 
     def check_interval(self) -> None:
         if self.interval_minutes not in (15, 30, 60):
@@ -83,6 +95,10 @@ class Settings:
         d["sl_method"] = self.sl_method.value
         d["service_level"] = str(ServiceLevelTarget(self.target_pct, self.threshold_s))
         d["by"] = list(self.by)
+        del d["hours"], d["holidays_country"]  # the parsed policy below says both, per company
+        d["opening_hours"] = self.hours.as_json()
+        d["closed_hours_contacts"] = "included in service level" if self.include_closed else (
+            "excluded from service level (reported under outside_hours)")
         d.update(self.extra)
         return d
 

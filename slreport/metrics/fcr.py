@@ -28,7 +28,7 @@ from slreport.settings import Settings
 # The windows reported side by side (fcr_by_window), name → elapsed hours.
 WINDOWS_H: dict[str, int] = {"24h": 24, "72h": 72, "7d": 168, "30d": 720}
 METHODS = ("flag", "repeat", "auto")
-SOURCE_VIEW = "contacts_local c"
+SOURCE_VIEW = "offered_local c"
 
 CREATE_SQL = """
 CREATE OR REPLACE TABLE fcr_contacts AS
@@ -89,9 +89,15 @@ def window_name(hours: int) -> str:
     return next(name for name, h in WINDOWS_H.items() if h == hours)
 
 
-def create_fcr_contacts(con: duckdb.DuckDBPyConnection) -> None:
-    """The one pass of the repeat search (needs ``contacts_local`` and ``company_settings``)."""
+def create_fcr_contacts(con: duckdb.DuckDBPyConnection, include_closed: bool = False) -> None:
+    """The one pass of the repeat search (needs ``contacts_local`` and ``company_settings``).
+
+    The search runs over every contact, so a call back outside opening hours is still a repeat;
+    ``fcr_offered`` then keeps the contacts the service-level family counts (like ``offered_local``).
+    """
     con.execute(CREATE_SQL)
+    con.execute("CREATE OR REPLACE VIEW fcr_offered AS SELECT * FROM fcr_contacts"
+                + ("" if include_closed else " WHERE in_hours"))
 
 
 def resolve_method(con: duckdb.DuckDBPyConnection, settings: Settings) -> Settings:
@@ -110,14 +116,14 @@ def resolve_method(con: duckdb.DuckDBPyConnection, settings: Settings) -> Settin
 def fcr_sql(settings: Settings, keys: list[str], source: str = SOURCE_VIEW) -> str:
     """FCR grouped by ``keys`` over the same ``source`` the service-level query gets.
 
-    ``source`` names the contacts as ``contacts_local c`` (maybe LEFT JOINed to a grid); FCR reads
-    the same contacts with their repeat gap, so ``fcr_contacts`` takes the view's place.
+    ``source`` names the contacts as ``offered_local c`` (maybe LEFT JOINed to a grid); FCR reads
+    the same contacts with their repeat gap, so ``fcr_offered`` takes the view's place.
     """
     if SOURCE_VIEW not in source:
         raise ValueError(f"source must read {SOURCE_VIEW!r}: {source}")
     key_list = "".join(f"{k}, " for k in keys)
     counts = COUNTS_SQL.format(
-        keys=key_list, source=source.replace(SOURCE_VIEW, "fcr_contacts c"),
+        keys=key_list, source=source.replace(SOURCE_VIEW, "fcr_offered c"),
         window_counts=",".join(WINDOW_COUNTS.format(known=KNOWN, ms=h * 3_600_000, name=n) for n, h in _windows()),
         group_by=f"GROUP BY {', '.join(keys)}" if keys else "",
     )

@@ -1,7 +1,9 @@
 """Caller patience: Kaplan–Meier curve, median, survival at fixed waits, the exponential θ, and
 the wait-bucket (call profile) table; per company and overall (company null).
 
-SQL aggregates the contacts to one row per (company, distinct wait) with its abandons (events)
+Like the service level, it reads the offered contacts (``offered_local``: those that arrived
+within opening hours, or all of them with --include-closed). SQL aggregates them to one row per
+(company, distinct wait) with its abandons (events)
 and answered/flowed-out calls (censored); the product-limit estimate is computed from those
 counts in NumPy (``slreport.staffing.kaplan_meier``). Contacts without a wait are left out and
 counted (``without_wait``).
@@ -26,7 +28,7 @@ SELECT CASE WHEN grouping(company) = 1 THEN NULL ELSE company END AS company, gr
        CAST(wait_s AS DOUBLE) AS wait_s,
        count(*) FILTER (WHERE outcome = 'abandoned') AS events,
        count(*) FILTER (WHERE outcome <> 'abandoned') AS censored
-FROM contacts WHERE wait_s IS NOT NULL
+FROM offered_local WHERE wait_s IS NOT NULL
 GROUP BY GROUPING SETS ((company, wait_s), (wait_s))
 ORDER BY overall DESC, company, wait_s
 """
@@ -38,7 +40,7 @@ SELECT CASE WHEN grouping(company) = 1 THEN NULL ELSE company END AS company,
        count(*) - count(wait_s) AS without_wait,
        count(wait_s) FILTER (WHERE outcome = 'abandoned') AS abandoned,
        round(sum(wait_s) / NULLIF(count(wait_s) FILTER (WHERE outcome = 'abandoned'), 0), 4) AS theta_s
-FROM contacts
+FROM offered_local
 GROUP BY GROUPING SETS ((company), ())
 ORDER BY grouping(company) DESC, company
 """
@@ -53,7 +55,7 @@ SELECT CASE WHEN grouping(company) = 1 THEN NULL ELSE company END AS company, bu
        count(*) FILTER (WHERE outcome = 'answered') AS answered,
        count(*) FILTER (WHERE outcome = 'abandoned') AS abandoned,
        count(*) FILTER (WHERE outcome = 'flowout') AS flowout
-FROM (SELECT company, outcome, CASE {cases} END AS bucket FROM contacts WHERE wait_s IS NOT NULL)
+FROM (SELECT company, outcome, CASE {cases} END AS bucket FROM offered_local WHERE wait_s IS NOT NULL)
 GROUP BY GROUPING SETS ((company, bucket), (bucket))
 """
 

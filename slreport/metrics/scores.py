@@ -33,7 +33,7 @@ FROM counts
 """
 
 
-def scores_sql(settings: Settings, keys: list[str], source: str = "contacts_local c") -> str:
+def scores_sql(settings: Settings, keys: list[str], source: str = "offered_local c") -> str:
     """NPS and CSAT grouped by ``keys`` over ``source`` (the same as the service-level query's)."""
     key_list = "".join(f"{k}, " for k in keys)
     return SCORES_SQL.format(

@@ -79,7 +79,7 @@ FROM counts
 """
 
 
-def service_level_sql(settings: Settings, keys: list[str], source: str = "contacts_local c") -> str:
+def service_level_sql(settings: Settings, keys: list[str], source: str = "offered_local c") -> str:
     """The family's query grouped by ``keys`` (none: one row for everything).
 
     ``source`` may be a grid LEFT JOINed to the contacts so that empty groups appear with

@@ -1,9 +1,9 @@
 """Staffing from the data: per company and interval, the agents the queueing models require for
 the report's targets, against the agents seen answering; the weekly staffing profile.
 
-One SQL query builds the interval table (service-level counts from the service-level family,
-plus handle time and distinct answering agents), over the full interval grid so that empty
-intervals are present with zero calls. Required agents are then computed in NumPy/Python:
+One SQL query builds the interval table: the peaks family's interval table (every interval of
+the period, empty ones as zero rows, service level achieved) plus handle time and distinct
+answering agents from the same offered contacts. Required agents are then computed in NumPy/Python:
 Erlang C vectorised over all intervals, Erlang A per interval (cached) starting from the
 Erlang C answer. Definitions: docs/staffing.md.
 """
@@ -15,8 +15,8 @@ from typing import Any
 import duckdb
 
 from slreport.ingest.sql import quote_literal
-from slreport.metrics.intervals import interval_grid_sql, interval_start_sql, local_iso_sql
-from slreport.metrics.service_level import service_level_sql
+from slreport.metrics.intervals import interval_start_sql
+from slreport.metrics.peaks import INTERVAL_TABLE
 from slreport.settings import Settings
 
 MIN_AHT_CALLS = 5  # answered calls with a handle time an interval needs for its own AHT
@@ -36,40 +36,37 @@ SELECT company,
        CAST(sum(talk_s + coalesce(hold_s, 0) + coalesce(acw_s, 0)) FILTER (WHERE outcome = 'answered')
             / NULLIF(count(talk_s) FILTER (WHERE outcome = 'answered'), 0) AS DOUBLE) AS company_aht_s,
        count(agent) > 0 AS names_agents
-FROM contacts GROUP BY company
+FROM offered_local GROUP BY company
 """
 
 
 def interval_sql(settings: Settings) -> str:
     """Every (company, interval) of the period with its counts, AHT inputs and agents seen.
 
-    The contacts are keyed by interval and aggregated, and only then joined to the grid of all
-    intervals, so that empty intervals cost nothing but a row. ``c`` is not materialized: holding
-    10 M keyed rows in memory costs more than computing the key twice (measured: same time).
+    The counts and the service level achieved come from the interval table of the peaks family
+    (``peak_intervals``: every interval of the period, empty ones as zero rows, opening hours
+    applied), so both tables agree; handle times and agents are aggregated from the same offered
+    contacts (``offered_local``) and joined on the interval.
     """
     m, tz = settings.interval_minutes, settings.timezone
-    local = f"timezone({quote_literal(tz)}, g.interval_start)"
+    local = f"timezone({quote_literal(tz)}, p.interval_start)"
     return f"""
-WITH c AS NOT MATERIALIZED (
-    SELECT company, wait_s, talk_s, hold_s, acw_s, outcome, agent, {interval_start_sql(m, tz)} AS interval_start
-    FROM contacts),
-sl AS ({service_level_sql(settings, ["company", "interval_start"], "c")}),
+WITH c AS (
+    SELECT company, talk_s, hold_s, acw_s, outcome, agent, {interval_start_sql(m, tz)} AS interval_start
+    FROM offered_local),
 extra AS ({EXTRA_SQL}),
-co AS ({COMPANY_SQL}),
-g AS (SELECT company, interval_start
-      FROM (SELECT DISTINCT company FROM contacts) CROSS JOIN {interval_grid_sql(m, tz)})
-SELECT g.company, {local_iso_sql(tz, "g.interval_start")} AS interval_start,
-       isodow({local}) AS weekday, strftime({local}, '%H:%M') AS time_of_day,
-       coalesce(sl.offered, 0) AS offered, coalesce(sl.answered, 0) AS answered,
-       coalesce(sl.abandoned, 0) AS abandoned, sl.service_level_pct,
+co AS ({COMPANY_SQL})
+SELECT p.company, p.local_start AS interval_start,
+       isodow({local}) AS weekday, strftime({local}, '%H:%M') AS time_of_day, p.open,
+       p.offered, p.answered, p.abandoned, p.service_level_pct,
        coalesce(extra.aht_calls, 0) AS aht_calls,
        CAST(extra.handle_sum / NULLIF(extra.aht_calls, 0) AS DOUBLE) AS interval_aht_s,
        CAST(coalesce(extra.handle_sum, 0) AS DOUBLE) AS handle_sum,
        co.company_aht_s,
        CASE WHEN co.names_agents THEN coalesce(extra.agents_seen, 0) END AS agents_seen
-FROM g LEFT JOIN sl USING (company, interval_start) LEFT JOIN extra USING (company, interval_start)
-     LEFT JOIN co USING (company)
-ORDER BY g.company, g.interval_start
+FROM {INTERVAL_TABLE} p LEFT JOIN extra USING (company, interval_start) LEFT JOIN co USING (company)
+WHERE p.company IS NOT NULL
+ORDER BY p.company, p.interval_start
 """
 
 
@@ -106,7 +103,7 @@ def company_targets(settings: Settings, companies: list[str]) -> dict[str, Any]:
 
 
 TABLE_COLUMNS = (
-    "company", "interval_start", "weekday", "time_of_day", "offered", "answered", "abandoned", "service_level_pct",
+    "company", "interval_start", "weekday", "time_of_day", "open", "offered", "answered", "abandoned", "service_level_pct",
     "aht_calls", "interval_aht_s", "company_aht_s", "aht_s", "aht_source", "theta_s", "required_c", "required_a",
     "scheduled_c", "scheduled_a", "agents_seen", "gap_c", "gap_a",
 )

@@ -1,0 +1,207 @@
+"""Volume peaks: the interval table, top intervals, busy hours and the peak-to-average ratio.
+
+Every count is of offered contacts by local arrival time, read from ``offered_local`` (the
+in-hours contacts unless --include-closed), through the service-level family so that offered,
+answered, abandoned, service level and ASA mean the same here as everywhere. Rows with company
+null are all companies together. Definitions: docs/peaks.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slreport.ingest.sql import quote_literal
+from slreport.metrics import profiles, unusual_days
+from slreport.metrics.intervals import interval_grid_sql, interval_start_sql, local_iso_sql
+from slreport.metrics.opening_hours import holidays_in_period
+from slreport.metrics.registry import SERVICE_LEVEL_KEYS
+from slreport.metrics.service_level import service_level_sql
+from slreport.settings import Settings
+
+INTERVAL_TABLE = "peak_intervals"
+PEAK_COLUMNS = ("offered", "answered", "abandoned", "service_level_pct", "asa_s")
+
+
+def peaks_sections(con: Any, settings: Settings) -> dict[str, Any]:
+    """The report's peak sections (JSON keys in the order of the issue)."""
+    from slreport.analysis import rows
+
+    create_interval_table(con, settings)
+    hour_profile = profiles.hour_profile(con, settings)
+    return {
+        "by_interval_summary": interval_summary(con, settings),
+        "hour_profile": hour_profile,
+        "weekday_hour": profiles.weekday_hour(con, settings),
+        "peaks": rows(con, top_intervals_sql(settings.top_n)),
+        "busy_hour": {
+            "sliding_60min_by_day": rows(con, sliding_busy_hour_sql(settings.timezone)),
+            "time_consistent": time_consistent_busy_hour(hour_profile),
+            "note": "sliding_60min_by_day: per day, the 60 minutes from an arrival with the most arrivals; "
+                    "time_consistent: the clock hour with the highest mean offered per open day over the period",
+        },
+        "peak_to_average": peak_to_average(con),
+        "unusual_days": unusual_days.unusual_days(con, settings),
+        "outside_hours": profiles.outside_hours(con, settings) | {"holidays": holidays_in_period(con)},
+    }
+
+
+# --- the interval table -----------------------------------------------------------------
+
+def create_interval_table(con: Any, settings: Settings) -> None:
+    """Materialise ``peak_intervals``: every interval of the period per company and for all
+    companies (company null), empty ones as zero rows, with the service-level family, whether
+    the interval is open (any minute of it within opening hours) and its outside-hours arrivals."""
+    m, tz = settings.interval_minutes, settings.timezone
+    local = f"timezone({quote_literal(tz)}, g.interval_start)"
+    grid = f"(SELECT k.company, i.interval_start FROM (SELECT DISTINCT company FROM contacts) k CROSS JOIN " \
+           f"{interval_grid_sql(m, tz)} i)"
+    con.execute(INTERVAL_FLAGS_SQL.format(grid=grid, local=local, m=int(m), start=interval_start_sql(m, tz)))
+    contacts = f"(SELECT *, {interval_start_sql(m, tz)} AS interval_start FROM offered_local)"
+    per_company = service_level_sql(
+        settings, ["company", "interval_start"], f"{grid} g LEFT JOIN {contacts} c USING (company, interval_start)"
+    )
+    overall = service_level_sql(
+        settings, ["interval_start"], f"{interval_grid_sql(m, tz)} g LEFT JOIN {contacts} c USING (interval_start)"
+    )
+    con.execute(INTERVALS_SQL.format(
+        per_company=per_company, overall=overall, iso=local_iso_sql(tz, "f.interval_start"),
+        local=f"timezone({quote_literal(tz)}, f.interval_start)", table=INTERVAL_TABLE,
+    ))
+
+
+INTERVAL_FLAGS_SQL = """
+CREATE OR REPLACE TEMP TABLE interval_flags AS
+WITH open_slots AS (SELECT DISTINCT company, day_kind, minute - minute % {m} AS slot FROM open_minutes),
+     outside AS (SELECT company, {start} AS interval_start, count(*) AS outside_hours
+                 FROM contacts_local WHERE NOT in_hours GROUP BY ALL)
+SELECT g.company, g.interval_start, os.slot IS NOT NULL AS open, coalesce(x.outside_hours, 0) AS outside_hours
+FROM {grid} g
+LEFT JOIN company_days cd ON cd.company = g.company AND cd.day = CAST({local} AS DATE)
+LEFT JOIN open_slots os
+       ON os.company = g.company AND os.day_kind = cd.day_kind AND os.slot = hour({local}) * 60 + minute({local})
+LEFT JOIN outside x ON x.company = g.company AND x.interval_start = g.interval_start
+"""
+
+INTERVALS_SQL = """
+CREATE OR REPLACE TEMP TABLE {table} AS
+SELECT f.company, f.interval_start, {iso} AS local_start, CAST({local} AS DATE) AS day, fl.open,
+       f.* EXCLUDE (company, interval_start), fl.outside_hours
+FROM ({per_company}) f JOIN interval_flags fl USING (company, interval_start)
+UNION ALL BY NAME
+SELECT NULL AS company, f.interval_start, {iso} AS local_start, CAST({local} AS DATE) AS day, fl.open,
+       f.* EXCLUDE (interval_start), fl.outside_hours
+FROM ({overall}) f
+JOIN (SELECT interval_start, bool_or(open) AS open, CAST(sum(outside_hours) AS BIGINT) AS outside_hours
+      FROM interval_flags GROUP BY interval_start) fl USING (interval_start)
+"""
+
+
+def interval_table(con: Any) -> Any:
+    """The full interval table as a pyarrow Table, all companies (company null) first, then by
+    company and interval; ``interval_start`` is local ISO-8601 with the UTC offset."""
+    cols = ", ".join(SERVICE_LEVEL_KEYS)
+    return con.sql(
+        f"SELECT p.company, p.local_start AS interval_start, p.day, p.open, {cols}, p.outside_hours "
+        f"FROM {INTERVAL_TABLE} p ORDER BY p.company NULLS FIRST, p.interval_start"
+    ).to_arrow_table()
+
+
+def interval_summary(con: Any, settings: Settings) -> dict[str, Any]:
+    from slreport.analysis import rows
+
+    per_company = rows(con, f"""
+        SELECT company, count(*) AS intervals, count(*) FILTER (WHERE open) AS open_intervals,
+               count(*) FILTER (WHERE offered > 0) AS intervals_with_contacts,
+               count(*) FILTER (WHERE offered = 0) AS empty_intervals,
+               max(offered) AS max_offered,
+               count(service_level_pct) AS intervals_with_service_level,
+               count(*) FILTER (WHERE NOT target_met) AS intervals_target_missed
+        FROM {INTERVAL_TABLE} GROUP BY company ORDER BY company NULLS FIRST""")
+    return {
+        "describes": "the interval table (tables['intervals'], written in full to files): one row per company "
+                     "and local interval of the period plus company null = all companies, empty intervals as zero "
+                     "rows; summarised here per company",
+        "interval_minutes": settings.interval_minutes,
+        "rows": sum(r["intervals"] for r in per_company),
+        "by_company": per_company,
+    }
+
+
+# --- peaks --------------------------------------------------------------------------------
+
+def top_intervals_sql(top_n: int) -> str:
+    """The N intervals with most offered per company (null = all); ties: the earlier first.
+    Intervals without contacts are never peaks."""
+    cols = ", ".join(PEAK_COLUMNS)
+    return f"""
+        SELECT company, rank, interval_start, day, {cols} FROM (
+            SELECT company, local_start AS interval_start, day, {cols},
+                   row_number() OVER (PARTITION BY company ORDER BY offered DESC, p.interval_start) AS rank
+            FROM {INTERVAL_TABLE} p WHERE offered > 0)
+        WHERE rank <= {int(top_n)} ORDER BY company NULLS FIRST, rank"""
+
+
+def sliding_busy_hour_sql(tz: str) -> str:
+    """Per company (null = all) and local day: the 60 minutes with the most arrivals.
+
+    Such a window can always start at an arrival, so each arrival opens one: the count of
+    arrivals in [t, t + 60 min) of elapsed time (epoch microseconds, so DST cannot stretch it).
+    Only that day's arrivals count. Ties: the earliest window. The busiest clock hour of the
+    day is given beside it: the window is never smaller."""
+    win = "RANGE BETWEEN CURRENT ROW AND 3599999999 FOLLOWING"
+    iso_start, iso_end = local_iso_sql(tz, "arrived_at"), local_iso_sql(tz, "arrived_at + INTERVAL 60 MINUTE")
+    return f"""
+        WITH arrivals AS (
+            SELECT company, day, hour, arrived_at, epoch_us(arrived_at) AS t FROM offered_local
+            UNION ALL SELECT NULL, day, hour, arrived_at, epoch_us(arrived_at) FROM offered_local),
+        windows AS (
+            SELECT company, day, arrived_at, count(*) OVER (PARTITION BY company, day ORDER BY t {win}) AS arrivals
+            FROM arrivals),
+        best AS (
+            SELECT company, day, {iso_start} AS window_start, {iso_end} AS window_end, arrivals FROM windows
+            QUALIFY row_number() OVER (PARTITION BY company, day ORDER BY arrivals DESC, arrived_at) = 1),
+        clock AS (
+            SELECT company, day, hour, count(*) AS n FROM arrivals GROUP BY company, day, hour
+            QUALIFY row_number() OVER (PARTITION BY company, day ORDER BY n DESC, hour) = 1)
+        SELECT b.company, b.day, b.window_start, b.window_end, b.arrivals,
+               c.hour AS busiest_clock_hour, c.n AS busiest_clock_hour_arrivals
+        FROM best b JOIN clock c ON c.company IS NOT DISTINCT FROM b.company AND c.day = b.day
+        ORDER BY b.company NULLS FIRST, b.day"""
+
+
+def time_consistent_busy_hour(hour_profile: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per company: the clock hour with the highest mean offered per open day (ties: earlier)."""
+    best: dict[Any, dict[str, Any]] = {}
+    for r in hour_profile:
+        if r["offered_per_day"] is None or not r["offered"]:
+            continue
+        seen = best.get(r["company"])
+        if seen is None or r["offered_per_day"] > seen["offered_per_day"]:
+            best[r["company"]] = r
+    return [
+        {"company": r["company"], "hour": r["hour"], "offered_per_day": r["offered_per_day"],
+         "open_days": r["open_days"], "service_level_pct": r["service_level_pct"]}
+        for r in sorted(best.values(), key=lambda r: (r["company"] is not None, r["company"] or ""))
+    ]
+
+
+def peak_to_average(con: Any) -> dict[str, Any]:
+    from slreport.analysis import rows
+
+    per_company = rows(con, f"""
+        SELECT company, max(offered) AS peak_offered,
+               CASE WHEN max(offered) > 0 THEN first(local_start ORDER BY offered DESC, interval_start) END
+                   AS peak_interval_start,
+               count(*) FILTER (WHERE open) AS open_intervals,
+               CAST(coalesce(sum(offered) FILTER (WHERE open), 0) AS BIGINT) AS offered_in_open_intervals,
+               round(sum(offered) FILTER (WHERE open) / NULLIF(count(*) FILTER (WHERE open), 0), 4)
+                   AS mean_offered_per_open_interval,
+               round(max(offered) / NULLIF(sum(offered) FILTER (WHERE open)
+                     / NULLIF(count(*) FILTER (WHERE open), 0), 0), 4) AS ratio
+        FROM {INTERVAL_TABLE} GROUP BY company ORDER BY company NULLS FIRST""")
+    return {
+        "denominator": "mean offered per open interval: offered in open intervals / open intervals (an interval is "
+                       "open when any minute of it is within opening hours; with no opening hours, every interval "
+                       "of the period)",
+        "by_company": per_company,
+    }
