@@ -104,8 +104,8 @@ def company_targets(settings: Settings, companies: list[str]) -> dict[str, Any]:
 
 TABLE_COLUMNS = (
     "company", "interval_start", "weekday", "time_of_day", "open", "offered", "answered", "abandoned",
-    "service_level_pct", "aht_calls", "interval_aht_s", "company_aht_s", "aht_s", "aht_source", "theta_s", "required_c", "required_a",
-    "scheduled_c", "scheduled_a", "agents_seen", "gap_c", "gap_a",
+    "service_level_pct", "aht_calls", "interval_aht_s", "company_aht_s", "aht_s", "aht_source", "theta_s",
+    "required_c", "required_a", "scheduled_c", "scheduled_a", "agents_seen", "gap_c", "gap_a",
 )
 
 
