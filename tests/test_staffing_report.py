@@ -202,3 +202,28 @@ def test_planner_text_helpers():
     # The repeated hour of the 25-hour day: 03:00 EEST to 03:00 EET, an hour apart.
     assert interval_label("2024-10-27T03:00:00+03:00", 60, "Europe/Helsinki") == "Sun 2024-10-27 03:00–03:00"
     assert interval_label("2024-03-31T02:30:00+02:00", 30, "Europe/Helsinki") == "Sun 2024-03-31 02:30–04:00"
+
+
+def test_staffing_counts_agree_with_the_report_and_the_interval_table(write_csv):
+    path = write_csv("calls.csv", HEADER, *busy_half_hour(), *quiet_half_hour(), *busy_half_hour("2024-01-16", 14))
+    result = analysis(path, interval_minutes=30)
+    staffing = result.tables["staffing"].to_pylist()
+    intervals = [r for r in result.tables["intervals"].to_pylist() if r["company"] is not None]
+    assert sum(r["offered"] for r in staffing) == result.report["summary"]["offered"] == 95
+    assert [(r["interval_start"], r["offered"], r["service_level_pct"]) for r in staffing] == [
+        (r["interval_start"], r["offered"], r["service_level_pct"]) for r in intervals]
+
+
+def test_contacts_outside_opening_hours_need_no_agents(write_csv):
+    evening = [f"e{i},acme,2024-01-15 19:0{i}:00+00:00,30,,abandoned," for i in range(5)]
+    path = write_csv("calls.csv", HEADER, *busy_half_hour(), *evening)
+    out = run_cli("analyze", str(path), "--tz", "UTC", "--opening-hours", "mon-fri 08:00-17:00", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    slots = {(r["weekday"], r["time"]): r for r in report["staffing_profile"]}
+    assert slots[("Mon", "19:00")]["mean_offered"] == 0 and slots[("Mon", "19:00")]["required_c"] == 0
+    assert slots[("Mon", "09:00")]["mean_offered"] == 46
+    assert report["patience"][0]["offered"] == 46  # the evening callers are not patience data either
+    everything = run_cli("analyze", str(path), "--tz", "UTC", "--opening-hours", "mon-fri 08:00-17:00",
+                         "--include-closed", "--format", "json")
+    assert json.loads(everything.stdout)["patience"][0]["offered"] == 51
