@@ -24,6 +24,7 @@ from slreport.metrics.opening_hours import HoursPolicy, create_hours_tables, in_
 from slreport.metrics.peaks import interval_table, peaks_sections
 from slreport.metrics.scores import scores_sql
 from slreport.metrics.service_level import service_level_sql
+from slreport.metrics.staffing import staffing_sections
 from slreport.policy import SUMMARY_POLICY, companies_json, create_company_settings, data_companies, evaluate_targets
 from slreport.settings import Settings
 
@@ -69,6 +70,7 @@ def analyze_all(inputs: list[str], settings: Settings, run: RunOptions | None = 
             fcr.create_fcr_contacts(con, settings.include_closed)
             analysis = Analysis(build_report(con, settings, input_section))
             analysis.tables["intervals"] = interval_table(con)
+            analysis.report |= staffing_sections(con, settings, analysis.tables)
             return analysis
         finally:
             con.close()

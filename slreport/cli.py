@@ -39,6 +39,20 @@ TzOpt = Annotated[
     typer.Option("--tz", help="IANA time zone of the report, and of timestamps written without an offset."),
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
+# Staffing targets, shared by `analyze` (staffing section) and `erlang`.
+MaxAsaOpt = Annotated[float | None, typer.Option("--max-asa", help="Staffing target: mean wait at most SECONDS.")]
+MaxPwaitOpt = Annotated[
+    float | None, typer.Option("--max-pwait", help="Staffing target: probability of waiting at most this (0-1).")
+]
+MaxAbandonOpt = Annotated[
+    float | None, typer.Option("--max-abandon", help="Staffing target (Erlang A): abandon probability at most (0-1).")
+]
+MaxOccupancyOpt = Annotated[
+    float | None, typer.Option("--max-occupancy", help="Staffing target: agent occupancy at most (0-1).")
+]
+ShrinkageOpt = Annotated[
+    float, typer.Option("--shrinkage", help="Share of paid time off the phones (0-1): scheduled = N / (1 - s).")
+]
 
 
 def _version(value: bool) -> None:
@@ -144,6 +158,11 @@ def analyze(
         bool,
         typer.Option("--verbose", "-v", help="Say on stderr how each file was read [default: only on a terminal]."),
     ] = False,
+    max_asa: MaxAsaOpt = None,
+    max_pwait: MaxPwaitOpt = None,
+    max_abandon: MaxAbandonOpt = None,
+    max_occupancy: MaxOccupancyOpt = None,
+    shrinkage: ShrinkageOpt = 0.0,
 ) -> None:
     """Report service level, answer and abandon rates, ASA, AHT, FCR and survey scores per company and hour."""
     # Every option is read from ctx.params, where it is known whether it was given (it then
@@ -180,7 +199,7 @@ def _analyze_with_config(
     options = _given_settings(ctx)
     settings = build_settings(
         config, options, by=parse_by(p["by"]), interval_minutes=p["interval"], top_n=p["top"],
-        unusual_factor=p["unusual_factor"], include_closed=p["include_closed"],
+        unusual_factor=p["unusual_factor"], include_closed=p["include_closed"], staffing=_staffing_options(p),
     )
     read = ReadOptions(
         column_map=(config.columns if config else {}) | parse_column_maps(p["column_map"] or []),
@@ -201,6 +220,12 @@ def _analyze_with_config(
     for line in misses:
         typer.echo(f"slreport: {line}", err=True)
     return ExitCode.TARGET_MISSED if misses else ExitCode.OK
+
+
+def _staffing_options(p: dict[str, Any]) -> Any:
+    from slreport.staffing.targets import StaffingOptions
+
+    return StaffingOptions(p["max_asa"], p["max_pwait"], p["max_abandon"], p["max_occupancy"], p["shrinkage"])
 
 
 def _given_settings(ctx: typer.Context) -> dict[str, Any]:
@@ -272,6 +297,43 @@ def _note_inputs(report: dict[str, Any]) -> None:
         typer.echo(f"slreport: {file_note(entry)}", err=True)
 
 
+@app.command()
+def erlang(
+    calls: Annotated[float, typer.Option("--calls", help="Calls per interval (decimals allowed, e.g. a mean).")],
+    aht: Annotated[float, typer.Option("--aht", help="Average handle time in seconds.")],
+    interval: Annotated[str, typer.Option("--interval", help="Interval length: 15m, 30m, 1h, 1800s.")] = "30m",
+    sl: Annotated[
+        str | None, typer.Option("--sl", help="Target PERCENT/SECONDS answered within, e.g. 80/20.")
+    ] = None,
+    patience: Annotated[
+        float | None, typer.Option("--patience", help="Mean patience in seconds: use Erlang A (with abandonment).")
+    ] = None,
+    max_asa: MaxAsaOpt = None,
+    max_pwait: MaxPwaitOpt = None,
+    max_abandon: MaxAbandonOpt = None,
+    max_occupancy: MaxOccupancyOpt = None,
+    shrinkage: ShrinkageOpt = 0.0,
+    fmt: FormatOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Agents needed for a call volume: Erlang C, or Erlang A with --patience. Only the targets given apply."""
+
+    def run() -> None:
+        from slreport.settings import parse_service_level
+        from slreport.staffing.required import calculate, parse_interval
+        from slreport.staffing.targets import StaffingOptions
+
+        target = parse_service_level(sl) if sl is not None else None
+        options = StaffingOptions(max_asa, max_pwait, max_abandon, max_occupancy, shrinkage)
+        targets = options.targets(
+            target.target_pct if target else None, target.threshold_s if target else None
+        )
+        result = calculate(calls, parse_interval(interval), aht, targets, patience)
+        _emit_erlang(result, fmt)
+
+    _guarded(run, debug)
+
+
 def _emit(report: dict[str, Any], fmt: OutputFormat | None) -> None:
     from slreport.render import render
 
@@ -279,6 +341,15 @@ def _emit(report: dict[str, Any], fmt: OutputFormat | None) -> None:
     chosen = fmt or (OutputFormat.TABLE if on_terminal else OutputFormat.JSON)
     color = on_terminal and "NO_COLOR" not in os.environ
     render(report, chosen, sys.stdout, color=color)
+    sys.stdout.flush()
+
+
+def _emit_erlang(result: dict[str, Any], fmt: OutputFormat | None) -> None:
+    from slreport.render import render_erlang
+
+    on_terminal = sys.stdout.isatty()
+    chosen = fmt or (OutputFormat.TABLE if on_terminal else OutputFormat.JSON)
+    render_erlang(result, chosen, sys.stdout, color=on_terminal and "NO_COLOR" not in os.environ)
     sys.stdout.flush()
 
 

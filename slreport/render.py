@@ -13,6 +13,17 @@ from collections.abc import Callable, Iterable
 from typing import IO, Any
 
 from slreport.metrics.registry import BY_KEY, METRIC_KEYS
+from slreport.render_staffing import (
+    ERLANG_COLUMNS,
+    erlang_summary,
+    erlang_table,
+    patience_lines,
+    staffing_caption,
+    staffing_company_lines,
+    staffing_markdown,
+    worst_heading,
+    worst_lines,
+)
 from slreport.settings import OutputFormat
 
 NULL = "—"
@@ -223,6 +234,7 @@ def _render_table(report: dict[str, Any], out: IO[str], color: bool) -> None:
         hours.add_row(*row)
     console.print(hours)
     _print_peaks(console, report)
+    _print_staffing(console, report)
     console.print("[bold]Data quality[/bold]")
     for line in quality_lines(report):
         console.print(f"  {line}", markup=False)
@@ -278,6 +290,7 @@ def _render_markdown(report: dict[str, Any], out: IO[str], color: bool) -> None:
     out.write(_md_table(*main_table(report)) + "\n\n")
     out.write("## By hour of day (all companies)\n\n" + _md_table(*hour_table(report)) + "\n\n")
     _write_peaks_markdown(report, out)
+    out.write(staffing_markdown(report))
     out.write("## Data quality\n\n" + "\n".join(f"- {line}" for line in quality_lines(report)) + "\n")
 
 
@@ -312,6 +325,60 @@ def _csv(value: Any) -> str:
     if isinstance(value, dict):
         return json.dumps(value, separators=(",", ":"))
     return str(value)
+
+
+# --- staffing, patience and `slreport erlang` (text in render_staffing) --------------------
+
+def _print_staffing(console: Any, report: dict[str, Any]) -> None:
+    if "staffing" not in report:
+        return
+    console.print(f"[bold]Staffing[/bold] ({report['staffing']['interval_minutes']}-minute intervals)")
+    console.print(f"  {staffing_caption(report)}", markup=False)
+    for line in staffing_company_lines(report):
+        console.print(f"  {line}", markup=False)
+    worst = worst_lines(report)
+    console.print(f"  {worst_heading(report, worst)}", markup=False)
+    for line in worst:
+        console.print(f"    {line}", markup=False)
+    console.print("[bold]Patience[/bold] (Kaplan–Meier; answered and flowed-out calls censored at their wait)")
+    for line in patience_lines(report):
+        console.print(f"  {line}", markup=False)
+
+
+def render_erlang(result: dict[str, Any], fmt: OutputFormat, out: IO[str], *, color: bool = False) -> None:
+    """The calculator's output: JSON as computed, or the table of N around the answer."""
+    if fmt == OutputFormat.JSON:
+        out.write(to_json(result))
+        return
+    headers, body = erlang_table(result)
+    if fmt == OutputFormat.CSV:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow([k for k, _ in ERLANG_COLUMNS if k != "p_abandon" or result["model"] == "erlang_a"])
+        writer.writerows([[_csv(r[k]) for k, _ in ERLANG_COLUMNS if k != "p_abandon" or result["model"] == "erlang_a"]
+                          for r in result["table"]])
+    elif fmt == OutputFormat.MARKDOWN:
+        out.write(erlang_summary(result).replace("\n", "\n\n") + "\n\n" + _md_table(headers, body) + "\n")
+    else:
+        _print_erlang_table(result, headers, body, out, color)
+
+
+def _print_erlang_table(
+    result: dict[str, Any], headers: list[str], body: list[list[str]], out: IO[str], color: bool
+) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=out, force_terminal=color, no_color=not color, width=None if color else 1000,
+                      highlight=False, soft_wrap=False)
+    console.print(erlang_summary(result), markup=False)
+    if not body:
+        return
+    table = Table()
+    for h in headers:
+        table.add_column(h, justify="right")
+    for row in body:
+        table.add_row(*row, style="bold" if row[-1] else None)
+    console.print(table)
 
 
 RENDERERS: dict[OutputFormat, Callable[[dict[str, Any], IO[str], bool], None]] = {

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slreport.errors import UsageError
 from slreport.metrics.opening_hours import HoursPolicy
 from slreport.schema import GROUPABLE
+from slreport.staffing.targets import StaffingOptions
 
 
 class SlMethod(str, Enum):
@@ -63,6 +64,7 @@ class Settings:
     unusual_factor: float = 1.5  # k: a day is unusual above k × or below 1/k × its weekday's median
     include_closed: bool = False  # count contacts outside opening hours in the service level
     hours: HoursPolicy = field(default_factory=HoursPolicy)  # opening hours and holidays per company
+    staffing: StaffingOptions = field(default_factory=StaffingOptions)  # staffing targets besides --sl
 
     def __post_init__(self) -> None:
         if self.short_abandon_s < 0:

@@ -1,0 +1,116 @@
+"""Staffing from the data: per company and interval, the agents the queueing models require for
+the report's targets, against the agents seen answering; the weekly staffing profile.
+
+One SQL query builds the interval table: the peaks family's interval table (every interval of
+the period, empty ones as zero rows, service level achieved) plus handle time and distinct
+answering agents from the same offered contacts. Required agents are then computed in NumPy/Python:
+Erlang C vectorised over all intervals, Erlang A per interval (cached) starting from the
+Erlang C answer. Definitions: docs/staffing.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+
+from slreport.ingest.sql import quote_literal
+from slreport.metrics.intervals import interval_start_sql
+from slreport.metrics.peaks import INTERVAL_TABLE
+from slreport.settings import Settings
+
+MIN_AHT_CALLS = 5  # answered calls with a handle time an interval needs for its own AHT
+WORST_PER_COMPANY = 10  # understaffed intervals listed per company in the JSON summary
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+EXTRA_SQL = """
+SELECT company, interval_start,
+       sum(talk_s + coalesce(hold_s, 0) + coalesce(acw_s, 0)) FILTER (WHERE outcome = 'answered') AS handle_sum,
+       count(talk_s) FILTER (WHERE outcome = 'answered') AS aht_calls,
+       count(DISTINCT agent) FILTER (WHERE outcome = 'answered') AS agents_seen
+FROM c GROUP BY company, interval_start
+"""
+
+COMPANY_SQL = """
+SELECT company,
+       CAST(sum(talk_s + coalesce(hold_s, 0) + coalesce(acw_s, 0)) FILTER (WHERE outcome = 'answered')
+            / NULLIF(count(talk_s) FILTER (WHERE outcome = 'answered'), 0) AS DOUBLE) AS company_aht_s,
+       count(agent) > 0 AS names_agents
+FROM offered_local GROUP BY company
+"""
+
+
+def interval_sql(settings: Settings) -> str:
+    """Every (company, interval) of the period with its counts, AHT inputs and agents seen.
+
+    The counts and the service level achieved come from the interval table of the peaks family
+    (``peak_intervals``: every interval of the period, empty ones as zero rows, opening hours
+    applied), so both tables agree; handle times and agents are aggregated from the same offered
+    contacts (``offered_local``) and joined on the interval.
+    """
+    m, tz = settings.interval_minutes, settings.timezone
+    local = f"timezone({quote_literal(tz)}, p.interval_start)"
+    return f"""
+WITH c AS (
+    SELECT company, talk_s, hold_s, acw_s, outcome, agent, {interval_start_sql(m, tz)} AS interval_start
+    FROM offered_local),
+extra AS ({EXTRA_SQL}),
+co AS ({COMPANY_SQL})
+SELECT p.company, p.local_start AS interval_start,
+       isodow({local}) AS weekday, strftime({local}, '%H:%M') AS time_of_day, p.open,
+       p.offered, p.answered, p.abandoned, p.service_level_pct,
+       coalesce(extra.aht_calls, 0) AS aht_calls,
+       CAST(extra.handle_sum / NULLIF(extra.aht_calls, 0) AS DOUBLE) AS interval_aht_s,
+       CAST(coalesce(extra.handle_sum, 0) AS DOUBLE) AS handle_sum,
+       co.company_aht_s,
+       CASE WHEN co.names_agents THEN coalesce(extra.agents_seen, 0) END AS agents_seen
+FROM {INTERVAL_TABLE} p LEFT JOIN extra USING (company, interval_start) LEFT JOIN co USING (company)
+WHERE p.company IS NOT NULL
+ORDER BY p.company, p.interval_start
+"""
+
+
+def staffing_sections(
+    con: duckdb.DuckDBPyConnection, settings: Settings, tables: dict[str, Any]
+) -> dict[str, Any]:
+    """The report keys ``patience``, ``staffing`` and ``staffing_profile``; the full interval
+    table goes to ``tables['staffing']``."""
+    from slreport.metrics.patience import patience_section, theta_by_company
+    from slreport.metrics.staffing_calc import profile_rows, required_columns, summary
+
+    patience = patience_section(con)
+    theta = theta_by_company(patience)
+    frame = con.sql(interval_sql(settings)).df()
+    targets = company_targets(settings, sorted(frame["company"].unique()))
+    frame = required_columns(frame, settings.interval_minutes * 60, targets, theta)
+    tables["staffing"] = to_arrow(frame)
+    return {
+        "staffing": summary(frame, settings, targets, theta),
+        "staffing_profile": profile_rows(frame, settings.interval_minutes * 60, targets, theta),
+        "patience": patience,
+    }
+
+
+def company_targets(settings: Settings, companies: list[str]) -> dict[str, Any]:
+    """Each company's staffing targets: its own service level (slreport.toml or --sl), the rest shared."""
+    from slreport.policy import company_policy
+
+    out = {}
+    for company in companies:
+        policy = company_policy(settings, company)
+        out[company] = settings.staffing.targets(policy["target_pct"], policy["threshold_s"])
+    return out
+
+
+TABLE_COLUMNS = (
+    "company", "interval_start", "weekday", "time_of_day", "open", "offered", "answered", "abandoned",
+    "service_level_pct", "aht_calls", "interval_aht_s", "company_aht_s", "aht_s", "aht_source", "theta_s",
+    "required_c", "required_a", "scheduled_c", "scheduled_a", "agents_seen", "gap_c", "gap_a",
+)
+
+
+def to_arrow(frame: Any) -> Any:
+    """The full per-interval table, in a fixed column order (weekday: ISO 1 = Monday)."""
+    import pyarrow as pa
+
+    return pa.Table.from_pandas(frame[list(TABLE_COLUMNS)], preserve_index=False).replace_schema_metadata(None)
