@@ -20,6 +20,7 @@ from slreport import engine, ingest
 from slreport.ingest.options import ReadOptions
 from slreport.ingest.sql import quote_literal
 from slreport.metrics.service_level import service_level_sql
+from slreport.metrics.waits import wait_distribution
 from slreport.settings import Settings
 
 SCHEMA_VERSION = 1
@@ -89,6 +90,7 @@ def build_report(con: duckdb.DuckDBPyConnection, settings: Settings, input_secti
         report["by_group"] = rows(con, service_level_sql(settings, list(settings.by)))
     report["by_hour"] = by_hour(con, settings)
     report["by_day"] = by_day(con, settings)
+    report["wait_distribution"] = wait_distribution(con, rows)
     return report
 
 

@@ -20,7 +20,7 @@ from slreport.ingest import generic
 from slreport.ingest.options import ReadOptions
 from slreport.ingest.reasons import REJECT_REASONS, hint
 from slreport.ingest.sources import Source, resolve_sources
-from slreport.ingest.staging import STAGED, create_contacts_view, create_staging, mark_duplicates
+from slreport.ingest.staging import STAGED, create_contacts_view, create_staging, mark_duplicates, mark_outside_window
 
 PROFILES: dict[str, ModuleType] = {generic.NAME: generic}
 
@@ -43,6 +43,7 @@ def load(
     create_staging(con)
     detected = [reader.stage_file(con, src, i, options) for i, src in enumerate(sources)]
     mark_duplicates(con)
+    mark_outside_window(con, options.arrival_window)
     create_contacts_view(con)
     _raise_for_unusable(con, sources, options)
     return _account(con, sources, detected)

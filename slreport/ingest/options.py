@@ -16,6 +16,8 @@ class ReadOptions:
     outcome_map: dict[str, str] = field(default_factory=dict)  # raw value (lower) → outcome
     input_tz: str | None = None  # zone of timestamps written without an offset
     strict: bool = False  # any rejected row is an error
+    # Arrivals kept: since <= arrived_at < until, ISO-8601 instants with offset; None = open end.
+    arrival_window: tuple[str | None, str | None] | None = None
 
 
 def parse_column_maps(items: list[str]) -> dict[str, str]:

@@ -25,6 +25,7 @@ REJECT_REASONS: dict[str, tuple[str, str]] = {
 
 IGNORE_REASONS: dict[str, str] = {
     "outbound": "outbound contacts are not offered to a queue",
+    "outside_period": "arrived outside the report period (--period, --since/--until)",
 }
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import duckdb
 
-from slreport.schema import COLUMNS, COLUMN_NAMES
+from slreport.ingest.sql import quote_literal
+from slreport.schema import COLUMN_NAMES, COLUMNS
 
 STAGED = "staged"
 BOOKKEEPING = (
@@ -45,4 +46,20 @@ def create_contacts_view(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         f"CREATE OR REPLACE VIEW contacts AS SELECT {', '.join(COLUMN_NAMES)} FROM {STAGED} "
         "WHERE reject_reason IS NULL AND ignore_reason IS NULL"
+    )
+
+
+def mark_outside_window(con: duckdb.DuckDBPyConnection, window: tuple[str | None, str | None] | None) -> None:
+    """Usable rows arriving outside the report period are ignored (counted, not dropped)."""
+    if window is None or window == (None, None):
+        return
+    since, until = window
+    outside = []
+    if since is not None:
+        outside.append(f"arrived_at < CAST({quote_literal(since)} AS TIMESTAMPTZ)")
+    if until is not None:
+        outside.append(f"arrived_at >= CAST({quote_literal(until)} AS TIMESTAMPTZ)")
+    con.execute(
+        f"UPDATE {STAGED} SET ignore_reason = 'outside_period' "
+        f"WHERE reject_reason IS NULL AND ignore_reason IS NULL AND ({' OR '.join(outside)})"
     )
