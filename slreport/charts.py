@@ -200,8 +200,7 @@ def wait_distribution(
     last bin may be the overflow, marked "+"), with the service-level threshold marked."""
     fig = _figure()
     ax = fig.add_subplot()
-    last = max([i for i, (a, b) in enumerate(zip(answered, abandoned, strict=True)) if a or b], default=0)
-    keep = range(last + 1)
+    keep, hidden = _visible_bins(answered, abandoned, from_s, threshold_s, bin_s)
     left = [from_s[i] for i in keep]
     ax.bar(left, [answered[i] for i in keep], width=bin_s * 0.9, align="edge", color=ANSWERED, label="answered")
     ax.bar(left, [abandoned[i] for i in keep], width=bin_s * 0.9, align="edge", color=ABANDONED,
@@ -209,12 +208,32 @@ def wait_distribution(
     if threshold_s is not None:
         ax.axvline(threshold_s, color=OKABE_ITO["black"], linestyle="--", linewidth=1.4,
                    label=f"SL threshold {threshold_s} s")
-    ax.set_xlabel(f"wait before answer or hang-up (seconds, {bin_s}-second bins)")
+    note = f"; {hidden:,} longer waits not shown".replace(",", " ") if hidden else ""
+    ax.set_xlabel(f"wait before answer or hang-up (seconds, {bin_s}-second bins{note})")
     ax.set_ylabel("calls")
     ax.set_xlim(0, max(left[-1] + bin_s, (threshold_s or 0) + bin_s))
     _titles(fig, ax, title, when)
     _legend(fig, ax)
     return _bytes(fig, fmt)
+
+
+def _visible_bins(
+    answered: Sequence[int], abandoned: Sequence[int], from_s: Sequence[int], threshold_s: int | None, bin_s: int,
+    share: float = 0.99,
+) -> tuple[range, int]:
+    """Bins up to where 99 % of the calls are (and at least past the threshold): a long thin
+    tail would squeeze the part that matters into a corner. Returns the bins and how many
+    calls the hidden tail holds, which the axis label states."""
+    totals = [a + b for a, b in zip(answered, abandoned, strict=True)]
+    whole, running, last = sum(totals), 0, 0
+    for i, n in enumerate(totals):
+        running += n
+        last = i
+        if whole and running >= share * whole:
+            break
+    while threshold_s is not None and last + 1 < len(totals) and from_s[last] + bin_s <= threshold_s:
+        last += 1
+    return range(last + 1), sum(totals[last + 1:])
 
 
 def patience_curve(
@@ -275,7 +294,7 @@ def company_sl_overview(
         missed = target_pct is not None and sl is not None and sl < target_pct
         ax.barh(yi, sl or 0, color=TARGET if missed else SERVICE_LEVEL, hatch="//" if missed else None,
                 edgecolor="white", height=0.7)
-        ax.text((sl or 0) + 1, yi, "no calls" if sl is None else f"{sl:.1f} %", va="center", fontsize=8)
+        _bar_label(ax, sl, yi, TARGET if missed else SERVICE_LEVEL)
     ax.set_yticks(y)
     ax.set_yticklabels([f"{name} ({n:,} calls)".replace(",", " ") for name, _, n in shown])
     ax.set_xlim(0, 112)
@@ -286,6 +305,16 @@ def company_sl_overview(
     _titles(fig, ax, title, when)
     _legend(fig, ax, extra=[_patch(SERVICE_LEVEL, "target met"), _patch(TARGET, "target missed", "//")])
     return _bytes(fig, fmt)
+
+
+def _bar_label(ax: Any, sl: float | None, y: float, colour: str) -> None:
+    """The value inside the bar's end on a plain patch (readable over the hatch, clear of the
+    target line), outside when the bar is too short to hold it."""
+    if sl is not None and sl >= 15:
+        ax.text(sl - 1, y, f"{sl:.1f} %", va="center", ha="right", fontsize=8, color="white", fontweight="bold",
+                bbox={"boxstyle": "square,pad=0.15", "facecolor": colour, "edgecolor": "none"})
+    else:
+        ax.text((sl or 0) + 1, y, "no calls" if sl is None else f"{sl:.1f} %", va="center", fontsize=8)
 
 
 def _target_line_v(ax: Any, target_pct: float | None) -> None:

@@ -87,28 +87,95 @@ def analyze(
         str | None, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 4GB (spills to disk).")
     ] = None,
     debug: DebugOpt = False,
+    out: Annotated[
+        str | None, typer.Option("--out", help="Write a report folder: summary.json, tables, charts, report.html.")
+    ] = None,
+    out_template: Annotated[
+        str | None,
+        typer.Option("--out-template", help='Report folder from a template, e.g. "reports/{company}/{period}".'),
+    ] = None,
+    split_by: Annotated[
+        str | None, typer.Option("--split-by", help="One report folder per company: --split-by company.")
+    ] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing report folder.")] = False,
+    tables: Annotated[
+        str, typer.Option("--tables", help="Table files in the report folder: csv, parquet or xlsx.")
+    ] = "csv",
+    chart_format: Annotated[str, typer.Option("--chart-format", help="Chart files: png or svg.")] = "png",
+    period: Annotated[
+        str | None,
+        typer.Option("--period", help="yesterday, today, last-week, this-week, last-month, this-month, "
+                                      "YYYY-MM, YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD (report time zone)."),
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Count arrivals from this date or time on (inclusive).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Count arrivals before this date or time (exclusive).")
+    ] = None,
 ) -> None:
     """Report service level, answer and abandon rates, ASA, AHT per company and hour."""
 
     def run() -> None:
         from slreport.analysis import RunOptions, analyze as analyze_files
         from slreport.ingest.options import ReadOptions, parse_column_maps, parse_outcome_maps
+        from slreport.periods import resolve_window
         from slreport.settings import Settings, check_timezone, parse_by, parse_service_level
 
         target = parse_service_level(sl)
+        window = resolve_window(period, since, until, check_timezone(tz) if tz else "UTC")
         settings = Settings(
             threshold_s=target.threshold_s, target_pct=target.target_pct, sl_method=sl_method,
             short_abandon_s=short_abandon, timezone=check_timezone(tz) if tz else "UTC", by=parse_by(by),
-            interval_minutes=interval,
+            interval_minutes=interval, extra={"period": window.as_json()} if window else {},
         )
         read = ReadOptions(
             column_map=parse_column_maps(column_map or []), outcome_map=parse_outcome_maps(outcome_map or []),
             input_tz=settings.timezone if tz else None, strict=strict,
+            arrival_window=window.window() if window else None,
         )
-        report = analyze_files(files, settings, RunOptions(profile=profile, memory_limit=memory_limit, read=read))
+        run_options = RunOptions(profile=profile, memory_limit=memory_limit, read=read)
+        if out or out_template:
+            _write_folders(files, settings, run_options, out, out_template, split_by, overwrite, tables,
+                           chart_format, window.label if window else None)
+            return
+        with _reading(files):
+            report = analyze_files(files, settings, run_options)
         _emit(report, fmt)
 
     _guarded(run, debug)
+
+
+def _write_folders(
+    files: list[str], settings: Any, run_options: Any, out: str | None, template: str | None,
+    split_by: str | None, overwrite: bool, tables: str, chart_format: str, period_label: str | None,
+) -> None:
+    """--out / --out-template: report folders; stdout stays empty (cron mails only errors)."""
+    from pathlib import Path
+
+    from slreport.output import OutputOptions, check_output_options
+    from slreport.reports import Destination, deliver
+
+    options = OutputOptions(tables=tables, chart_format=chart_format, overwrite=overwrite)
+    check_output_options(options)
+    dest = Destination(out=Path(out) if out else None, template=template, split_by=split_by,
+                       period_label=period_label, options=options)
+    with _reading(files):
+        written = deliver(files, settings, run_options, dest)
+    if sys.stderr.isatty():
+        for folder in written:
+            typer.echo(f"slreport: wrote {folder}", err=True)
+
+
+def _reading(files: list[str]) -> Any:
+    """A progress indicator on stderr while a large input is read, only on a terminal."""
+    from slreport.render import progress
+
+    return progress(f"reading {len(files)} file(s)", enabled=sys.stderr.isatty() and _large(files))
+
+
+def _large(files: list[str], threshold: int = 20_000_000) -> bool:
+    return sum(os.path.getsize(f) for f in files if f != "-" and os.path.isfile(f)) >= threshold or "-" in files
 
 
 def _emit(report: dict[str, Any], fmt: OutputFormat | None) -> None:
