@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 # report.html shows every company's own charts up to this many companies; past it, the
@@ -53,8 +54,8 @@ def hourly_series(report: dict[str, Any], company: str | None) -> tuple[list[int
 
 def daily_series(report: dict[str, Any], company: str | None) -> tuple[list[str], list[int], list[Any]] | None:
     rows = sorted(_mine(report.get("by_day", []), company), key=lambda r: r["day"])
-    if not any(r["offered"] for r in rows):
-        return None
+    if len(rows) < 2 or not any(r["offered"] for r in rows):
+        return None  # one day is one bar: the hourly chart tells that day's story
     return [r["day"] for r in rows], [r["offered"] for r in rows], [r["service_level_pct"] for r in rows]
 
 
@@ -119,13 +120,21 @@ def when_line(report: dict[str, Any]) -> str:
     """What period the numbers cover, for chart subtitles and the HTML header."""
     chosen = report["settings"].get("period")
     if isinstance(chosen, dict) and (chosen.get("since") or chosen.get("until")):
-        since = (chosen.get("since") or "…")[:16].replace("T", " ")
-        until = (chosen.get("until") or "…")[:16].replace("T", " ")
-        span = f"{since} – {until} (until excl.)"
+        span = _period_span(chosen.get("since"), chosen.get("until"))
     else:
         p = report["period"]
         span = f"{(p['first_arrival'] or '—')[:10]} – {(p['last_arrival'] or '—')[:10]}"
     return f"{span} · {report['settings']['timezone']}"
+
+
+def _period_span(since: str | None, until: str | None) -> str:
+    """Whole days as dates, the last one included ("2024-03-25 – 2024-03-31"); else times."""
+    if since and until and since[10:19] == until[10:19] == "T00:00:00":
+        last = (date.fromisoformat(until[:10]) - timedelta(days=1)).isoformat()
+        return since[:10] if last == since[:10] else f"{since[:10]} – {last}"
+    start = since[:16].replace("T", " ") if since else "…"
+    end = until[:16].replace("T", " ") if until else "…"
+    return f"{start} – before {end}"
 
 
 def companies(report: dict[str, Any]) -> list[str]:

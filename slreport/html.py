@@ -51,6 +51,7 @@ def page_context(report: dict[str, Any], charts: list[figures.Chart]) -> dict[st
         "chart_groups": chart_groups(charts, len(names)),
         "main_table": {"headers": headers, "rows": rows},
         "hour_table": {"headers": hour_headers, "rows": hour_rows},
+        "hour_heading": "By hour of day" + (" (all companies)" if len(names) > 1 else ""),
         "optional_tables": optional_tables(report),
         "quality": quality_lines(report),
         "scope": report.get("scope"),

@@ -161,3 +161,21 @@ def test_png_and_svg_are_both_drawable_from_one_chart():
     chart = figures.chart_list(tiny_report())[1]
     assert chart.render("png").startswith(PNG_MAGIC)
     assert io.BytesIO(chart.render("svg")).read(5) == b"<?xml"
+
+
+def test_a_one_day_report_has_no_daily_chart():
+    report = tiny_report()
+    report["by_day"] = [r for r in report["by_day"] if r["day"] == "2024-03-31"]
+    assert figures.daily_series(report, None) is None
+    assert "daily" not in {c.kind for c in figures.chart_list(report)}
+
+
+def test_the_when_line_names_whole_days_inclusively():
+    def when(since, until):
+        return figures.when_line(tiny_report(settings=tiny_report()["settings"] | {
+            "period": {"since": since, "until": until}}))
+
+    assert when("2024-03-25T00:00:00+02:00", "2024-04-01T00:00:00+03:00") == "2024-03-25 – 2024-03-31 · UTC"
+    assert when("2024-03-31T00:00:00+02:00", "2024-04-01T00:00:00+03:00") == "2024-03-31 · UTC"
+    assert when("2024-03-31T08:00:00+03:00", None) == "2024-03-31 08:00 – before … · UTC"
+    assert figures.when_line(tiny_report()) == "2024-03-30 – 2024-03-31 · UTC"  # no period: first..last arrival
