@@ -168,14 +168,13 @@ def _write_folders(
 
 
 def _reading(files: list[str]) -> Any:
-    """A progress indicator on stderr while a large input is read, only on a terminal."""
+    """A progress indicator on stderr while the input is read and analysed, only on a terminal
+    (transient: it is gone when the work is done, so small inputs just flash it)."""
     from slreport.render import progress
 
-    return progress(f"reading {len(files)} file(s)", enabled=sys.stderr.isatty() and _large(files))
-
-
-def _large(files: list[str], threshold: int = 20_000_000) -> bool:
-    return sum(os.path.getsize(f) for f in files if f != "-" and os.path.isfile(f)) >= threshold or "-" in files
+    size = sum(os.path.getsize(f) for f in files if f != "-" and os.path.isfile(f))
+    names = os.path.basename(files[0]) + (f" and {len(files) - 1} more" if len(files) > 1 else "")
+    return progress(f"reading and analysing {names} ({size / 1e6:.1f} MB)", enabled=sys.stderr.isatty())
 
 
 def _emit(report: dict[str, Any], fmt: OutputFormat | None) -> None:

@@ -124,3 +124,32 @@ def test_an_empty_period_gives_a_report_of_zeros():
     report = json.loads(result.stdout)
     assert report["summary"]["offered"] == 0 and report["summary"]["service_level_pct"] is None
     assert report["input"]["ignored_by_reason"] == {"outside_period": 14}
+
+
+def test_progress_shows_on_a_terminal_stderr_and_never_on_stdout():
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    leader, follower = pty.openpty()
+    env = os.environ | {"PYTHONPATH": str(ROOT), "TERM": "xterm"}
+    proc = subprocess.Popen([sys.executable, "-m", "slreport", "analyze", str(CALLS), "--tz", HKI, "-f", "json"],
+                            stdout=subprocess.PIPE, stderr=follower, env=env)
+    os.close(follower)
+    out, _ = proc.communicate(timeout=120)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal's other end closed: all read
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    assert proc.returncode == 0
+    assert b"reading and analysing calls.csv" in seen
+    assert json.loads(out)["summary"]["offered"] == 14  # stdout: the data and nothing else
