@@ -230,3 +230,12 @@ def test_an_interrupted_run_leaves_no_report_folder(tmp_path, sig):
         again = out_cli("--out", str(target))
         assert again.returncode == 0, again.stderr
         assert not partial.exists() and (target / "summary.json").exists()
+
+
+def test_split_by_company_under_a_plain_out_folder(tmp_path):
+    result = out_cli("--out", str(tmp_path / "r"), "--split-by", "company", "--tables", "xlsx")
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "r").iterdir()) == ["Alpha Oy", "Beta Oy"]
+    beta = tmp_path / "r" / "Beta Oy"
+    assert (beta / "tables.xlsx").exists() and (beta / "charts" / "beta-oy-hourly.png").exists()
+    assert not (beta / "charts" / "overview-service-level.png").exists()  # one company: no overview
