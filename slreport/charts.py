@@ -153,19 +153,23 @@ def daily_offered_sl(
 
 
 def _day_ticks(ax: Any, days: Sequence[str]) -> None:
-    """Every day up to two weeks, else Mondays only (week starts), so labels never collide."""
-    if len(days) <= 14:
+    """Labels that never collide: every day up to 16 days (on two lines past ten days), else
+    Mondays only (week starts) with an unlabelled tick for every day."""
+    if len(days) <= 16:
         ticks = list(range(len(days)))
     else:
         ticks = [i for i, d in enumerate(days) if date.fromisoformat(d[:10]).weekday() == 0] or [0]
         ticks = ticks[:: max(1, math.ceil(len(ticks) / 12))]
+        if len(days) <= 62:
+            ax.set_xticks(range(len(days)), minor=True)
+    separator = "\n" if 10 < len(days) <= 16 else " "
     ax.set_xticks(ticks)
-    ax.set_xticklabels([_day_label(days[i]) for i in ticks])
+    ax.set_xticklabels([_day_label(days[i], separator) for i in ticks])
 
 
-def _day_label(iso_day: str) -> str:
+def _day_label(iso_day: str, separator: str = " ") -> str:
     day = date.fromisoformat(iso_day[:10])
-    return f"{WEEKDAYS[day.weekday()]} {day.day}.{day.month}."
+    return f"{WEEKDAYS[day.weekday()]}{separator}{day.day}.{day.month}."
 
 
 def weekday_hour_heatmap(

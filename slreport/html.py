@@ -49,6 +49,9 @@ def page_context(report: dict[str, Any], charts: list[figures.Chart]) -> dict[st
         "settings": settings_rows(report),
         "scorecards": scorecards(report),
         "chart_groups": chart_groups(charts, len(names)),
+        "charts_note": (f"Each company's own charts are in the charts/ folder beside this page "
+                        f"(shown here up to {figures.HTML_COMPANY_CHARTS_MAX} companies).")
+        if len(names) > figures.HTML_COMPANY_CHARTS_MAX else None,
         "main_table": {"headers": headers, "rows": rows},
         "hour_table": {"headers": hour_headers, "rows": hour_rows},
         "hour_heading": "By hour of day" + (" (all companies)" if len(names) > 1 else ""),

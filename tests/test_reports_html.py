@@ -74,6 +74,19 @@ def test_many_companies_keep_the_page_small():
     assert html.chart_groups([chart], 9) == [] and len(html.chart_groups([chart], 8)) == 1
 
 
+
+def test_past_eight_companies_the_page_points_to_the_chart_files(write_csv):
+    from tests.conftest import run_analyze
+
+    rows = [f"{i},C{i},,2024-01-01T08:0{i}:00Z,3,10,answered" for i in range(9)]
+    report = run_analyze([write_csv("nine.csv", HEADER, *rows)])
+    charts = figures.chart_list(report)
+    assert {c.company for c in charts} == {None, *[f"C{i}" for i in range(9)]}
+    page = html.report_html(report, charts)
+    assert "Each company&#39;s own charts are in the charts/ folder" in page  # escaped like every value
+    assert page.count("<svg") == 3  # overview, all-companies hourly and waits (one day: no daily chart)
+
+
 BROWSER = find_chromium()
 
 
