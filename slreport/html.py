@@ -57,6 +57,7 @@ def page_context(report: dict[str, Any], charts: list[figures.Chart]) -> dict[st
         "hour_heading": "By hour of day" + (" (all companies)" if len(names) > 1 else ""),
         "optional_tables": optional_tables(report),
         "quality": quality_lines(report),
+        "scope_quality": _scope_quality(report),
         "scope": report.get("scope"),
     }
 
@@ -145,6 +146,14 @@ def optional_tables(report: dict[str, Any]) -> list[dict[str, Any]]:
             found.append({"heading": heading, "headers": columns,
                           "rows": [[_cell(r.get(c)) for c in columns] for r in rows]})
     return found
+
+
+def _scope_quality(report: dict[str, Any]) -> list[str]:
+    """The account of the one company a split report covers (same wording as the whole input's)."""
+    scope = report.get("scope") or {}
+    if "input" not in scope:
+        return []
+    return quality_lines({"input": scope["input"]})
 
 
 def _cell(value: Any) -> str:

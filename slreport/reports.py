@@ -87,8 +87,34 @@ def analyze_split(inputs: list[str], settings: Any, run: Any) -> list[tuple[str,
                             f"AND company = {quote_literal(name)}")
                 create_local_view(con, settings.timezone)
                 report = build_report(con, settings, input_section)
-                report["scope"] = {"split_by": "company", "company": name}
+                report["scope"] = {"split_by": "company", "company": name, "input": company_account(con, name)}
                 parts.append((name, Analysis(report)))
             return parts
         finally:
             con.close()
+
+
+def company_account(con: Any, company: str) -> dict[str, Any]:
+    """The data-quality account of one company's rows (rows whose company could be read;
+    the whole input's account stays in ``input``)."""
+    from slreport.ingest.sql import quote_literal
+    from slreport.ingest.staging import STAGED
+
+    where = f"company = {quote_literal(company)}"
+    total, used, rejected, ignored = con.execute(
+        f"""SELECT count(*), count(*) FILTER (reject_reason IS NULL AND ignore_reason IS NULL),
+                   count(*) FILTER (reject_reason IS NOT NULL),
+                   count(*) FILTER (reject_reason IS NULL AND ignore_reason IS NOT NULL)
+            FROM {STAGED} WHERE {where}"""
+    ).fetchall()[0]
+
+    def by(column: str, condition: str) -> dict[str, int]:
+        rows = con.execute(f"SELECT {column}, count(*) FROM {STAGED} WHERE {where} AND {condition} "
+                           "GROUP BY ALL ORDER BY 1").fetchall()
+        return dict(rows)
+
+    return {
+        "rows_read": total, "contacts": used, "rows_rejected": rejected, "rows_ignored": ignored,
+        "rejected_by_reason": by("reject_reason", "reject_reason IS NOT NULL"),
+        "ignored_by_reason": by("ignore_reason", "reject_reason IS NULL AND ignore_reason IS NOT NULL"),
+    }

@@ -139,7 +139,12 @@ def test_split_by_company_writes_one_dated_folder_each(tmp_path):
     folders = sorted(p.relative_to(tmp_path / "reports").as_posix() for p in (tmp_path / "reports").glob("*/*"))
     assert folders == ["Alpha Oy/2024-03-31", "Beta Oy/2024-03-31"]
     alpha = json.loads((tmp_path / "reports" / "Alpha Oy" / "2024-03-31" / "summary.json").read_text())
-    assert alpha["scope"] == {"split_by": "company", "company": "Alpha Oy"}
+    assert alpha["scope"] == {"split_by": "company", "company": "Alpha Oy", "input": {
+        "rows_read": 9, "contacts": 4, "rows_rejected": 0, "rows_ignored": 5,
+        "rejected_by_reason": {}, "ignored_by_reason": {"outside_period": 5}}}
+    assert alpha["input"]["rows_read"] == 14  # the whole input's account is kept beside it
+    page = (tmp_path / "reports" / "Alpha Oy" / "2024-03-31" / "report.html").read_text(encoding="utf-8")
+    assert "9 rows read = 4 contacts used + 0 rejected + 5 ignored" in page
     assert [r["company"] for r in alpha["by_company"]] == ["Alpha Oy"]
     assert alpha["summary"]["offered"] == 4  # A5-A8 arrive on 31 March
     assert {r["company"] for r in alpha["by_hour"]} == {None, "Alpha Oy"}
