@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from slreport.errors import UsageError
+from slreport.errors import SlreportError, UsageError
 from slreport.output import OutputOptions, expand_template, write_report
 
 SPLITS = ("company",)
@@ -45,8 +45,9 @@ def deliver(inputs: list[str], settings: Any, run: Any, dest: Destination) -> li
     dest.check()
     if dest.split_by:
         parts = analyze_split(inputs, settings, run)
-        if not parts:
-            raise UsageError("no contacts to split by company", "check --period and the input files")
+        if not parts:  # no company has a contact (an empty period): say so rather than write nothing
+            raise SlreportError("no contacts to split by company, no report written",
+                                "check --period and the input files")
         return [write_report(a, _folder(dest, company, a), dest.options) for company, a in parts]
     analysis = analyze_all(inputs, settings, run)
     return [write_report(analysis, _folder(dest, "all", analysis), dest.options)]

@@ -244,3 +244,11 @@ def test_split_by_company_under_a_plain_out_folder(tmp_path):
     beta = tmp_path / "r" / "Beta Oy"
     assert (beta / "tables.xlsx").exists() and (beta / "charts" / "beta-oy-hourly.png").exists()
     assert not (beta / "charts" / "overview-service-level.png").exists()  # one company: no overview
+
+
+def test_split_of_an_empty_period_fails_loudly_and_writes_nothing(tmp_path):
+    result = out_cli("--out-template", str(tmp_path / "r" / "{company}"), "--split-by", "company",
+                     "--period", "2024-05")
+    assert result.returncode == 1 and result.stdout == b""
+    assert b"no contacts to split by company" in result.stderr
+    assert not (tmp_path / "r").exists()
