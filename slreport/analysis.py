@@ -25,6 +25,7 @@ from slreport.metrics.peaks import interval_table, peaks_sections
 from slreport.metrics.scores import scores_sql
 from slreport.metrics.service_level import service_level_sql
 from slreport.metrics.staffing import staffing_sections
+from slreport.metrics.waits import wait_distribution
 from slreport.policy import SUMMARY_POLICY, companies_json, create_company_settings, data_companies, evaluate_targets
 from slreport.settings import Settings
 
@@ -65,15 +66,21 @@ def analyze_all(inputs: list[str], settings: Settings, run: RunOptions | None = 
         con = engine.connect(scratch, run.memory_limit, run.threads)
         try:
             input_section = ingest.load(con, inputs, run.read, scratch, run.profile)
-            create_local_view(con, settings.timezone, settings.hours, settings.include_closed)
-            create_company_settings(con, settings)
-            fcr.create_fcr_contacts(con, settings.include_closed)
-            analysis = Analysis(build_report(con, settings, input_section))
-            analysis.tables["intervals"] = interval_table(con)
-            analysis.report |= staffing_sections(con, settings, analysis.tables)
-            return analysis
+            return analyze_loaded(con, settings, input_section)
         finally:
             con.close()
+
+
+def analyze_loaded(con: duckdb.DuckDBPyConnection, settings: Settings, input_section: dict[str, Any]) -> Analysis:
+    """Every step after ingest, over what the ``contacts`` view holds (all companies, or one
+    company's contacts for a --split-by report)."""
+    create_local_view(con, settings.timezone, settings.hours, settings.include_closed)
+    create_company_settings(con, settings)
+    fcr.create_fcr_contacts(con, settings.include_closed)
+    analysis = Analysis(build_report(con, settings, input_section))
+    analysis.tables["intervals"] = interval_table(con)
+    analysis.report |= staffing_sections(con, settings, analysis.tables)
+    return analysis
 
 
 def create_local_view(
@@ -121,6 +128,7 @@ def build_report(con: duckdb.DuckDBPyConnection, settings: Settings, input_secti
     report["by_hour"] = by_hour(con, settings)
     report["by_day"] = by_day(con, settings)
     report.update(peaks_sections(con, settings))
+    report["wait_distribution"] = wait_distribution(con, rows)
     return report
 
 

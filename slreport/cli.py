@@ -10,6 +10,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
@@ -163,6 +164,32 @@ def analyze(
     max_abandon: MaxAbandonOpt = None,
     max_occupancy: MaxOccupancyOpt = None,
     shrinkage: ShrinkageOpt = 0.0,
+    out: Annotated[
+        str | None, typer.Option("--out", help="Write a report folder: summary.json, tables, charts, report.html.")
+    ] = None,
+    out_template: Annotated[
+        str | None,
+        typer.Option("--out-template", help='Report folder from a template, e.g. "reports/{company}/{period}".'),
+    ] = None,
+    split_by: Annotated[
+        str | None, typer.Option("--split-by", help="One report folder per company: --split-by company.")
+    ] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing report folder.")] = False,
+    tables: Annotated[
+        str, typer.Option("--tables", help="Table files in the report folder: csv, parquet or xlsx.")
+    ] = "csv",
+    chart_format: Annotated[str, typer.Option("--chart-format", help="Chart files: png or svg.")] = "png",
+    period: Annotated[
+        str | None,
+        typer.Option("--period", help="yesterday, today, last-week, this-week, last-month, this-month, "
+                                      "YYYY-MM, YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD (report time zone)."),
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Count arrivals from this date or time on (inclusive).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Count arrivals before this date or time (exclusive).")
+    ] = None,
 ) -> None:
     """Report service level, answer and abandon rates, ASA, AHT, FCR and survey scores per company and hour."""
     # Every option is read from ctx.params, where it is known whether it was given (it then
@@ -191,6 +218,7 @@ def _analyze_with_config(
     from slreport.config import build_settings, find_config, load_config
     from slreport.ingest.callers import country_code
     from slreport.ingest.options import ReadOptions, parse_column_maps, parse_outcome_maps, parse_stitch
+    from slreport.periods import resolve_window
     from slreport.policy import target_misses
     from slreport.settings import parse_by
 
@@ -201,6 +229,9 @@ def _analyze_with_config(
         config, options, by=parse_by(p["by"]), interval_minutes=p["interval"], top_n=p["top"],
         unusual_factor=p["unusual_factor"], include_closed=p["include_closed"], staffing=_staffing_options(p),
     )
+    window = resolve_window(p["period"], p["since"], p["until"], settings.timezone)
+    if window:
+        settings = replace(settings, extra=settings.extra | {"period": window.as_json()})
     read = ReadOptions(
         column_map=(config.columns if config else {}) | parse_column_maps(p["column_map"] or []),
         outcome_map=(config.outcomes if config else {}) | parse_outcome_maps(p["outcome_map"] or []),
@@ -208,15 +239,19 @@ def _analyze_with_config(
         strict=p["strict"], csat_scale=settings.csat_scale,
         time_formats=tuple(p["time_format"] or ()), country=p["country"],
         stitch=parse_stitch(p["stitch"]), rejects_path=p["rejects"], pseudonym_key=p["pseudonym_key"],
-        sheet=p["sheet"],
+        sheet=p["sheet"], arrival_window=window.window() if window else None,
     )
     country_code(p["country"])  # an unknown country is a usage error before any file is read
     run = RunOptions(profile=p["profile"], memory_limit=p["memory_limit"], read=read)
-    report = analyze_files(files, settings, run)
+    if p["out"] or p["out_template"]:
+        reports = _write_folders(files, settings, run, p, window.label if window else None)
+    else:
+        with _reading(files):
+            reports = [analyze_files(files, settings, run)]
+        _emit(reports[0], fmt)
     if p["verbose"] or sys.stderr.isatty():  # cron mails whatever reaches stderr: stay quiet there
-        _note_inputs(report)
-    _emit(report, fmt)
-    misses = target_misses(report) if fail_on_miss else []
+        _note_inputs(reports[0])
+    misses = [line for report in reports for line in target_misses(report)] if fail_on_miss else []
     for line in misses:
         typer.echo(f"slreport: {line}", err=True)
     return ExitCode.TARGET_MISSED if misses else ExitCode.OK
@@ -332,6 +367,38 @@ def erlang(
         _emit_erlang(result, fmt)
 
     _guarded(run, debug)
+
+
+def _write_folders(
+    files: list[str], settings: Any, run_options: Any, p: dict[str, Any], period_label: str | None
+) -> list[dict[str, Any]]:
+    """--out / --out-template: report folders; stdout stays empty (cron mails only errors).
+    Returns the reports written (one per company with --split-by)."""
+    from pathlib import Path
+
+    from slreport.output import OutputOptions, check_output_options
+    from slreport.reports import Destination, deliver
+
+    options = OutputOptions(tables=p["tables"], chart_format=p["chart_format"], overwrite=p["overwrite"])
+    check_output_options(options)
+    dest = Destination(out=Path(p["out"]) if p["out"] else None, template=p["out_template"],
+                       split_by=p["split_by"], period_label=period_label, options=options)
+    with _reading(files):
+        written = deliver(files, settings, run_options, dest)
+    if sys.stderr.isatty():
+        for folder, _ in written:
+            typer.echo(f"slreport: wrote {folder}", err=True)
+    return [report for _, report in written]
+
+
+def _reading(files: list[str]) -> Any:
+    """A progress indicator on stderr while the input is read and analysed, only on a terminal
+    (transient: it is gone when the work is done, so small inputs just flash it)."""
+    from slreport.render import progress
+
+    size = sum(os.path.getsize(f) for f in files if f != "-" and os.path.isfile(f))
+    names = os.path.basename(files[0]) + (f" and {len(files) - 1} more" if len(files) > 1 else "")
+    return progress(f"reading and analysing {names} ({size / 1e6:.1f} MB)", enabled=sys.stderr.isatty())
 
 
 def _emit(report: dict[str, Any], fmt: OutputFormat | None) -> None:

@@ -6,10 +6,12 @@ JSON contract), and the tabular formats from the same row builders, so they cann
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable
+import os
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 from slreport.metrics.registry import BY_KEY, METRIC_KEYS
@@ -379,6 +381,24 @@ def _print_erlang_table(
     for row in body:
         table.add_row(*row, style="bold" if row[-1] else None)
     console.print(table)
+
+
+# --- progress on stderr ------------------------------------------------------------------
+
+@contextlib.contextmanager
+def progress(message: str, *, enabled: bool) -> Iterator[None]:
+    """A spinner with elapsed time on stderr (never stdout), gone when the work is done."""
+    if not enabled:
+        yield
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True, no_color="NO_COLOR" in os.environ)
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        bar.add_task(message, total=None)
+        yield
 
 
 RENDERERS: dict[OutputFormat, Callable[[dict[str, Any], IO[str], bool], None]] = {

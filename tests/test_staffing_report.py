@@ -83,7 +83,7 @@ def test_report_and_calculator_agree_through_the_cli(write_csv):
     assert profile == [{
         "company": "acme", "weekday": "Mon", "time": "09:00", "intervals": 1, "mean_offered": 46.0, "aht_s": 180.0,
         "aht_source": "slot", "required_c": worst["required_c"], "required_a": worst["required_a"],
-        "scheduled_c": worst["required_c"], "scheduled_a": worst["required_a"],
+        "scheduled_c": worst["required_c"], "scheduled_a": worst["required_a"], "mean_agents_seen": 3.0,
     }]
 
 

@@ -23,7 +23,7 @@ from slreport.ingest.callers import create_caller_function
 from slreport.ingest.options import ReadOptions
 from slreport.ingest.reasons import REJECT_REASONS, hint
 from slreport.ingest.sources import Source, resolve_sources
-from slreport.ingest.staging import STAGED, create_contacts_view, create_staging, mark_duplicates
+from slreport.ingest.staging import STAGED, create_contacts_view, create_staging, mark_duplicates, mark_outside_window
 from slreport.ingest.text import read_head
 
 PROFILES: dict[str, ModuleType] = {
@@ -73,6 +73,7 @@ def load(
         info = reader.stage_file(con, src, i, options)
         detected.append({"profile": reader.NAME, "detected": forced is None} | info)
     mark_duplicates(con)
+    mark_outside_window(con, options.arrival_window)
     create_contacts_view(con)
     if options.rejects_path:  # before any error about the rows: the file helps most then
         from slreport.ingest.rejects import write_rejects

@@ -23,6 +23,8 @@ class ReadOptions:
     rejects_path: str | None = None  # write rejected rows here as CSV (--rejects)
     pseudonym_key: str | None = None  # HMAC key for caller pseudonyms in --rejects (random per run if None)
     sheet: str | None = None  # the worksheet of an .xlsx input (--sheet); the first when None
+    # Arrivals kept: since <= arrived_at < until, ISO-8601 instants with offset; None = open end.
+    arrival_window: tuple[str | None, str | None] | None = None
 
 
 def parse_column_maps(items: list[str]) -> dict[str, str]:

@@ -46,6 +46,7 @@ IGNORE_REASONS: dict[str, str] = {
     "callback": "a queued callback (Amazon Connect InitiationMethod CALLBACK), excluded from inbound metrics",
     "not_queued": "a contact that never entered a queue (no Queue.EnqueueTimestamp)",
     "other_contact": "an Amazon Connect contact that is not inbound (MONITOR, DISCONNECT, …)",
+    "outside_period": "arrived outside the report period (--period, --since/--until)",
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import duckdb
 
+from slreport.ingest.sql import quote_literal
 from slreport.schema import COLUMN_NAMES, COLUMNS
 
 STAGED = "staged"
@@ -62,3 +63,19 @@ def staged_select(exprs: dict[str, str]) -> str:
 def insert_sql(exprs: dict[str, str], from_sql: str, with_sql: str = "") -> str:
     """INSERT INTO staged [WITH …] SELECT <exprs> FROM …: ``from_sql`` starts with FROM."""
     return f"INSERT INTO {STAGED} ({', '.join(STAGED_COLUMNS)})\n{with_sql}\nSELECT {staged_select(exprs)}\n{from_sql}"
+
+
+def mark_outside_window(con: duckdb.DuckDBPyConnection, window: tuple[str | None, str | None] | None) -> None:
+    """Usable rows arriving outside the report period are ignored (counted, not dropped)."""
+    if window is None or window == (None, None):
+        return
+    since, until = window
+    outside = []
+    if since is not None:
+        outside.append(f"arrived_at < CAST({quote_literal(since)} AS TIMESTAMPTZ)")
+    if until is not None:
+        outside.append(f"arrived_at >= CAST({quote_literal(until)} AS TIMESTAMPTZ)")
+    con.execute(
+        f"UPDATE {STAGED} SET ignore_reason = 'outside_period' "
+        f"WHERE reject_reason IS NULL AND ignore_reason IS NULL AND ({' OR '.join(outside)})"
+    )

@@ -179,6 +179,7 @@ def profile_rows(
     slots = frame.groupby(["company", "weekday", "time_of_day"], sort=True).agg(
         intervals=("offered", "size"), offered=("offered", "sum"), handle_sum=("handle_sum", "sum"),
         aht_calls=("aht_calls", "sum"), company_aht_s=("company_aht_s", "first"),
+        mean_agents_seen=("agents_seen", "mean"),
     ).reset_index()
     mean_calls = (slots["offered"] / slots["intervals"]).to_numpy(dtype=float)
     own = slots["aht_calls"].to_numpy() >= MIN_AHT_CALLS
@@ -195,6 +196,7 @@ def profile_rows(
             "aht_s": round(float(aht[i]), 4) if known else None,
             "aht_source": "slot" if own[i] else ("company" if known else None),
             **{key: _or_none(values[i]) for key, values in agents.items()},
+            "mean_agents_seen": None if pd.isna(s.mean_agents_seen) else round(float(s.mean_agents_seen), 4),
         })
     return out
 
