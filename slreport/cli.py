@@ -112,6 +112,45 @@ def analyze(
     _guarded(run, debug)
 
 
+@app.command()
+def convert(
+    files: Annotated[list[str], typer.Argument(help="CSV exports (.gz/.zst/.bz2 too) or Parquet datasets.")],
+    to: Annotated[str, typer.Option("--to", help="Folder of the Parquet dataset (created or appended to).")],
+    tz: TzOpt = None,
+    column_map: Annotated[
+        list[str] | None, typer.Option("--map", help='Map a column: --map arrived_at="Call Start" (repeatable).')
+    ] = None,
+    outcome_map: Annotated[
+        list[str] | None,
+        typer.Option("--outcome", help="Map outcome values: --outcome abandoned=ABANDON,HANGUP (repeatable)."),
+    ] = None,
+    profile: Annotated[str | None, typer.Option("--profile", help="Input format; detected when not given.")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on the first row that cannot be used.")] = False,
+    memory_limit: Annotated[
+        str | None, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 4GB (spills to disk).")
+    ] = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Append exports to a Parquet dataset partitioned by company and month (prints a JSON summary)."""
+
+    def run() -> None:
+        import json
+        from pathlib import Path
+
+        from slreport.convert import convert as convert_files
+        from slreport.ingest.options import ReadOptions, parse_column_maps, parse_outcome_maps
+        from slreport.settings import check_timezone
+
+        read = ReadOptions(
+            column_map=parse_column_maps(column_map or []), outcome_map=parse_outcome_maps(outcome_map or []),
+            input_tz=check_timezone(tz) if tz else None, strict=strict,
+        )
+        result = convert_files(files, Path(to), read, profile, memory_limit)
+        typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
+
+    _guarded(run, debug)
+
+
 def _emit(report: dict[str, Any], fmt: OutputFormat | None) -> None:
     from slreport.render import render
 

@@ -16,13 +16,14 @@ import duckdb
 
 from slreport.engine import first, one
 from slreport.errors import InputError, UsageError
-from slreport.ingest import generic
+from slreport.ingest import canonical_parquet, generic
 from slreport.ingest.options import ReadOptions
 from slreport.ingest.reasons import REJECT_REASONS, hint
 from slreport.ingest.sources import Source, resolve_sources
 from slreport.ingest.staging import STAGED, create_contacts_view, create_staging, mark_duplicates
 
 PROFILES: dict[str, ModuleType] = {generic.NAME: generic}
+PROFILES[canonical_parquet.NAME] = canonical_parquet
 
 
 def choose_profile(name: str | None) -> ModuleType:
@@ -41,11 +42,18 @@ def load(
     sources = resolve_sources(args, scratch)
     reader = choose_profile(profile)
     create_staging(con)
-    detected = [reader.stage_file(con, src, i, options) for i, src in enumerate(sources)]
+    detected = [_reader_for(src, reader, profile).stage_file(con, src, i, options) for i, src in enumerate(sources)]
     mark_duplicates(con)
     create_contacts_view(con)
     _raise_for_unusable(con, sources, options)
     return _account(con, sources, detected)
+
+
+def _reader_for(source: Source, chosen: ModuleType, profile: str | None) -> ModuleType:
+    """A Parquet dataset (folder or .parquet file) is read as canonical-parquet unless a profile was named."""
+    if profile is None and canonical_parquet.detect(source):
+        return canonical_parquet
+    return chosen
 
 
 def _first_reject(con: duckdb.DuckDBPyConnection, where: str) -> tuple[Any, ...] | None:

@@ -16,6 +16,9 @@ class ReadOptions:
     outcome_map: dict[str, str] = field(default_factory=dict)  # raw value (lower) → outcome
     input_tz: str | None = None  # zone of timestamps written without an offset
     strict: bool = False  # any rejected row is an error
+    # Optional [lo, hi) arrival window as ISO-8601 instants with offset: readers that can skip data
+    # outside it (canonical-parquet prunes month partitions) stage only contacts inside it.
+    arrival_window: tuple[str, str] | None = None
 
 
 def parse_column_maps(items: list[str]) -> dict[str, str]:

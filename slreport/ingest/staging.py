@@ -32,10 +32,15 @@ def mark_duplicates(con: duckdb.DuckDBPyConnection) -> None:
         UPDATE {STAGED} SET reject_reason = 'duplicate', reject_column = 'contact_id',
                             reject_value = contact_id
         WHERE rowid IN (
-            SELECT rowid FROM {STAGED}
-            WHERE contact_id IS NOT NULL AND reject_reason IS NULL
+            SELECT s.rowid FROM {STAGED} s
+            JOIN (  -- only ids seen twice reach the window: a hash aggregate is much cheaper than sorting all rows
+                SELECT company, contact_id FROM {STAGED}
+                WHERE contact_id IS NOT NULL AND reject_reason IS NULL
+                GROUP BY company, contact_id HAVING count(*) > 1
+            ) d ON s.company IS NOT DISTINCT FROM d.company AND s.contact_id = d.contact_id
+            WHERE s.reject_reason IS NULL
             QUALIFY row_number() OVER (
-                PARTITION BY company, contact_id ORDER BY file_index, line) > 1
+                PARTITION BY s.company, s.contact_id ORDER BY s.file_index, s.line) > 1
         )
         """
     )
