@@ -77,6 +77,14 @@ def create_local_view(con: duckdb.DuckDBPyConnection, tz: str) -> None:
 
 
 def build_report(con: duckdb.DuckDBPyConnection, settings: Settings, input_section: dict[str, Any]) -> dict[str, Any]:
+    report = build_core_sections(con, settings, input_section)
+    return report
+
+
+def build_core_sections(
+    con: duckdb.DuckDBPyConnection, settings: Settings, input_section: dict[str, Any]
+) -> dict[str, Any]:
+    """The sections every engine computes (DuckDB, and Spark through slreport.spark_engine)."""
     report: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "settings": settings.as_json(),
@@ -92,22 +100,25 @@ def build_report(con: duckdb.DuckDBPyConnection, settings: Settings, input_secti
     return report
 
 
+# The 24 hours of a day as a grid; unnest(range(…)) translates to Spark's EXPLODE(SEQUENCE(…)) (slreport.dialect).
+HOURS = "(SELECT unnest(range(24)) AS hour) h"
+
+
 def by_hour(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[dict[str, Any]]:
     """Hour-of-day profile over the whole period, all 24 hours present; company null = all."""
     per_company = service_level_sql(
         settings, ["company", "hour"],
-        "(SELECT DISTINCT company FROM contacts) CROSS JOIN range(24) h(hour) "
-        "LEFT JOIN contacts_local c USING (company, hour)",
+        f"(SELECT DISTINCT company FROM contacts) CROSS JOIN {HOURS} LEFT JOIN contacts_local c USING (company, hour)",
     )
-    overall = service_level_sql(settings, ["hour"], "range(24) h(hour) LEFT JOIN contacts_local c USING (hour)")
+    overall = service_level_sql(settings, ["hour"], f"{HOURS} LEFT JOIN contacts_local c USING (hour)")
     return [{"company": None} | r for r in rows(con, overall)] + rows(con, per_company)
 
 
 def by_day(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[dict[str, Any]]:
     """One row per local calendar day from the first to the last, empty days included."""
-    days = (
-        "(SELECT CAST(d AS DATE) AS day FROM (SELECT min(day) lo, max(day) hi FROM contacts_local), "
-        "generate_series(lo, hi, INTERVAL 1 DAY) s(d))"
+    days = (  # unnest(…) rather than a table function: translates to Spark's EXPLODE(SEQUENCE(…)) (slreport.dialect)
+        "(SELECT CAST(d AS DATE) AS day FROM (SELECT unnest(generate_series(lo, hi, INTERVAL 1 DAY)) AS d "
+        "FROM (SELECT min(day) lo, max(day) hi FROM contacts_local)))"
     )
     per_company = service_level_sql(
         settings, ["company", "day"],

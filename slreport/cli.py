@@ -15,7 +15,7 @@ from typing import Annotated, Any, NoReturn, TypeVar
 import typer
 
 from slreport import __version__
-from slreport.errors import ExitCode, SlreportError
+from slreport.errors import ExitCode, SlreportError, UsageError
 from slreport.settings import OutputFormat, SlMethod
 
 app = typer.Typer(
@@ -86,6 +86,9 @@ def analyze(
     memory_limit: Annotated[
         str | None, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 4GB (spills to disk).")
     ] = None,
+    engine: Annotated[
+        str, typer.Option("--engine", help="duckdb, or spark for a Parquet dataset from `slreport convert`.")
+    ] = "duckdb",
     debug: DebugOpt = False,
 ) -> None:
     """Report service level, answer and abandon rates, ASA, AHT per company and hour."""
@@ -106,7 +109,14 @@ def analyze(
             column_map=parse_column_maps(column_map or []), outcome_map=parse_outcome_maps(outcome_map or []),
             input_tz=settings.timezone if tz else None, strict=strict,
         )
-        report = analyze_files(files, settings, RunOptions(profile=profile, memory_limit=memory_limit, read=read))
+        if engine == "spark":
+            from slreport.spark_engine import analyze_spark
+
+            report = analyze_spark(files, settings)
+        elif engine == "duckdb":
+            report = analyze_files(files, settings, RunOptions(profile=profile, memory_limit=memory_limit, read=read))
+        else:
+            raise UsageError(f"--engine {engine!r} is not known", "choose duckdb or spark")
         _emit(report, fmt)
 
     _guarded(run, debug)

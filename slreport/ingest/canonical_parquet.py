@@ -44,7 +44,7 @@ def read_sql(path: Path) -> str:
     types = "{'company': VARCHAR, 'month': VARCHAR}" if path.is_dir() else "NULL"
     return (
         f"read_parquet({quote_literal(pattern)}, hive_partitioning = {hive}, hive_types = {types}, "
-        "union_by_name = true, file_row_number = true, filename = true)"
+        "file_row_number = true, filename = true)"
     )
 
 
@@ -79,11 +79,14 @@ def stage_file(
         else "filename || ':' || (file_row_number + 1)"
     )
     bookkeeping = [str(file_index), "file_row_number + 1", "NULL", "NULL", "NULL", "NULL"]
-    con.execute(
-        f"INSERT INTO {STAGED} ({', '.join(STAGED_COLUMNS)}) "
-        f"SELECT {', '.join(select + bookkeeping)} FROM {read_sql(source.path)} "
-        f"{window_filter(options, source.path.is_dir())}"
-    )
+    try:
+        con.execute(
+            f"INSERT INTO {STAGED} ({', '.join(STAGED_COLUMNS)}) "
+            f"SELECT {', '.join(select + bookkeeping)} FROM {read_sql(source.path)} "
+            f"{window_filter(options, source.path.is_dir())}"
+        )
+    except duckdb.Error as exc:
+        raise _unreadable(exc, source) from exc
     return {"profile": NAME, "columns": {c: c for c in COLUMN_NAMES if c in columns}}
 
 
@@ -91,9 +94,13 @@ def _columns(con: duckdb.DuckDBPyConnection, source: Source) -> set[str]:
     try:
         rows = con.execute(f"DESCRIBE SELECT * FROM {read_sql(source.path)}").fetchall()
     except duckdb.Error as exc:
-        raise InputError(
-            f"cannot read as Parquet: {str(exc).splitlines()[0]}",
-            "check that the folder holds Parquet files written by `slreport convert`",
-            file=source.display,
-        ) from exc
+        raise _unreadable(exc, source) from exc
     return {r[0] for r in rows}
+
+
+def _unreadable(exc: Exception, source: Source) -> InputError:
+    return InputError(
+        f"cannot read as Parquet: {str(exc).splitlines()[0]}",
+        "check that the folder holds only Parquet files written by `slreport convert`",
+        file=source.display,
+    )

@@ -2,7 +2,9 @@
 
 One query, written to be read: the inner aggregate counts contacts, the outer select turns
 the counts into rates. Any zero denominator gives NULL (NULLIF), never 0 or 100. Sums of
-durations are exact DECIMALs, so results do not depend on row order or thread count.
+durations are exact DECIMALs, so results do not depend on row order or thread count; the
+division is in DOUBLE (DuckDB's DECIMAL / BIGINT is DOUBLE anyway), written out so that Spark,
+which would divide exactly in DECIMAL and round ties differently, computes the same number.
 """
 
 from __future__ import annotations
@@ -50,8 +52,8 @@ SELECT {keys}
   round(100 * ({sl_num}) / NULLIF({sl_den}, 0), 4)        AS service_level_pct,
   round(100 * answered / NULLIF(offered, 0), 4)            AS answer_rate_pct,
   round(100 * abandoned / NULLIF(offered, 0), 4)           AS abandon_rate_pct,
-  round(answered_wait_sum / NULLIF(answered_with_wait, 0), 4) AS asa_s,
-  round(handle_sum / NULLIF(answered_with_talk, 0), 4)      AS aht_s,
+  round(CAST(answered_wait_sum AS DOUBLE) / NULLIF(answered_with_wait, 0), 4) AS asa_s,
+  round(CAST(handle_sum AS DOUBLE) / NULLIF(answered_with_talk, 0), 4)      AS aht_s,
   CAST(max_wait_s AS DOUBLE)                                AS max_wait_s,
   100 * ({sl_num}) / NULLIF({sl_den}, 0) >= {target}         AS target_met
 FROM counts
