@@ -88,9 +88,13 @@ def stage_file(
 ) -> dict[str, object]:
     """Parse one file into the staging table; return what was detected and mapped."""
     columns = resolve_columns(header_of(con, source), options, source.display)
-    sql = build_stage_sql(source, file_index, columns, options)
+    sql = build_stage_sql(source, file_index, columns, options, numbered=False)
     try:
-        con.execute(sql)
+        if keeps_file_order(con, sql):
+            con.execute(sql)
+            number_lines(con, source, file_index)
+        else:
+            con.execute(build_stage_sql(source, file_index, columns, options))
     except duckdb.Error as exc:
         raise InputError(
             f"cannot read as CSV: {str(exc).splitlines()[0]}",
@@ -100,11 +104,36 @@ def stage_file(
     return {"profile": NAME, "columns": columns}
 
 
+def keeps_file_order(con: duckdb.DuckDBPyConnection, insert_sql: str) -> bool:
+    """Whether DuckDB plans this INSERT as an order-preserving Batch Insert.
+
+    Line numbers from ``row_number() OVER ()`` force the whole parse onto one thread (a streaming
+    window must see rows in order). When the plan is a Batch Insert, rows land in the table in file
+    order even when parsed in parallel, so the line is the rowid's offset within the file
+    (``number_lines``). Some plans (a join, e.g. a long IN list) lose the order: then the window is used.
+    """
+    plan = "\n".join(str(r[1]) for r in con.execute(f"EXPLAIN {insert_sql}").fetchall())
+    return "Batch Insert" in plan
+
+
+def number_lines(con: duckdb.DuckDBPyConnection, source: Source, file_index: int) -> None:
+    """Fill ``line`` and ``source`` of this file's rows: data row k (from 0) is file line k + 2."""
+    first_rowid = f"(SELECT min(rowid) FROM {STAGED} WHERE file_index = {file_index})"
+    con.execute(
+        f"""UPDATE {STAGED} SET line = rowid - {first_rowid} + 2,
+                               source = {quote_literal(source.display + ':')} || (rowid - {first_rowid} + 2)
+            WHERE file_index = {file_index}"""
+    )
+
+
 def build_stage_sql(
-    source: Source, file_index: int, columns: dict[str, str], options: ReadOptions
+    source: Source, file_index: int, columns: dict[str, str], options: ReadOptions, numbered: bool = True
 ) -> str:
+    """The INSERT of one file; ``numbered=False`` leaves line and source NULL for ``number_lines``."""
     raw = {name: f"NULLIF(TRIM(CAST({quote_ident(h)} AS VARCHAR)), '')" for name, h in columns.items()}
     parsed = _parsed_expressions(raw, columns, source, options)
+    if not numbered:
+        parsed["source"] = "CAST(NULL AS VARCHAR)"
     checks = _checks(raw, options)
     reason = "CASE " + " ".join(f"WHEN {cond} THEN {quote_literal(code)}" for code, _, cond in checks) + " END"
     column = "CASE " + " ".join(f"WHEN {cond} THEN {quote_literal(col)}" for _, col, cond in checks) + " END"
@@ -118,7 +147,7 @@ def build_stage_sql(
     return f"""
 INSERT INTO {STAGED} ({', '.join(STAGED_COLUMNS)})
 WITH src AS (
-  SELECT row_number() OVER () + 1 AS __line, * FROM {read_csv_sql(source)}
+  SELECT {'row_number() OVER () + 1' if numbered else 'CAST(NULL AS BIGINT)'} AS __line, * FROM {read_csv_sql(source)}
 ), p AS (
   SELECT
     {file_index} AS file_index,
@@ -199,7 +228,9 @@ def _direction(text: str | None) -> str:
 def _flag(text: str) -> str:
     t = ", ".join(quote_literal(v) for v in _TRUE)
     f = ", ".join(quote_literal(v) for v in _FALSE)
-    return f"CASE WHEN lower({text}) IN ({t}) THEN true WHEN lower({text}) IN ({f}) THEN false END"
+    # list_contains, not IN (…): DuckDB plans a long IN list as a join, which loses the file order.
+    return (f"CASE WHEN list_contains([{t}], lower({text})) THEN true "
+            f"WHEN list_contains([{f}], lower({text})) THEN false END")
 
 
 def _checks(raw: dict[str, str], options: ReadOptions) -> list[tuple[str, str, str]]:
