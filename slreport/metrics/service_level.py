@@ -44,11 +44,15 @@ FROM {source}
 {group_by}
 """
 
+# Counts are coalesced to 0 for a grid row that no count row matched (an empty hour or day when the
+# counts come from grouping_sets_sql); the rates then read the NULL counts and stay NULL.
 RATES_SQL = """
 WITH counts AS ({counts})
 SELECT {keys}
-  offered, answered, abandoned, short_abandoned, flowout,
-  answered_within_threshold, abandoned_within_threshold,
+  coalesce(offered, 0) AS offered, coalesce(answered, 0) AS answered, coalesce(abandoned, 0) AS abandoned,
+  coalesce(short_abandoned, 0) AS short_abandoned, coalesce(flowout, 0) AS flowout,
+  coalesce(answered_within_threshold, 0) AS answered_within_threshold,
+  coalesce(abandoned_within_threshold, 0) AS abandoned_within_threshold,
   round(100 * ({sl_num}) / NULLIF({sl_den}, 0), 4)        AS service_level_pct,
   round(100 * answered / NULLIF(offered, 0), 4)            AS answer_rate_pct,
   round(100 * abandoned / NULLIF(offered, 0), 4)           AS abandon_rate_pct,
@@ -67,11 +71,38 @@ def service_level_sql(settings: Settings, keys: list[str], source: str = "contac
     ``source`` may be a grid LEFT JOINed to the contacts so that empty groups appear with
     zero counts; it must expose the contact columns under the alias ``c``.
     """
-    key_list = "".join(f"{k}, " for k in keys)
-    counts = COUNTS_SQL.format(
-        keys=key_list, S=settings.short_abandon_s, T=settings.threshold_s, source=source,
-        group_by=f"GROUP BY {', '.join(keys)}" if keys else "",
+    return rates_sql(settings, keys, counts_sql(settings, keys, source))
+
+
+def counts_sql(settings: Settings, keys: list[str], source: str = "contacts_local c", group_by: str = "") -> str:
+    """The inner aggregate: the family's counts and sums per ``keys``."""
+    return COUNTS_SQL.format(
+        keys="".join(f"{k}, " for k in keys), S=settings.short_abandon_s, T=settings.threshold_s, source=source,
+        group_by=group_by or (f"GROUP BY {', '.join(keys)}" if keys else ""),
     )
+
+
+def grouping_sets_sql(settings: Settings, sets: tuple[tuple[str, ...], ...], source: str = "contacts_local c") -> str:
+    """The counts of several groupings in one scan of the contacts (GROUPING SETS).
+
+    Each row carries ``grouping_<key>`` = 1 where the key is not part of its grouping, so that
+    ``grouping_set_sql`` can pick one grouping's rows; counts and sums add up exactly as
+    separate queries would.
+    """
+    keys = sorted({k for s in sets for k in s})
+    group_by = "GROUP BY GROUPING SETS (" + ", ".join("(" + ", ".join(s) + ")" for s in sets) + ")"
+    return counts_sql(settings, keys + [f"GROUPING({k}) AS grouping_{k}" for k in keys], source, group_by)
+
+
+def grouping_set_sql(table: str, keys: tuple[str, ...], all_keys: tuple[str, ...]) -> str:
+    """The rows of one grouping from a table written from ``grouping_sets_sql``, as a subquery."""
+    where = " AND ".join(f"grouping_{k} = {0 if k in keys else 1}" for k in all_keys)
+    return f"(SELECT * FROM {table} WHERE {where})"
+
+
+def rates_sql(settings: Settings, keys: list[str], counts: str) -> str:
+    """The outer select: rates from a relation with the columns of ``counts_sql`` (NULL counts read as 0)."""
+    key_list = "".join(f"{k}, " for k in keys)
     num, den = SL_FORMULAS[settings.sl_method]
     return RATES_SQL.format(
         counts=counts, keys=key_list, sl_num=num, sl_den=den, target=settings.target_pct,
