@@ -19,6 +19,7 @@ import shlex
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -62,14 +63,16 @@ def parse_size(text: str) -> int:
 
 def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """Run ``cmd`` to its end (stdout discarded); (wall seconds, peak RSS MB) of that child alone."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT, env=env)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-    if proc.returncode not in (0, 3):  # 3 = a target missed, still a complete report
-        raise SystemExit(f"failed ({proc.returncode}): {shlex.join(cmd)}\n{err}")
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a chatty child can never block on it
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errors, cwd=ROOT, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        code = os.waitstatus_to_exitcode(status)
+        proc.returncode = code
+        if code not in (0, 3):  # 3 = a target missed, still a complete report
+            errors.seek(0)
+            raise SystemExit(f"failed ({code}): {shlex.join(cmd)}\n{errors.read().decode(errors='replace')}")
     return wall, usage.ru_maxrss / 1024  # KiB on Linux
 
 
@@ -107,7 +110,8 @@ def ensure_parquet(n: int) -> Path:
     path = parquet_path(n)
     if not path.exists():
         print(f"converting to {path} …", file=sys.stderr)
-        subprocess.run(slreport("convert", str(ensure_csv(n)), "--to", str(path)), check=True, cwd=ROOT)
+        subprocess.run(slreport("convert", str(ensure_csv(n)), "--to", str(path)), check=True, cwd=ROOT,
+                       stdout=subprocess.DEVNULL)
     return path
 
 
