@@ -24,6 +24,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain click help: rendering it with rich doubled the time of `slreport --help`
 )
 
 T = TypeVar("T")
@@ -58,7 +59,9 @@ def _root(
 
 @app.command()
 def analyze(
-    files: Annotated[list[str], typer.Argument(help="CSV exports (.gz/.zst/.bz2 too); - reads stdin.")],
+    files: Annotated[
+        list[str], typer.Argument(help="CSV exports (.gz/.zst/.bz2 too), or a Parquet dataset folder; - reads stdin.")
+    ],
     fmt: FormatOpt = None,
     sl: SlOpt = "80/20",
     sl_method: Annotated[
