@@ -18,10 +18,24 @@ def to_spark(sql: str) -> str:
 
     tree = sqlglot.parse_one(sql, read="duckdb")
     tree = tree.transform(lambda node: _rewrite(node, exp))
-    if isinstance(tree, exp.Create) and tree.kind == "VIEW":
-        # A Spark view over a DataFrame must be temporary (a session view, like DuckDB's in-memory one).
+    if isinstance(tree, exp.Create) and tree.kind in ("VIEW", "TABLE"):
+        # Views and temp tables become session views (Spark's views over DataFrames are temporary),
+        # replaced when they exist, as DuckDB's CREATE OR REPLACE does.
+        tree.set("kind", "VIEW")
+        tree.set("replace", True)
         tree.set("properties", exp.Properties(expressions=[exp.TemporaryProperty()]))
     return tree.sql(dialect="spark")
+
+
+def created_table(sql: str) -> tuple[str, str] | None:
+    """(name, Spark SELECT) when ``sql`` is CREATE [OR REPLACE] TEMP TABLE name AS SELECT …, else None."""
+    import sqlglot
+    from sqlglot import exp
+
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    if not (isinstance(tree, exp.Create) and tree.kind == "TABLE" and isinstance(tree.expression, exp.Query)):
+        return None
+    return tree.this.name, to_spark(tree.expression.sql(dialect="duckdb"))
 
 
 def _rewrite(node: Any, exp: Any) -> Any:

@@ -27,8 +27,13 @@ class SparkConnection:
         self.spark = spark
 
     def execute(self, sql: str) -> _Rows:
-        from slreport.dialect import to_spark
+        from slreport.dialect import created_table, to_spark
 
+        table = created_table(sql)
+        if table is not None:  # a temp table of small results: a cached session view, computed once
+            name, select = table
+            self.spark.sql(select).cache().createOrReplaceTempView(name)
+            return _Rows([])
         return _Rows([tuple(r) for r in self.spark.sql(to_spark(sql)).collect()])
 
     def sql(self, sql: str) -> _Rows:
