@@ -87,7 +87,7 @@ def analyze(
     profile: Annotated[str | None, typer.Option("--profile", help="Input format; detected when not given.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on the first row that cannot be used.")] = False,
     memory_limit: Annotated[
-        str | None, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 4GB (spills to disk).")
+        str | None, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 4GB (spills to disk); default 2GB.")
     ] = None,
     engine: Annotated[
         str, typer.Option("--engine", help="duckdb, or spark for a Parquet dataset from `slreport convert`.")
@@ -140,7 +140,7 @@ def convert(
     profile: Annotated[str | None, typer.Option("--profile", help="Input format; detected when not given.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on the first row that cannot be used.")] = False,
     memory_limit: Annotated[
-        str | None, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 4GB (spills to disk).")
+        str | None, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 4GB (spills to disk); default 2GB.")
     ] = None,
     debug: DebugOpt = False,
 ) -> None:

@@ -17,8 +17,9 @@ def staged_lines(paths: list[Path], tmp_path: Path) -> list[tuple]:
     con = engine.connect(tmp_path)
     ingest.load(con, [str(p) for p in paths], ReadOptions(input_tz="UTC"), tmp_path)
     rows = con.execute(
-        "SELECT file_index, line, source, contact_id, reject_reason FROM staged ORDER BY file_index, line"
+        "SELECT file_index, line, contact_id, reject_reason FROM staged ORDER BY file_index, line"
     ).fetchall()
+    rows += con.execute("SELECT source, contact_id FROM contacts ORDER BY source").fetchall()
     con.close()
     return rows
 
@@ -41,9 +42,11 @@ def test_parallel_path_gives_the_same_lines_as_the_window(exports, tmp_path, mon
     by_rowid = staged_lines(exports, tmp_path)
     assert used == [True, True]  # the plan was an order-keeping Batch Insert for both files
     assert by_rowid == by_window
-    assert by_window[0][:3] == (0, 2, f"{exports[0]}:2")
-    assert [r[1] for r in by_window if r[4] == "negative_duration" and r[0] == 0] == [12]
-    assert [r[1] for r in by_window if r[4] == "duplicate" and r[0] == 0] == [2502]
+    assert by_window[0][:3] == (0, 2, "0")
+    assert (f"{exports[0]}:3", "1") in by_window  # source derived in the contacts view
+    assert sum(1 for r in by_window if len(r) == 4 and r[0] == 1 and r[3] == "duplicate") == 99  # b.csv repeats a.csv
+    assert [r[1] for r in by_window if len(r) == 4 and r[3] == "negative_duration" and r[0] == 0] == [12]
+    assert [r[1] for r in by_window if len(r) == 4 and r[3] == "duplicate" and r[0] == 0] == [2502]
 
 
 def test_a_plan_that_loses_the_order_falls_back_to_the_window(exports, tmp_path, monkeypatch):

@@ -14,7 +14,7 @@ from slreport.errors import InputError
 from slreport.ingest.options import MAPPABLE, ReadOptions
 from slreport.ingest.sources import Source
 from slreport.ingest.sql import quote_ident, quote_literal
-from slreport.ingest.staging import STAGED, STAGED_COLUMNS
+from slreport.ingest.staging import STAGED, STAGED_COLUMNS, register_file
 from slreport.schema import DURATION_COLUMNS, DURATION_TYPE, OUTCOMES, TIMESTAMP_COLUMNS
 
 NAME = "generic"
@@ -94,9 +94,10 @@ def stage_file(
     try:
         if source.path.stat().st_size >= PARALLEL_MIN_BYTES and keeps_file_order(con, sql):
             con.execute(sql)
-            number_lines(con, source, file_index)
+            number_lines(con, file_index)
         else:
             con.execute(build_stage_sql(source, file_index, columns, options))
+        register_file(con, file_index, source.display)
     except duckdb.Error as exc:
         raise InputError(
             f"cannot read as CSV: {str(exc).splitlines()[0]}",
@@ -118,24 +119,19 @@ def keeps_file_order(con: duckdb.DuckDBPyConnection, insert_sql: str) -> bool:
     return "Batch Insert" in plan
 
 
-def number_lines(con: duckdb.DuckDBPyConnection, source: Source, file_index: int) -> None:
-    """Fill ``line`` and ``source`` of this file's rows: data row k (from 0) is file line k + 2."""
+def number_lines(con: duckdb.DuckDBPyConnection, file_index: int) -> None:
+    """Fill ``line`` of this file's rows: data row k (from 0) is file line k + 2."""
     first_rowid = f"(SELECT min(rowid) FROM {STAGED} WHERE file_index = {file_index})"
-    con.execute(
-        f"""UPDATE {STAGED} SET line = rowid - {first_rowid} + 2,
-                               source = {quote_literal(source.display + ':')} || (rowid - {first_rowid} + 2)
-            WHERE file_index = {file_index}"""
-    )
+    con.execute(f"UPDATE {STAGED} SET line = rowid - {first_rowid} + 2 WHERE file_index = {file_index}")
 
 
 def build_stage_sql(
     source: Source, file_index: int, columns: dict[str, str], options: ReadOptions, numbered: bool = True
 ) -> str:
-    """The INSERT of one file; ``numbered=False`` leaves line and source NULL for ``number_lines``."""
+    """The INSERT of one file; ``numbered=False`` leaves line NULL for ``number_lines``. ``source`` is
+    left NULL: the contacts view derives file:line (staging.register_file), no string per row is stored."""
     raw = {name: f"NULLIF(TRIM(CAST({quote_ident(h)} AS VARCHAR)), '')" for name, h in columns.items()}
     parsed = _parsed_expressions(raw, columns, source, options)
-    if not numbered:
-        parsed["source"] = "CAST(NULL AS VARCHAR)"
     checks = _checks(raw, options)
     reason = "CASE " + " ".join(f"WHEN {cond} THEN {quote_literal(code)}" for code, _, cond in checks) + " END"
     column = "CASE " + " ".join(f"WHEN {cond} THEN {quote_literal(col)}" for _, col, cond in checks) + " END"
@@ -185,7 +181,7 @@ def _parsed_expressions(
     e["resolved"] = _flag(raw["resolved"]) if "resolved" in raw else "NULL"
     e["nps_score"] = f"TRY_CAST({raw['nps_score']} AS INTEGER)" if "nps_score" in raw else "NULL"
     e["csat_score"] = f"TRY_CAST({raw['csat_score']} AS DECIMAL(9,3))" if "csat_score" in raw else "NULL"
-    e["source"] = f"{quote_literal(source.display + ':')} || __line"
+    e["source"] = "CAST(NULL AS VARCHAR)"
     return e
 
 
