@@ -82,16 +82,33 @@ def counts_sql(settings: Settings, keys: list[str], source: str = "contacts_loca
     )
 
 
-def grouping_sets_sql(settings: Settings, sets: tuple[tuple[str, ...], ...], source: str = "contacts_local c") -> str:
-    """The counts of several groupings in one scan of the contacts (GROUPING SETS).
+# The columns of counts_sql by how two groups' values combine into their union's (rolling up).
+COUNT_COLUMNS = (
+    "offered", "answered", "abandoned", "short_abandoned", "flowout", "answered_within_threshold",
+    "abandoned_within_threshold", "answered_with_wait", "answered_with_talk",
+)
+SUM_COLUMNS = ("answered_wait_sum", "handle_sum")  # exact DECIMAL sums; NULL where nothing was summed
+MAX_COLUMNS = ("max_wait_s",)
 
-    Each row carries ``grouping_<key>`` = 1 where the key is not part of its grouping, so that
-    ``grouping_set_sql`` can pick one grouping's rows; counts and sums add up exactly as
-    separate queries would.
+
+def grouping_sets_sql(settings: Settings, sets: tuple[tuple[str, ...], ...], source: str = "contacts_local c") -> str:
+    """The counts of several groupings from one scan of the contacts.
+
+    The contacts are counted once per cell of every key together (a plain GROUP BY), and the cells
+    rolled up into each grouping (GROUPING SETS over the few thousand cells: counts and sums add
+    up, maxima take the max, so the numbers are exactly those of separate queries). Each row carries
+    ``grouping_<key>`` = 1 where the key is not part of its grouping (see ``grouping_set_sql``).
     """
     keys = sorted({k for s in sets for k in s})
-    group_by = "GROUP BY GROUPING SETS (" + ", ".join("(" + ", ".join(s) + ")" for s in sets) + ")"
-    return counts_sql(settings, keys + [f"GROUPING({k}) AS grouping_{k}" for k in keys], source, group_by)
+    combined = (
+        [f"CAST(sum({c}) AS BIGINT) AS {c}" for c in COUNT_COLUMNS]
+        + [f"sum({c}) AS {c}" for c in SUM_COLUMNS] + [f"max({c}) AS {c}" for c in MAX_COLUMNS]
+    )
+    sets_sql = ", ".join("(" + ", ".join(s) + ")" for s in sets)
+    return (
+        f"SELECT {', '.join(keys + [f'GROUPING({k}) AS grouping_{k}' for k in keys] + combined)}\n"
+        f"FROM ({counts_sql(settings, keys, source)}) cells\nGROUP BY GROUPING SETS ({sets_sql})"
+    )
 
 
 def grouping_set_sql(table: str, keys: tuple[str, ...], all_keys: tuple[str, ...]) -> str:
