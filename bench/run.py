@@ -16,6 +16,7 @@ import argparse
 import os
 import platform
 import shlex
+import shutil
 import statistics
 import subprocess
 import sys
@@ -110,8 +111,11 @@ def ensure_parquet(n: int) -> Path:
     path = parquet_path(n)
     if not path.exists():
         print(f"converting to {path} …", file=sys.stderr)
-        subprocess.run(slreport("convert", str(ensure_csv(n)), "--to", str(path)), check=True, cwd=ROOT,
+        tmp = path.with_suffix(".tmp")  # renamed when complete: an interrupted run is never taken as data
+        shutil.rmtree(tmp, ignore_errors=True)
+        subprocess.run(slreport("convert", str(ensure_csv(n)), "--to", str(tmp)), check=True, cwd=ROOT,
                        stdout=subprocess.DEVNULL)
+        tmp.rename(path)
     return path
 
 
@@ -121,8 +125,11 @@ def ensure_huge(base: int, copies: int = 10) -> Path:
     if not path.exists():
         src = ensure_parquet(base)
         print(f"replicating {src} ×{copies} into {path} …", file=sys.stderr)
+        tmp = path.with_suffix(".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
         subprocess.run([PY, "-c", "import sys; sys.path.insert(0, '.'); from slreport.convert import replicate; "
-                        f"replicate({str(src)!r}, {str(path)!r}, {copies})"], check=True, cwd=ROOT)
+                        f"replicate({str(src)!r}, {str(tmp)!r}, {copies})"], check=True, cwd=ROOT)
+        tmp.rename(path)
     return path
 
 
