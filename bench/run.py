@@ -62,11 +62,11 @@ def parse_size(text: str) -> int:
     return int(float(text.rstrip("KMG")) * factor)
 
 
-def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+def timed(cmd: list[str], cwd: Path = ROOT) -> tuple[float, float]:
     """Run ``cmd`` to its end (stdout discarded); (wall seconds, peak RSS MB) of that child alone."""
     with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a chatty child can never block on it
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errors, cwd=ROOT, env=env)
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errors, cwd=cwd)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         code = os.waitstatus_to_exitcode(status)
@@ -160,6 +160,7 @@ class Case:
     rows: int
     ours: list[str]
     floor: list[str]
+    cwd: Path = ROOT  # where `python -m slreport` runs: another checkout for a baseline
     result_ours: Measure = field(default_factory=Measure)
     result_floor: Measure = field(default_factory=Measure)
 
@@ -184,11 +185,19 @@ def build_cases(sizes: list[int], formats: list[str], extra: list[str], huge: bo
     return cases
 
 
+def baseline_cases(cases: list[Case], checkout: Path) -> list[Case]:
+    """The CSV cases again, run by the slreport of ``checkout`` (same data, same floor)."""
+    rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=checkout)
+    name = rev.stdout.strip() or checkout.name
+    return [Case(f"{c.name}, baseline {name}", c.fmt, c.rows, c.ours, c.floor, cwd=checkout)
+            for c in cases if c.fmt == "csv"]
+
+
 def run_interleaved(cases: list[Case], repeat: int) -> None:
     for r in range(repeat):
         for case in cases:
             for cmd, m in ((case.ours, case.result_ours), (case.floor, case.result_floor)):
-                wall, rss = timed(cmd)
+                wall, rss = timed(cmd, case.cwd if cmd is case.ours else ROOT)
                 m.wall.append(wall)
                 m.rss_mb.append(rss)
             print(f"[{r + 1}/{repeat}] {case.name}: slreport {case.result_ours.wall[-1]:.2f} s "
@@ -281,11 +290,15 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--analyze-args", default="", help="more analyze options, e.g. for sections added later")
     ap.add_argument("--date", default=datetime.now(timezone.utc).date().isoformat(), help="date for RESULTS.md")
     ap.add_argument("--output", default=str(BENCH / "RESULTS.md"))
+    ap.add_argument("--baseline", type=Path, help="another checkout (e.g. `git worktree add /tmp/base REV`): "
+                    "its analyze of each CSV size runs interleaved too, for before/after numbers")
     a = ap.parse_args(argv)
     DATA.mkdir(exist_ok=True)
     extra = shlex.split(a.analyze_args)
     cases = build_cases([parse_size(s) for s in a.sizes.split(",")], a.formats.split(","), extra, a.huge,
                         a.memory_limit)
+    if a.baseline:
+        cases += baseline_cases(cases, a.baseline.resolve())
     startup = startup_measures(a.repeat, extra)
     run_interleaved(cases, a.repeat)
     lines = results_markdown(a.date, cases, startup, a.repeat)

@@ -95,14 +95,13 @@ def replicate(src: str, dst: str, copies: int) -> None:
     and its contact ids prefixed "k-" (so nothing is a duplicate). Streams; never holds the data in memory."""
     with tempfile.TemporaryDirectory(prefix="slreport-") as tmp:
         con = engine.connect(Path(tmp))
-        from slreport.ingest.canonical_parquet import read_sql
-
+        source = f"read_parquet('{Path(src).as_posix()}/**/*.parquet', hive_partitioning = false)"
         for k in range(copies):
             cols = [
                 f"company || ' #{k}' AS company" if c == "company" and k else
                 f"'{k}-' || contact_id AS contact_id" if c == "contact_id" and k else c
                 for c in COLUMN_NAMES
             ]
-            con.execute(f"CREATE OR REPLACE VIEW copy AS SELECT {', '.join(cols)} FROM {read_sql(Path(src))}")
+            con.execute(f"CREATE OR REPLACE VIEW copy AS SELECT {', '.join(cols)} FROM {source}")
             write_dataset(con, "copy", Path(dst), f"copy{k:02d}")
         con.close()

@@ -18,6 +18,9 @@ def connect(scratch: Path, memory_limit: str | None = None, threads: int | None 
     # Session time zone fixed to UTC: local times are always converted explicitly with
     # timezone(zone, …), so the machine's locale can never shift a number.
     con.execute("SET TimeZone = 'UTC'")
+    # DuckDB draws a progress bar on stdout (even when it is a pipe) for queries over ~2 s: at
+    # millions of rows that would corrupt the JSON or CSV written there.
+    con.execute("SET enable_progress_bar = false")
     con.execute(f"SET temp_directory = '{scratch.as_posix()}'")
     con.execute(f"SET memory_limit = '{memory_limit or DEFAULT_MEMORY_LIMIT}'")
     if threads:
