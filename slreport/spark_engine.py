@@ -11,9 +11,11 @@ and Java 17.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 from slreport.errors import UsageError
+from slreport.ingest.canonical_parquet import is_dataset
 from slreport.schema import COLUMN_NAMES
 from slreport.settings import Settings
 
@@ -102,6 +104,11 @@ def analyze_spark(inputs: list[str], settings: Settings) -> dict[str, Any]:
 
     if len(inputs) != 1:
         raise UsageError("--engine spark reads one dataset", "pass the folder or URI written by slreport convert")
+    if "://" not in inputs[0] and not is_dataset(Path(inputs[0])):
+        raise UsageError(
+            f"--engine spark reads Parquet datasets; {inputs[0]} is not one",
+            f"convert it first: slreport convert {inputs[0]} --to DIR, then analyze DIR",
+        )
     spark = session()
     rows = load_contacts(spark, inputs[0])
     con = SparkConnection(spark)

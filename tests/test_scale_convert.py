@@ -141,3 +141,16 @@ def test_cli_convert_of_a_missing_file_is_one_line_and_exit_1(tmp_path):
     assert done.returncode == 1
     assert done.stderr.decode().count("\n") == 1 and "no such file" in done.stderr.decode()
     assert not (tmp_path / "ds").exists()
+
+
+def test_engine_spark_on_a_csv_is_a_usage_error_naming_convert(tmp_path, write_csv):
+    src = write_csv("a.csv", HEADER, "1,Acme,+1,2024-01-10 09:00:00Z,5,60,answered")
+    done = run_cli("analyze", str(src), "--engine", "spark")
+    assert done.returncode == 2
+    assert "slreport convert" in done.stderr.decode() and done.stdout == b""
+
+
+def test_unknown_engine_is_a_usage_error(tmp_path, write_csv):
+    src = write_csv("a.csv", HEADER, "1,Acme,+1,2024-01-10 09:00:00Z,5,60,answered")
+    done = run_cli("analyze", str(src), "--engine", "polars")
+    assert done.returncode == 2 and "choose duckdb or spark" in done.stderr.decode()
