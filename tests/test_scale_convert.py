@@ -154,3 +154,14 @@ def test_unknown_engine_is_a_usage_error(tmp_path, write_csv):
     src = write_csv("a.csv", HEADER, "1,Acme,+1,2024-01-10 09:00:00Z,5,60,answered")
     done = run_cli("analyze", str(src), "--engine", "polars")
     assert done.returncode == 2 and "choose duckdb or spark" in done.stderr.decode()
+
+
+def test_one_parquet_file_of_the_dataset_is_read_too(tmp_path, write_csv):
+    src = write_csv("a.csv", HEADER, "1,Acme,+1,2024-01-10 09:00:00Z,5,60,answered",
+                    "2,Acme,+2,2024-01-10 09:05:00Z,50,0,abandoned")
+    convert([str(src)], tmp_path / "ds")
+    (one,) = (tmp_path / "ds").rglob("*.parquet")
+    report = report_of(one)
+    assert report["input"]["files"][0]["profile"] == "canonical-parquet"
+    assert (report["summary"]["answered"], report["summary"]["abandoned"]) == (1, 1)
+    assert report["by_company"][0]["company"] == "Acme"

@@ -39,12 +39,11 @@ def detect(source: Source) -> bool:
 
 def read_sql(path: Path) -> str:
     """The dataset as a DuckDB table function; partition values stay text (a company called 2024 is a name)."""
-    pattern = path.as_posix() if path.is_file() else f"{path.as_posix()}/**/*.parquet"
-    hive = "true" if path.is_dir() else "false"
-    types = "{'company': VARCHAR, 'month': VARCHAR}" if path.is_dir() else "NULL"
+    if path.is_file():
+        return f"read_parquet({quote_literal(path.as_posix())}, file_row_number = true, filename = true)"
     return (
-        f"read_parquet({quote_literal(pattern)}, hive_partitioning = {hive}, hive_types = {types}, "
-        "file_row_number = true, filename = true)"
+        f"read_parquet({quote_literal(path.as_posix() + '/**/*.parquet')}, hive_partitioning = true, "
+        "hive_types = {'company': VARCHAR, 'month': VARCHAR}, file_row_number = true, filename = true)"
     )
 
 
