@@ -44,8 +44,8 @@ def convert(
         scratch = Path(tmp)
         con = engine.connect(scratch, memory_limit)
         try:
+            run_id = run_id_of(inputs, read, profile)  # first: it refuses stdin before anything is read
             input_section = ingest.load(con, inputs, read, scratch, profile)
-            run_id = run_id_of(inputs, read, profile)
             files = write_dataset(con, "contacts", to, run_id)
             return {"dataset": str(to), "run_id": run_id, "files_written": files, "input": input_section}
         finally:
@@ -59,6 +59,8 @@ def run_id_of(inputs: list[str], read: ReadOptions, profile: str | None) -> str:
         if arg == "-":
             raise InputError("convert cannot read stdin", "save the export to a file first")
         path = Path(arg)
+        if not path.exists():
+            raise InputError(f"cannot read {arg}: no such file", "check the path")
         for file in sorted(path.rglob("*.parquet")) if path.is_dir() else [path]:
             h.update(file.relative_to(path).as_posix().encode() if path.is_dir() else b"")
             _hash_file(h, file)
