@@ -76,10 +76,15 @@ def session() -> Any:
         active.conf.set("spark.sql.session.timeZone", "UTC")
         return active
     builder = SparkSession.builder.appName(SPARK_NAME).config("spark.sql.session.timeZone", "UTC")
-    if not SparkConf().contains("spark.master"):  # not launched by spark-submit: run locally
+    local = not SparkConf().contains("spark.master")  # not launched by spark-submit: run locally
+    if local:
         builder = (builder.master(os.environ.get("SLREPORT_SPARK_MASTER", "local[*]"))
-                   .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "8"))
-    return builder.getOrCreate()
+                   .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+                   .config("spark.sql.shuffle.partitions", "8"))
+    spark = builder.getOrCreate()
+    if local:
+        spark.sparkContext.setLogLevel("ERROR")  # stderr keeps slreport's own one-line diagnostics
+    return spark
 
 
 def load_contacts(spark: Any, path: str) -> int:
