@@ -218,6 +218,7 @@ def _analyze_with_config(
     from slreport.config import build_settings, find_config, load_config
     from slreport.ingest.callers import country_code
     from slreport.ingest.options import ReadOptions, parse_column_maps, parse_outcome_maps, parse_stitch
+    from slreport.ingest.rejects import deferred_rejects
     from slreport.periods import resolve_window
     from slreport.policy import target_misses
     from slreport.settings import parse_by
@@ -243,12 +244,13 @@ def _analyze_with_config(
     )
     country_code(p["country"])  # an unknown country is a usage error before any file is read
     run = RunOptions(profile=p["profile"], memory_limit=p["memory_limit"], read=read)
-    if p["out"] or p["out_template"]:
-        reports = _write_folders(files, settings, run, p, window.label if window else None)
-    else:
-        with _reading(files):
-            reports = [analyze_files(files, settings, run)]
-        _emit(reports[0], fmt)
+    with deferred_rejects():  # --rejects appears only when the whole run succeeded
+        if p["out"] or p["out_template"]:
+            reports = _write_folders(files, settings, run, p, window.label if window else None)
+        else:
+            with _reading(files):
+                reports = [analyze_files(files, settings, run)]
+            _emit(reports[0], fmt)
     if p["verbose"] or sys.stderr.isatty():  # cron mails whatever reaches stderr: stay quiet there
         _note_inputs(reports[0])
     misses = [line for report in reports for line in target_misses(report)] if fail_on_miss else []

@@ -75,11 +75,11 @@ def load(
     mark_duplicates(con)
     mark_outside_window(con, options.arrival_window)
     create_contacts_view(con)
-    if options.rejects_path:  # before any error about the rows: the file helps most then
+    _raise_for_unusable(con, sources, options)
+    if options.rejects_path:  # only once the rows are usable: a run that fails writes nothing
         from slreport.ingest.rejects import write_rejects
 
         write_rejects(con, sources, options)
-    _raise_for_unusable(con, sources, options)
     return _account(con, sources, detected)
 
 
