@@ -185,6 +185,12 @@ def data_quality_lines(inp: dict[str, Any]) -> list[str]:
         lines.append(
             f"{dq['withheld_caller']} contacts have no caller number (withheld, anonymous, internal or not exported)"
         )
+    if dq.get("nonexistent_local_time"):
+        lines.append(f"{dq['nonexistent_local_time']} rows have a local time in a DST gap "
+                     "(read with the offset before the change)")
+    if dq.get("ambiguous_local_time"):
+        lines.append(f"{dq['ambiguous_local_time']} rows have a local time that occurs twice at a DST change "
+                     "(read as the later instant)")
     return lines
 
 
