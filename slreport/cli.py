@@ -190,6 +190,9 @@ def analyze(
     until: Annotated[
         str | None, typer.Option("--until", help="Count arrivals before this date or time (exclusive).")
     ] = None,
+    show_callers: Annotated[
+        bool, typer.Option("--show-callers", help="Raw caller numbers in --rejects instead of pseudonyms.")
+    ] = False,
 ) -> None:
     """Report service level, answer and abandon rates, ASA, AHT, FCR and survey scores per company and hour."""
     # Every option is read from ctx.params, where it is known whether it was given (it then
@@ -241,6 +244,7 @@ def _analyze_with_config(
         time_formats=tuple(p["time_format"] or ()), country=p["country"],
         stitch=parse_stitch(p["stitch"]), rejects_path=p["rejects"], pseudonym_key=p["pseudonym_key"],
         sheet=p["sheet"], arrival_window=window.window() if window else None,
+        show_callers=p["show_callers"],
     )
     country_code(p["country"])  # an unknown country is a usage error before any file is read
     run = RunOptions(profile=p["profile"], memory_limit=p["memory_limit"], read=read)

@@ -12,7 +12,7 @@ import contextlib
 import csv
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from pathlib import Path
 
@@ -63,7 +63,7 @@ def write_rejects(con: duckdb.DuckDBPyConnection, sources: list[Source], options
     """Write the rejected rows to options.rejects_path; return how many."""
     assert options.rejects_path is not None
     target = Path(options.rejects_path)
-    pseudonym = Pseudonymizer(options.pseudonym_key or os.environ.get("SLREPORT_PSEUDONYM_KEY"))
+    pseudonym = _caller_shown(options)
     cursor = con.execute(
         f"SELECT file_index, line, reject_reason, reject_column, reject_value, caller FROM {STAGED} "
         "WHERE reject_reason IS NOT NULL ORDER BY file_index, line"
@@ -88,6 +88,13 @@ def write_rejects(con: duckdb.DuckDBPyConnection, sources: list[Source], options
         Path(tmp).unlink(missing_ok=True)
         raise
     return count
+
+
+def _caller_shown(options: ReadOptions) -> Callable[[str | None], str]:
+    """Pseudonyms (keyed hash) unless --show-callers asked for the raw numbers."""
+    if options.show_callers:
+        return lambda caller: caller or ""
+    return Pseudonymizer(options.pseudonym_key or os.environ.get("SLREPORT_PSEUDONYM_KEY"))
 
 
 def _publish_or_defer(tmp: Path, target: Path) -> None:
