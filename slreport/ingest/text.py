@@ -138,8 +138,15 @@ def as_utf8(source: Source, scratch: Path, index: int) -> tuple[Source, str]:
         return source, encoding
     target = scratch / f"{index}-utf8.txt"
     decoder = codecs.getincrementaldecoder(encoding)("strict")
-    with target.open("w", encoding="utf-8", newline="") as out:
-        for chunk in _chunks(source.path):
-            out.write(decoder.decode(chunk))
-        out.write(decoder.decode(b"", final=True).lstrip("\ufeff"))
+    try:
+        with target.open("w", encoding="utf-8", newline="") as out:
+            for chunk in _chunks(source.path):
+                out.write(decoder.decode(chunk))
+            out.write(decoder.decode(b"", final=True).lstrip("\ufeff"))
+    except UnicodeDecodeError as exc:  # UTF-16 cut off mid-character or with a broken surrogate
+        raise InputError(
+            f"not valid {encoding} text ({exc.reason})",
+            "export the file again (as UTF-8 if the system allows)",
+            file=source.display,
+        ) from exc
     return dataclasses.replace(source, path=target), encoding
