@@ -319,8 +319,10 @@ def _render_csv(report: dict[str, Any], out: IO[str], color: bool) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(keys + list(METRIC_KEYS))
+    from slreport.tablefiles import neutralise  # names from the data must not start a spreadsheet formula
+
     for r in group_rows(report):
-        writer.writerow([_csv(r.get(k)) for k in keys] + [_csv(r[m]) for m in METRIC_KEYS])
+        writer.writerow([_csv(neutralise(r.get(k))) for k in keys] + [_csv(r[m]) for m in METRIC_KEYS])
     writer.writerow([""] * len(keys) + [_csv(report["summary"][m]) for m in METRIC_KEYS])
     out.write(buffer.getvalue())
 
