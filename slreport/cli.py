@@ -446,7 +446,9 @@ def _guarded(action: Callable[[], T], debug: bool) -> T:
 
 
 def _fail(message: str, code: ExitCode, hint: str | None = None) -> NoReturn:
-    typer.echo(f"slreport: error: {message}" + (f"; {hint}" if hint else ""), err=True)
+    line = f"slreport: error: {message}" + (f"; {hint}" if hint else "")
+    # Text quoted from a hostile file must not break the one line or steer the terminal.
+    typer.echo("".join(c if c.isprintable() else ascii(c)[1:-1] for c in line), err=True)
     raise typer.Exit(int(code))
 
 
