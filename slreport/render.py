@@ -314,16 +314,18 @@ def _write_peaks_markdown(report: dict[str, Any], out: IO[str]) -> None:
 # --- CSV --------------------------------------------------------------------------------
 
 def _render_csv(report: dict[str, Any], out: IO[str], color: bool) -> None:
-    """The per-group table with every metric; the last row (empty group columns) is the total."""
+    """The per-group table with every metric; the last row (empty group columns) is the total.
+    A metric holding an object (fcr_by_window) becomes one column per key (fcr_by_window_24h, …)."""
+    from slreport.tablefiles import flat, neutralise  # names from the data must not start a formula
+
     keys = group_keys(report)
+    total = flat({k: "" for k in keys} | {m: report["summary"][m] for m in METRIC_KEYS})
+    rows = [flat({k: r.get(k) for k in keys} | {m: r[m] for m in METRIC_KEYS}) for r in group_rows(report)]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(keys + list(METRIC_KEYS))
-    from slreport.tablefiles import neutralise  # names from the data must not start a spreadsheet formula
-
-    for r in group_rows(report):
-        writer.writerow([_csv(neutralise(r.get(k))) for k in keys] + [_csv(r[m]) for m in METRIC_KEYS])
-    writer.writerow([""] * len(keys) + [_csv(report["summary"][m]) for m in METRIC_KEYS])
+    writer.writerow(list(total))
+    for row in [*rows, total]:
+        writer.writerow([_csv(neutralise(v) if k in keys else v) for k, v in row.items()])
     out.write(buffer.getvalue())
 
 

@@ -183,3 +183,11 @@ def test_sample_data_runs_through_the_cli():
     assert report["summary"]["short_abandoned"] > 0
     inp = report["input"]
     assert inp["rows_read"] == inp["contacts"] + inp["rows_rejected"] + inp["rows_ignored"]
+
+
+def test_the_readme_first_command_runs_on_the_bundled_sample_and_its_config():
+    done = run_cli("analyze", str(SAMPLE), "--config", str(ROOT / "sample_data" / "slreport.toml"), "-f", "table")
+    out = done.stdout.decode()
+    assert done.returncode == 0, done.stderr
+    assert "Nordic Energy: SL 90/30" in out and "contacts outside opening hours excluded" in out
+    assert "Peaks: Nordic Energy" in out and "Staffing" in out and "Patience" in out

@@ -112,8 +112,9 @@ def test_binary_data_is_clear_error(tmp_path, profile):
     path.write_bytes(bytes(range(256)) * 4)
     result = run_cli("analyze", str(path), "--profile", profile, "--tz", "UTC")
     assert result.returncode == 1
-    assert b"blob.csv" in result.stderr and b"not a text file" in result.stderr
-    assert b"Traceback" not in result.stderr
+    expected = b"cannot read as Parquet" if profile == "canonical-parquet" else b"not a text file"
+    assert b"blob.csv" in result.stderr and expected in result.stderr
+    assert result.stderr.count(b"\n") == 1 and b"Traceback" not in result.stderr
 
 
 @pytest.mark.parametrize(("profile", "header"), [

@@ -18,7 +18,7 @@ import duckdb
 
 from slreport.engine import first, one
 from slreport.errors import InputError, UsageError
-from slreport.ingest import amazon_connect, asterisk_cdr, asterisk_queue_log, freeswitch, generic
+from slreport.ingest import amazon_connect, asterisk_cdr, asterisk_queue_log, canonical_parquet, freeswitch, generic
 from slreport.ingest.callers import create_caller_function
 from slreport.ingest.dst import create_dst_functions, dst_counts
 from slreport.ingest.options import ReadOptions
@@ -27,9 +27,11 @@ from slreport.ingest.sources import Source, resolve_sources
 from slreport.ingest.staging import STAGED, create_contacts_view, create_staging, mark_duplicates, mark_outside_window
 from slreport.ingest.text import read_head
 
-PROFILES: dict[str, ModuleType] = {
+# Profiles detected from a file's first bytes; canonical-parquet (a dataset folder) is recognised by its path.
+BYTE_PROFILES: dict[str, ModuleType] = {
     m.NAME: m for m in (generic, asterisk_queue_log, asterisk_cdr, freeswitch, amazon_connect)
 }
+PROFILES: dict[str, ModuleType] = BYTE_PROFILES | {canonical_parquet.NAME: canonical_parquet}
 
 
 def choose_profile(name: str | None) -> ModuleType:
@@ -48,7 +50,7 @@ def profile_lines() -> list[str]:
 
 def detect_profile(head: bytes, display: str) -> ModuleType:
     """The profile whose detect() scores the file's first bytes highest (generic on a tie)."""
-    scores = {name: m.detect(head) for name, m in PROFILES.items()}
+    scores = {name: m.detect(head) for name, m in BYTE_PROFILES.items()}
     best = max(scores, key=lambda n: (scores[n], n == generic.NAME))
     if scores[best] <= 0:
         raise InputError(
@@ -57,6 +59,12 @@ def detect_profile(head: bytes, display: str) -> ModuleType:
             file=display,
         )
     return PROFILES[best]
+
+
+def _detect(source: Source) -> ModuleType:
+    if canonical_parquet.detect(source):
+        return canonical_parquet
+    return detect_profile(read_head(source.path), source.display)
 
 
 def load(
@@ -71,7 +79,7 @@ def load(
     create_dst_functions(con)
     detected = []
     for i, src in enumerate(sources):
-        reader = forced or detect_profile(read_head(src.path), src.display)
+        reader = forced or _detect(src)
         info = reader.stage_file(con, src, i, options)
         detected.append({"profile": reader.NAME, "detected": forced is None} | info)
     mark_duplicates(con)

@@ -100,6 +100,17 @@ def _legs_sql(layout: dict[str, int], relation: str, options: ReadOptions) -> st
       FROM (SELECT row_number() OVER () AS line, * FROM {relation})"""
 
 
+# The call's outcome and wait from its legs; the same for Asterisk and FreeSWITCH legs. The wait is the
+# time to answer (or to the end, unanswered): CDRs include IVR and ring time, not only queue time.
+CONTACT_CTE = """
+    contact AS (
+      SELECT c.*, a.answered_at, a.talk_s, a.agent,
+        CASE WHEN a.answered_at IS NOT NULL THEN 'answered' WHEN c.all_failed THEN 'flowout' ELSE 'abandoned' END
+          AS outcome,
+        CAST(CAST(epoch_ms(COALESCE(a.answered_at, c.ended_at)) - epoch_ms(c.arrived_at) AS DECIMAL(18,3))
+             / 1000 AS DECIMAL(18,3)) AS wait_s
+      FROM calls c LEFT JOIN answered_leg a USING (call_key))"""
+
 _CALLS_SQL = """
     good AS (SELECT * FROM legs WHERE start_at IS NOT NULL),
     answered_leg AS (
@@ -115,13 +126,7 @@ _CALLS_SQL = """
              bool_and(disposition IN ('BUSY', 'FAILED', 'CONGESTION')) FILTER (WHERE dialled) AS all_failed,
              string_agg(DISTINCT disposition, '/' ORDER BY disposition) AS detail
       FROM good g GROUP BY g.call_key),
-    contact AS (
-      SELECT c.*, a.answered_at, a.talk_s, a.agent,
-        CASE WHEN a.answered_at IS NOT NULL THEN 'answered' WHEN c.all_failed THEN 'flowout' ELSE 'abandoned' END
-          AS outcome,
-        CAST(CAST(epoch_ms(COALESCE(a.answered_at, c.ended_at)) - epoch_ms(c.arrived_at) AS DECIMAL(18,3))
-             / 1000 AS DECIMAL(18,3)) AS wait_s
-      FROM calls c LEFT JOIN answered_leg a USING (call_key))"""
+""" + CONTACT_CTE
 
 
 def stage_legs(

@@ -19,7 +19,7 @@ import re
 import duckdb
 
 from slreport.errors import InputError
-from slreport.ingest.asterisk_cdr import stage_legs
+from slreport.ingest.asterisk_cdr import CONTACT_CTE, stage_legs
 from slreport.ingest.dst import dst_note_sql
 from slreport.ingest.options import ReadOptions
 from slreport.ingest.parse_sql import duration_sql, timestamp_sql, without_offset_sql
@@ -86,13 +86,7 @@ _CALLS_SQL = f"""
              bool_or(cid_name = 'Outbound Call' OR starts_with(dst, '&')) AS outbound,
              string_agg(DISTINCT cause, '/' ORDER BY cause) AS detail
       FROM good GROUP BY call_key),
-    contact AS (
-      SELECT c.*, a.answered_at, a.talk_s, a.agent,
-        CASE WHEN a.answered_at IS NOT NULL THEN 'answered' WHEN c.all_failed THEN 'flowout' ELSE 'abandoned' END
-          AS outcome,
-        CAST(CAST(epoch_ms(COALESCE(a.answered_at, c.ended_at)) - epoch_ms(c.arrived_at) AS DECIMAL(18,3))
-             / 1000 AS DECIMAL(18,3)) AS wait_s
-      FROM calls c LEFT JOIN answered_leg a USING (call_key))"""
+""" + CONTACT_CTE
 
 
 def stage_file(

@@ -70,6 +70,8 @@ def _resolve(arg: str, index: int, scratch: Path) -> Source:
         _check_not_empty(target, "<stdin>")
         return Source("<stdin>", target, "default", scratch)
     path = Path(arg)
+    if path.is_dir() and _is_parquet_dataset(path):
+        return Source(arg, path, path.name)
     if not path.is_file():
         reason = "is a folder" if path.is_dir() else "no such file"
         raise InputError(f"cannot read {arg}: {reason}", "check the path", file=None)
@@ -90,3 +92,9 @@ def _check_not_empty(path: Path, display: str) -> None:
         raise InputError(
             "the file is empty", "export the call records again, or leave it out", file=display
         )
+
+
+def _is_parquet_dataset(path: Path) -> bool:
+    from slreport.ingest.canonical_parquet import is_dataset
+
+    return is_dataset(path)

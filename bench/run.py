@@ -1,0 +1,314 @@
+"""The slreport benchmark: full analyze against DuckDB's own floor, on 1 M / 10 M contacts (and 100 M).
+
+    python bench/run.py --sizes 1M,10M                # CSV and Parquet, 3 interleaved repeats
+    python bench/run.py --sizes 1M --profile          # plus where the time goes (top lines in RESULTS.md)
+    python bench/run.py --sizes 10M --huge            # plus 100 M contacts as Parquet under --memory-limit 8GB
+
+Data is generated once into bench/data/ (git-ignored) by sample_data/generate.py and converted to a
+partitioned Parquet dataset by ``slreport convert``; the 100 M dataset is the 10 M one replicated ten
+times for ten times as many companies. Every measured run is a fresh subprocess; its wall time is
+measured here and its peak RSS comes from the kernel (os.wait4). See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+DATA = BENCH / "data"
+PY = sys.executable
+
+# Every report section on. Sections added by later features are switched on by their options:
+# extend this list (or pass --analyze-args) when a section gains an option of its own.
+ALL_SECTIONS = ["--tz", "Europe/Helsinki", "--by", "company,queue", "--interval", "15",
+                "--opening-hours", "mon-fri 08:00-18:00", "--holidays-country", "FI", "--max-occupancy", "0.85"]
+# The columns the metrics read: what the floor must materialise.
+NEEDED = ["contact_id", "company", "queue", "direction", "caller", "arrived_at", "answered_at", "ended_at",
+          "wait_s", "talk_s", "hold_s", "acw_s", "outcome", "agent", "resolved"]
+TARGETS = {"csv": 3.0, "parquet": 2.0}  # slreport / floor
+RSS_TARGET_MB = 2560
+HELP_TARGET_S, SAMPLE_TARGET_S = 0.3, 1.5
+
+
+@dataclass
+class Measure:
+    wall: list[float] = field(default_factory=list)
+    rss_mb: list[float] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.wall)
+
+    @property
+    def peak_mb(self) -> float:
+        return max(self.rss_mb)
+
+
+def parse_size(text: str) -> int:
+    text = text.strip().upper()
+    factor = {"K": 10**3, "M": 10**6, "G": 10**9}.get(text[-1], 1)
+    return int(float(text.rstrip("KMG")) * factor)
+
+
+def timed(cmd: list[str], cwd: Path = ROOT) -> tuple[float, float]:
+    """Run ``cmd`` to its end (stdout discarded); (wall seconds, peak RSS MB) of that child alone."""
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a chatty child can never block on it
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errors, cwd=cwd)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        code = os.waitstatus_to_exitcode(status)
+        proc.returncode = code
+        if code not in (0, 3):  # 3 = a target missed, still a complete report
+            errors.seek(0)
+            raise SystemExit(f"failed ({code}): {shlex.join(cmd)}\n{errors.read().decode(errors='replace')}")
+    return wall, usage.ru_maxrss / 1024  # KiB on Linux
+
+
+def slreport(*args: str) -> list[str]:
+    return [PY, "-m", "slreport", *args]
+
+
+# ---------------------------------------------------------------- data
+
+
+def csv_path(n: int) -> Path:
+    return DATA / f"calls-{label(n)}.csv"
+
+
+def parquet_path(n: int) -> Path:
+    return DATA / f"calls-{label(n)}.parquet"
+
+
+def label(n: int) -> str:
+    return f"{n // 10**6}M" if n % 10**6 == 0 else f"{n // 1000}k"
+
+
+def ensure_csv(n: int) -> Path:
+    path = csv_path(n)
+    if not path.exists():
+        print(f"generating {path} …", file=sys.stderr)
+        tmp = path.with_suffix(".tmp")
+        subprocess.run([PY, str(ROOT / "sample_data" / "generate.py"), "--contacts", str(n), "--days", "365",
+                        "--companies", "8", "-o", str(tmp)], check=True)
+        tmp.rename(path)
+    return path
+
+
+def ensure_parquet(n: int) -> Path:
+    path = parquet_path(n)
+    if not path.exists():
+        print(f"converting to {path} …", file=sys.stderr)
+        tmp = path.with_suffix(".tmp")  # renamed when complete: an interrupted run is never taken as data
+        shutil.rmtree(tmp, ignore_errors=True)
+        subprocess.run(slreport("convert", str(ensure_csv(n)), "--to", str(tmp)), check=True, cwd=ROOT,
+                       stdout=subprocess.DEVNULL)
+        tmp.rename(path)
+    return path
+
+
+def ensure_huge(base: int, copies: int = 10) -> Path:
+    """``copies`` × the ``base`` dataset, each copy's companies renamed (a BPO with many clients)."""
+    path = parquet_path(base * copies)
+    if not path.exists():
+        src = ensure_parquet(base)
+        print(f"replicating {src} ×{copies} into {path} …", file=sys.stderr)
+        tmp = path.with_suffix(".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        subprocess.run([PY, "-c", "import sys; sys.path.insert(0, '.'); from slreport.convert import replicate; "
+                        f"replicate({str(src)!r}, {str(tmp)!r}, {copies})"], check=True, cwd=ROOT)
+        tmp.rename(path)
+    return path
+
+
+# ---------------------------------------------------------------- the floor
+
+
+def floor_cmd(path: Path, fmt: str, memory_limit: str | None = None) -> list[str]:
+    """DuckDB alone reading the same input and materialising the columns slreport needs into an aggregate."""
+    aggs = ", ".join(f"count({c}), min({c})" for c in NEEDED)
+    if fmt == "csv":
+        source = f"read_csv('{path.as_posix()}', header = true)"
+    else:
+        source = (f"read_parquet('{path.as_posix()}/**/*.parquet', hive_partitioning = true, "
+                  "hive_types = {'company': VARCHAR, 'month': VARCHAR})")
+    limit = f"con.execute(\"SET memory_limit = '{memory_limit}'\"); " if memory_limit else ""
+    code = (f"import duckdb; con = duckdb.connect(); con.execute(\"SET TimeZone = 'UTC'\"); {limit}"
+            f"con.execute(\"SELECT {aggs} FROM {source}\").fetchall()")
+    return [PY, "-c", code]
+
+
+# ---------------------------------------------------------------- the runs
+
+
+@dataclass
+class Case:
+    name: str
+    fmt: str
+    rows: int
+    ours: list[str]
+    floor: list[str]
+    cwd: Path = ROOT  # where `python -m slreport` runs: another checkout for a baseline
+    result_ours: Measure = field(default_factory=Measure)
+    result_floor: Measure = field(default_factory=Measure)
+
+
+def build_cases(sizes: list[int], formats: list[str], extra: list[str], huge: bool, memory_limit: str) -> list[Case]:
+    cases = []
+    analyze = ["analyze", *ALL_SECTIONS, *extra, "--format", "json"]
+    for n in sizes:
+        if "csv" in formats:
+            p = ensure_csv(n)
+            cases.append(Case(f"{label(n)} CSV", "csv", n, slreport(*analyze, str(p)), floor_cmd(p, "csv")))
+        if "parquet" in formats:
+            p = ensure_parquet(n)
+            cases.append(Case(f"{label(n)} Parquet", "parquet", n, slreport(*analyze, str(p)),
+                              floor_cmd(p, "parquet")))
+    if huge:
+        base = max(sizes)
+        p = ensure_huge(base)
+        cases.append(Case(f"{label(base * 10)} Parquet, --memory-limit {memory_limit}", "parquet", base * 10,
+                          slreport(*analyze, "--memory-limit", memory_limit, str(p)),
+                          floor_cmd(p, "parquet", memory_limit)))
+    return cases
+
+
+def baseline_cases(cases: list[Case], checkout: Path) -> list[Case]:
+    """The CSV cases again, run by the slreport of ``checkout`` (same data, same floor)."""
+    rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=checkout)
+    name = rev.stdout.strip() or checkout.name
+    return [Case(f"{c.name}, baseline {name}", c.fmt, c.rows, c.ours, c.floor, cwd=checkout)
+            for c in cases if c.fmt == "csv"]
+
+
+def run_interleaved(cases: list[Case], repeat: int) -> None:
+    for r in range(repeat):
+        for case in cases:
+            for cmd, m in ((case.ours, case.result_ours), (case.floor, case.result_floor)):
+                wall, rss = timed(cmd, case.cwd if cmd is case.ours else ROOT)
+                m.wall.append(wall)
+                m.rss_mb.append(rss)
+            print(f"[{r + 1}/{repeat}] {case.name}: slreport {case.result_ours.wall[-1]:.2f} s "
+                  f"{case.result_ours.rss_mb[-1]:.0f} MB, floor {case.result_floor.wall[-1]:.2f} s "
+                  f"{case.result_floor.rss_mb[-1]:.0f} MB", file=sys.stderr)
+
+
+def startup_measures(repeat: int, extra: list[str]) -> dict[str, Measure]:
+    runs = {
+        "slreport --help": slreport("--help"),
+        "analyze the bundled sample": slreport("analyze", "sample_data/calls.csv", *ALL_SECTIONS, *extra,
+                                               "--format", "json"),
+    }
+    out = {name: Measure() for name in runs}
+    for _ in range(max(repeat, 5)):
+        for name, cmd in runs.items():
+            wall, rss = timed(cmd)
+            out[name].wall.append(wall)
+            out[name].rss_mb.append(rss)
+    return out
+
+
+def profile_section(cases: list[Case], extra: list[str]) -> list[str]:
+    lines = ["", "## Profile", ""]
+    for case in cases[:2]:
+        path = case.ours[-1]
+        args = [*ALL_SECTIONS, *extra, "--format", "json"]
+        out = subprocess.run([PY, str(BENCH / "hotspots.py"), path, "--", *args], capture_output=True, text=True,
+                             cwd=ROOT, check=True).stdout
+        lines += [f"### {case.name}", "", f"`python bench/hotspots.py {path} -- {shlex.join(args)}`", "", out, ""]
+    return lines
+
+
+# ---------------------------------------------------------------- the report
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def results_markdown(day: str, cases: list[Case], startup: dict[str, Measure], repeat: int) -> list[str]:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run on {day} with `python bench/run.py {shlex.join(sys.argv[1:])}`: {os.cpu_count()} cores, "
+        f"{_memory_gb():.0f} GB RAM, Python {platform.python_version()}, DuckDB {_duckdb_version()}, "
+        f"commit {_commit()}. Median wall time of {repeat} interleaved runs, peak RSS the highest seen.",
+        "",
+        "| case | slreport s | floor s | ratio | target | slreport peak RSS | floor peak RSS |",
+        "| --- | ---: | ---: | ---: | --- | ---: | ---: |",
+    ]
+    for c in cases:
+        ratio = c.result_ours.median / c.result_floor.median
+        rss_ok = c.result_ours.peak_mb <= RSS_TARGET_MB or c.rows > 2 * 10**7
+        ok = ratio <= TARGETS[c.fmt] and rss_ok
+        lines.append(
+            f"| {c.name} | {c.result_ours.median:.2f} | {c.result_floor.median:.2f} | {ratio:.2f}× | "
+            f"≤ {TARGETS[c.fmt]:g}×{', ≤ 2.5 GB' if c.rows <= 2 * 10**7 else ''}: {verdict(ok)} | "
+            f"{c.result_ours.peak_mb:.0f} MB | {c.result_floor.peak_mb:.0f} MB |"
+        )
+    lines += ["", "| start-up | median s | target |", "| --- | ---: | --- |"]
+    for name, m in startup.items():
+        target = HELP_TARGET_S if "help" in name else SAMPLE_TARGET_S
+        lines.append(f"| {name} | {m.median:.3f} | ≤ {target} s: {verdict(m.median <= target)} |")
+    return lines
+
+
+def _memory_gb() -> float:
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+
+
+def _duckdb_version() -> str:
+    return subprocess.run([PY, "-c", "import duckdb; print(duckdb.__version__)"], capture_output=True,
+                          text=True).stdout.strip()
+
+
+def _commit() -> str:
+    out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT)
+    return out.stdout.strip() or "unknown"
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="1M", help="comma-separated contact counts, e.g. 1M,10M")
+    ap.add_argument("--formats", default="csv,parquet")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--huge", action="store_true", help="also 100 M (10 × the largest size) as Parquet")
+    ap.add_argument("--memory-limit", default="8GB", help="for the --huge run")
+    ap.add_argument("--profile", action="store_true", help="profile the first cases into RESULTS.md")
+    ap.add_argument("--analyze-args", default="", help="more analyze options, e.g. for sections added later")
+    ap.add_argument("--date", default=datetime.now(UTC).date().isoformat(), help="date for RESULTS.md")
+    ap.add_argument("--output", default=str(BENCH / "RESULTS.md"))
+    ap.add_argument("--baseline", type=Path, help="another checkout (e.g. `git worktree add /tmp/base REV`): "
+                    "its analyze of each CSV size runs interleaved too, for before/after numbers")
+    a = ap.parse_args(argv)
+    DATA.mkdir(exist_ok=True)
+    extra = shlex.split(a.analyze_args)
+    cases = build_cases([parse_size(s) for s in a.sizes.split(",")], a.formats.split(","), extra, a.huge,
+                        a.memory_limit)
+    if a.baseline:
+        cases += baseline_cases(cases, a.baseline.resolve())
+    startup = startup_measures(a.repeat, extra)
+    run_interleaved(cases, a.repeat)
+    lines = results_markdown(a.date, cases, startup, a.repeat)
+    if a.profile:
+        lines += profile_section(cases, extra)
+    text = "\n".join(lines) + "\n"
+    Path(a.output).write_text(text, encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
