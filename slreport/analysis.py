@@ -60,8 +60,10 @@ def analyze(inputs: list[str], settings: Settings, run: RunOptions | None = None
 
 
 def analyze_all(inputs: list[str], settings: Settings, run: RunOptions | None = None) -> Analysis:
+    from slreport.ingest.rejects import deferred_rejects
+
     run = run or RunOptions()
-    with tempfile.TemporaryDirectory(prefix="slreport-") as tmp:
+    with deferred_rejects(), tempfile.TemporaryDirectory(prefix="slreport-") as tmp:
         scratch = Path(tmp)
         con = engine.connect(scratch, run.memory_limit, run.threads)
         try:

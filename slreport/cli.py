@@ -193,6 +193,9 @@ def analyze(
     until: Annotated[
         str | None, typer.Option("--until", help="Count arrivals before this date or time (exclusive).")
     ] = None,
+    show_callers: Annotated[
+        bool, typer.Option("--show-callers", help="Raw caller numbers in --rejects instead of pseudonyms.")
+    ] = False,
 ) -> None:
     """Report service level, answer and abandon rates, ASA, AHT, FCR and survey scores per company and hour."""
     # Every option is read from ctx.params, where it is known whether it was given (it then
@@ -221,6 +224,7 @@ def _analyze_with_config(
     from slreport.config import build_settings, find_config, load_config
     from slreport.ingest.callers import country_code
     from slreport.ingest.options import ReadOptions, parse_column_maps, parse_outcome_maps, parse_stitch
+    from slreport.ingest.rejects import deferred_rejects
     from slreport.periods import resolve_window
     from slreport.policy import target_misses
     from slreport.settings import parse_by
@@ -243,15 +247,17 @@ def _analyze_with_config(
         time_formats=tuple(p["time_format"] or ()), country=p["country"],
         stitch=parse_stitch(p["stitch"]), rejects_path=p["rejects"], pseudonym_key=p["pseudonym_key"],
         sheet=p["sheet"], arrival_window=window.window() if window else None,
+        show_callers=p["show_callers"],
     )
     country_code(p["country"])  # an unknown country is a usage error before any file is read
     run = RunOptions(profile=p["profile"], memory_limit=p["memory_limit"], read=read)
-    if p["out"] or p["out_template"]:
-        reports = _write_folders(files, settings, run, p, window.label if window else None)
-    else:
-        with _reading(files):
-            reports = [analyze_files(files, settings, run)]
-        _emit(reports[0], fmt)
+    with deferred_rejects():  # --rejects appears only when the whole run succeeded
+        if p["out"] or p["out_template"]:
+            reports = _write_folders(files, settings, run, p, window.label if window else None)
+        else:
+            with _reading(files):
+                reports = [analyze_files(files, settings, run)]
+            _emit(reports[0], fmt)
     if p["verbose"] or sys.stderr.isatty():  # cron mails whatever reaches stderr: stay quiet there
         _note_inputs(reports[0])
     misses = [line for report in reports for line in target_misses(report)] if fail_on_miss else []
@@ -482,7 +488,9 @@ def _guarded(action: Callable[[], T], debug: bool) -> T:
 
 
 def _fail(message: str, code: ExitCode, hint: str | None = None) -> NoReturn:
-    typer.echo(f"slreport: error: {message}" + (f"; {hint}" if hint else ""), err=True)
+    line = f"slreport: error: {message}" + (f"; {hint}" if hint else "")
+    # Text quoted from a hostile file must not break the one line or steer the terminal.
+    typer.echo("".join(c if c.isprintable() else ascii(c)[1:-1] for c in line), err=True)
     raise typer.Exit(int(code))
 
 

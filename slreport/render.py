@@ -185,6 +185,12 @@ def data_quality_lines(inp: dict[str, Any]) -> list[str]:
         lines.append(
             f"{dq['withheld_caller']} contacts have no caller number (withheld, anonymous, internal or not exported)"
         )
+    if dq.get("nonexistent_local_time"):
+        lines.append(f"{dq['nonexistent_local_time']} rows have a local time in a DST gap "
+                     "(read with the offset before the change)")
+    if dq.get("ambiguous_local_time"):
+        lines.append(f"{dq['ambiguous_local_time']} rows have a local time that occurs twice at a DST change "
+                     "(read as the later instant)")
     return lines
 
 
@@ -310,7 +316,7 @@ def _write_peaks_markdown(report: dict[str, Any], out: IO[str]) -> None:
 def _render_csv(report: dict[str, Any], out: IO[str], color: bool) -> None:
     """The per-group table with every metric; the last row (empty group columns) is the total.
     A metric holding an object (fcr_by_window) becomes one column per key (fcr_by_window_24h, …)."""
-    from slreport.tablefiles import flat
+    from slreport.tablefiles import flat, neutralise  # names from the data must not start a formula
 
     keys = group_keys(report)
     total = flat({k: "" for k in keys} | {m: report["summary"][m] for m in METRIC_KEYS})
@@ -319,7 +325,7 @@ def _render_csv(report: dict[str, Any], out: IO[str], color: bool) -> None:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(list(total))
     for row in [*rows, total]:
-        writer.writerow([_csv(v) for v in row.values()])
+        writer.writerow([_csv(neutralise(v) if k in keys else v) for k, v in row.items()])
     out.write(buffer.getvalue())
 
 

@@ -20,6 +20,7 @@ from slreport.engine import first, one
 from slreport.errors import InputError, UsageError
 from slreport.ingest import amazon_connect, asterisk_cdr, asterisk_queue_log, canonical_parquet, freeswitch, generic
 from slreport.ingest.callers import create_caller_function
+from slreport.ingest.dst import create_dst_functions, dst_counts
 from slreport.ingest.options import ReadOptions
 from slreport.ingest.reasons import REJECT_REASONS, hint
 from slreport.ingest.sources import Source, resolve_sources
@@ -75,6 +76,7 @@ def load(
     forced = choose_profile(profile) if profile else None
     create_staging(con)
     create_caller_function(con)
+    create_dst_functions(con)
     detected = []
     for i, src in enumerate(sources):
         reader = forced or _detect(src)
@@ -83,11 +85,11 @@ def load(
     mark_duplicates(con)
     mark_outside_window(con, options.arrival_window)
     create_contacts_view(con)
-    if options.rejects_path:  # before any error about the rows: the file helps most then
+    _raise_for_unusable(con, sources, options)
+    if options.rejects_path:  # only once the rows are usable: a run that fails writes nothing
         from slreport.ingest.rejects import write_rejects
 
         write_rejects(con, sources, options)
-    _raise_for_unusable(con, sources, options)
     return _account(con, sources, detected)
 
 
@@ -154,11 +156,12 @@ def data_quality(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Usable contacts with a gap: the report counts them, but some metrics cannot use them.
 
     missing_wait: outcome known, wait unknown (offered, never within a threshold, not a short
-    abandon); withheld_caller: no usable caller number (not in repeat-caller counts)."""
+    abandon); withheld_caller: no usable caller number (not in repeat-caller counts);
+    nonexistent_local_time / ambiguous_local_time: rows read by the DST rule (ingest/dst.py)."""
     missing_wait, withheld = one(
         con, "SELECT count(*) FILTER (wait_s IS NULL), count(*) FILTER (caller IS NULL) FROM contacts"
     )
-    return {"missing_wait": missing_wait, "withheld_caller": withheld}
+    return {"missing_wait": missing_wait, "withheld_caller": withheld} | dst_counts(con)
 
 
 def _counts(con: duckdb.DuckDBPyConnection, column: str, where: str) -> dict[str, int]:

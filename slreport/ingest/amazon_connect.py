@@ -18,6 +18,7 @@ import duckdb
 
 from slreport.errors import InputError
 from slreport.ingest.callers import caller_sql
+from slreport.ingest.dst import dst_note_sql
 from slreport.ingest.options import ReadOptions
 from slreport.ingest.parse_sql import duration_sql, timestamp_sql
 from slreport.ingest.sources import Source
@@ -69,7 +70,9 @@ def _fields_sql(records: str, options: ReadOptions) -> str:
         {ts['ended']} AS ended_at, {ts['updated']} AS updated_at,
         {duration_sql(s('Queue.Duration'))} AS queue_s, {duration_sql(s('Agent.AgentInteractionDuration'))} AS talk_s,
         {duration_sql(s('Agent.CustomerHoldDuration'))} AS hold_s,
-        {duration_sql(s('Agent.AfterContactWorkDuration'))} AS acw_s
+        {duration_sql(s('Agent.AfterContactWorkDuration'))} AS acw_s,
+        {dst_note_sql([s('Queue.EnqueueTimestamp'), s('Agent.ConnectedToAgentTimestamp'), s('DisconnectTimestamp')],
+                      options.input_tz)} AS dst_note
       FROM (SELECT line, j, COALESCE(json_valid(j) AND starts_with(ltrim(j), '{{'), false) AS ok FROM {records})"""
 
 
@@ -112,7 +115,7 @@ def stage_file(
         "agent": "r.agent", "source": f"{quote_literal(source.display + ':')} || r.line",
         "file_index": str(file_index), "line": "r.line",
         "reject_reason": _case(1), "reject_column": _case(2), "reject_value": _case(3),
-        "ignore_reason": _IGNORE, "version_at": "r.updated_at",
+        "ignore_reason": _IGNORE, "version_at": "r.updated_at", "local_time_note": "r.dst_note",
     }
     from_sql = f"FROM ({_fields_sql(records, options)}) r ORDER BY r.line"
     try:

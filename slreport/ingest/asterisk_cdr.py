@@ -27,6 +27,7 @@ import duckdb
 
 from slreport.errors import InputError
 from slreport.ingest.callers import caller_sql
+from slreport.ingest.dst import dst_note_sql
 from slreport.ingest.options import ReadOptions
 from slreport.ingest.parse_sql import duration_sql, timestamp_sql, without_offset_sql
 from slreport.ingest.sources import Source
@@ -93,6 +94,8 @@ def _legs_sql(layout: dict[str, int], relation: str, options: ReadOptions) -> st
         {col('answer')} AS answer_raw, {ts['start']} AS start_at, {ts['answer']} AS answer_at, {ts['end']} AS end_at,
         {duration_sql(col('billsec'))} AS billsec,
         {without_offset_sql(col('start'), options.time_formats)} AS needs_tz,
+        {dst_note_sql([col(n) for n in ("start", "answer", "end")], options.input_tz, options.time_formats)}
+          AS dst_note,
         {col('dstchannel')} IS NOT NULL OR {col('lastapp')} IN {DIAL_APPS} AS dialled
       FROM (SELECT row_number() OVER () AS line, * FROM {relation})"""
 
@@ -140,7 +143,7 @@ def stage_legs(
         "arrived_at": "c.arrived_at", "answered_at": "c.answered_at", "ended_at": "c.ended_at",
         "wait_s": "c.wait_s", "talk_s": "c.talk_s", "outcome": "c.outcome", "outcome_detail": "c.detail",
         "agent": "c.agent", "source": f"{quote_literal(source.display + ':')} || l.line",
-        "file_index": str(file_index), "line": "l.line",
+        "file_index": str(file_index), "line": "l.line", "local_time_note": "l.dst_note",
         "reject_reason": "CASE WHEN l.start_at IS NULL AND l.needs_tz THEN 'timestamp_without_offset' "
                          "WHEN l.start_at IS NULL THEN 'bad_timestamp' END",
         "reject_column": "CASE WHEN l.start_at IS NULL THEN 'start' END",

@@ -23,6 +23,7 @@ import duckdb
 from slreport.errors import InputError
 from slreport.ingest import tabular
 from slreport.ingest.callers import caller_sql
+from slreport.ingest.dst import dst_note_sql
 from slreport.ingest.options import ReadOptions
 from slreport.ingest.parse_sql import duration_sql, timestamp_sql, without_offset_sql
 from slreport.ingest.sources import Source
@@ -118,6 +119,7 @@ def _events_sql(layout: str, relation: tabular.Relation, options: ReadOptions) -
             + f" FROM {relation.sql} r")
     return f"""SELECT line, at_raw, {timestamp_sql('at_raw', options.input_tz, options.time_formats)} AS ev_at,
         {without_offset_sql('at_raw', options.time_formats)} AS needs_tz,
+        {dst_note_sql(['at_raw'], options.input_tz, options.time_formats)} AS dst_note,
         callid, queue, agent, event, {m['caller']} AS caller_raw, {m['wait']} AS wait_raw, {m['talk']} AS talk_raw
       FROM ({base})"""
 
@@ -213,7 +215,7 @@ def stage_file(
         "arrived_at": "c.arrived_at", "answered_at": "c.answered_at", "ended_at": "c.ended_at",
         "wait_s": "c.wait_s", "talk_s": "c.talk_s", "outcome": "c.outcome", "outcome_detail": "c.terminal",
         "agent": "c.agent", "source": f"{quote_literal(source.display + ':')} || k.line",
-        "file_index": str(file_index), "line": "k.line",
+        "file_index": str(file_index), "line": "k.line", "local_time_note": "k.dst_note",
         "reject_reason": "CASE k.kind WHEN 'malformed' THEN 'malformed_line' "
                          "WHEN 'needs_tz' THEN 'timestamp_without_offset' END",
         "reject_column": "CASE WHEN k.kind IN ('malformed', 'needs_tz') THEN 'time' END",

@@ -20,6 +20,7 @@ import duckdb
 
 from slreport.errors import InputError
 from slreport.ingest.asterisk_cdr import CONTACT_CTE, stage_legs
+from slreport.ingest.dst import dst_note_sql
 from slreport.ingest.options import ReadOptions
 from slreport.ingest.parse_sql import duration_sql, timestamp_sql, without_offset_sql
 from slreport.ingest.sources import Source
@@ -62,7 +63,9 @@ def _legs_sql(relation: str, options: ReadOptions) -> str:
         {col('caller_id_number')} AS src, {col('destination_number')} AS dst, {col('hangup_cause')} AS cause,
         {col('start_stamp')} AS start_raw, {ts['start_stamp']} AS start_at, {ts['answer_stamp']} AS answer_at,
         {ts['end_stamp']} AS end_at, {duration_sql(col('billsec'))} AS billsec,
-        {without_offset_sql(col('start_stamp'), options.time_formats)} AS needs_tz
+        {without_offset_sql(col('start_stamp'), options.time_formats)} AS needs_tz,
+        {dst_note_sql([col(n) for n in ("start_stamp", "answer_stamp", "end_stamp")], options.input_tz,
+                      options.time_formats)} AS dst_note
       FROM (SELECT row_number() OVER () AS line, * FROM {relation})"""
 
 

@@ -15,6 +15,7 @@ import duckdb
 from slreport.errors import InputError
 from slreport.ingest import tabular
 from slreport.ingest.callers import caller_sql
+from slreport.ingest.dst import dst_note_sql
 from slreport.ingest.options import MAPPABLE, ReadOptions
 from slreport.ingest.parse_sql import (
     MS_HEADER_RE,
@@ -151,10 +152,10 @@ def build_stage_sql(
     ignore = "CASE WHEN p.direction = 'outbound' THEN 'outbound' END"
     select_parsed = ",\n    ".join(f"{expr} AS {name}" for name, expr in parsed.items())
     raw_cols = ",\n    ".join(f"{expr} AS raw_{name}" for name, expr in raw.items())
-    final = [c for c in STAGED_COLUMNS
-             if c not in ("reject_reason", "reject_column", "reject_value", "ignore_reason", "version_at")]
+    tail = ("reject_reason", "reject_column", "reject_value", "ignore_reason", "version_at")
+    final = [c for c in STAGED_COLUMNS if c not in tail]
     return f"""
-INSERT INTO {STAGED} ({', '.join(STAGED_COLUMNS)})
+INSERT INTO {STAGED} ({', '.join(final + list(tail))})
 WITH src AS (
   SELECT row_number() OVER () + {relation.first_line - 1} AS __line, * FROM {relation.sql}
 ), p AS (
@@ -195,6 +196,8 @@ def _parsed_expressions(
     e["nps_score"] = decimal_sql(raw["nps_score"], "INTEGER") if "nps_score" in raw else "NULL"
     e["csat_score"] = decimal_sql(raw["csat_score"], "DECIMAL(9,3)") if "csat_score" in raw else "NULL"
     e["source"] = f"{quote_literal(source.display + ':')} || __line"
+    local = [raw[name] for name in TIMESTAMP_COLUMNS if name in raw]
+    e["local_time_note"] = dst_note_sql(local, options.input_tz, options.time_formats)
     return e
 
 

@@ -50,12 +50,24 @@ def timestamp_sql(text: str, input_tz: str | None, time_formats: tuple[str, ...]
         f"ELSE to_timestamp(CAST({text} AS DOUBLE)) END"
     )
     local = f"timezone({quote_literal(input_tz)}, {local_parse_sql(text, time_formats)})" if input_tz else "NULL"
-    return (
+    parsed = (
         f"CASE WHEN {text} IS NULL THEN NULL "
         f"WHEN regexp_matches({text}, {quote_literal(EPOCH_RE)}) THEN {epoch} "
         f"WHEN regexp_matches({text}, {quote_literal(OFFSET_RE)}) THEN TRY_CAST({text} AS TIMESTAMPTZ) "
         f"ELSE {local} END"
     )
+    return plausible_sql(parsed)
+
+
+# Contact records from before digital exports or from the far future are clock or parsing
+# errors; one of them would also stretch every interval table over centuries.
+PLAUSIBLE_FROM, PLAUSIBLE_UNTIL = "1990-01-01 00:00:00+00", "2100-01-01 00:00:00+00"
+
+
+def plausible_sql(ts: str) -> str:
+    """The TIMESTAMPTZ expression, or NULL (then bad_timestamp) outside 1990..2099."""
+    return (f"list_transform([{ts}], lambda t: CASE WHEN t >= TIMESTAMPTZ '{PLAUSIBLE_FROM}' "
+            f"AND t < TIMESTAMPTZ '{PLAUSIBLE_UNTIL}' THEN t END)[1]")
 
 
 def without_offset_sql(text: str, time_formats: tuple[str, ...] = ()) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 REJECT_REASONS: dict[str, tuple[str, str]] = {
     "missing_arrival": ("no arrival time", "every contact needs arrived_at; map it with --map arrived_at=HEADER"),
-    "bad_timestamp": ("a timestamp could not be read", "write ISO-8601 times such as 2024-01-31 08:15:00+02:00"),
+    "bad_timestamp": ("a timestamp could not be read",
+                      "write ISO-8601 times such as 2024-01-31 08:15:00+02:00, between 1990 and 2099"),
     "timestamp_without_offset": (
         "a timestamp has no UTC offset and no --tz was given",
         "pass --tz with the phone system's time zone, e.g. --tz Europe/Helsinki",

@@ -18,6 +18,7 @@ BOOKKEEPING = (
     ("reject_value", "VARCHAR"),
     ("ignore_reason", "VARCHAR"),
     ("version_at", "TIMESTAMPTZ"),  # of a record delivered more than once: the latest version wins
+    ("local_time_note", "VARCHAR"),  # a local time resolved by the DST rule (ingest/dst.py)
 )
 STAGED_COLUMNS = COLUMN_NAMES + tuple(name for name, _ in BOOKKEEPING)
 

@@ -36,18 +36,35 @@ def open_binary(path: Path) -> IO[bytes]:
     return path.open("rb")
 
 
+def _read_errors() -> tuple[type[BaseException], ...]:
+    """What reading a damaged file can raise: I/O and the decompressors' own errors."""
+    import zlib
+
+    errors: list[type[BaseException]] = [OSError, EOFError, zlib.error]
+    try:
+        import zstandard
+
+        errors.append(zstandard.ZstdError)
+    except ImportError:  # pragma: no cover - zstandard is a dependency
+        pass
+    return tuple(errors)
+
+
 def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
     try:
         with open_binary(path) as f:
             return f.read(size)
-    except (OSError, EOFError) as exc:
+    except _read_errors() as exc:
         raise InputError(f"cannot read: {exc}", "check the file and its compression", file=str(path)) from exc
 
 
 def _chunks(path: Path) -> Iterator[bytes]:
-    with open_binary(path) as f:
-        while chunk := f.read(CHUNK):
-            yield chunk
+    try:
+        with open_binary(path) as f:
+            while chunk := f.read(CHUNK):
+                yield chunk
+    except _read_errors() as exc:
+        raise InputError(f"cannot read: {exc}", "check the file and its compression", file=str(path)) from exc
 
 
 def _utf16_without_bom(head: bytes) -> str | None:
@@ -138,8 +155,15 @@ def as_utf8(source: Source, scratch: Path, index: int) -> tuple[Source, str]:
         return source, encoding
     target = scratch / f"{index}-utf8.txt"
     decoder = codecs.getincrementaldecoder(encoding)("strict")
-    with target.open("w", encoding="utf-8", newline="") as out:
-        for chunk in _chunks(source.path):
-            out.write(decoder.decode(chunk))
-        out.write(decoder.decode(b"", final=True).lstrip("\ufeff"))
+    try:
+        with target.open("w", encoding="utf-8", newline="") as out:
+            for chunk in _chunks(source.path):
+                out.write(decoder.decode(chunk))
+            out.write(decoder.decode(b"", final=True).lstrip("\ufeff"))
+    except UnicodeDecodeError as exc:  # UTF-16 cut off mid-character or with a broken surrogate
+        raise InputError(
+            f"not valid {encoding} text ({exc.reason})",
+            "export the file again (as UTF-8 if the system allows)",
+            file=source.display,
+        ) from exc
     return dataclasses.replace(source, path=target), encoding
