@@ -41,6 +41,19 @@ TzOpt = Annotated[
     typer.Option("--tz", help="IANA time zone of the report, and of timestamps written without an offset."),
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
+# How the inputs are read (analyze and convert).
+MapOpt = Annotated[
+    list[str] | None, typer.Option("--map", help='Map a column: --map arrived_at="Call Start" (repeatable).')
+]
+OutcomeOpt = Annotated[
+    list[str] | None,
+    typer.Option("--outcome", help="Map outcome values: --outcome abandoned=ABANDON,HANGUP (repeatable)."),
+]
+ProfileOpt = Annotated[str | None, typer.Option("--profile", help="Input format; detected when not given.")]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Fail on the first row that cannot be used.")]
+MemoryLimitOpt = Annotated[
+    str | None, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 4GB (spills to disk); default 2GB.")
+]
 # Staffing targets, shared by `analyze` (staffing section) and `erlang`.
 MaxAsaOpt = Annotated[float | None, typer.Option("--max-asa", help="Staffing target: mean wait at most SECONDS.")]
 MaxPwaitOpt = Annotated[
@@ -93,18 +106,11 @@ def analyze(
     interval: Annotated[
         int, typer.Option("--interval", help="Interval length in minutes for interval tables: 15, 30 or 60.")
     ] = 60,
-    column_map: Annotated[
-        list[str] | None, typer.Option("--map", help='Map a column: --map arrived_at="Call Start" (repeatable).')
-    ] = None,
-    outcome_map: Annotated[
-        list[str] | None,
-        typer.Option("--outcome", help="Map outcome values: --outcome abandoned=ABANDON,HANGUP (repeatable)."),
-    ] = None,
-    profile: Annotated[str | None, typer.Option("--profile", help="Input format; detected when not given.")] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Fail on the first row that cannot be used.")] = False,
-    memory_limit: Annotated[
-        str | None, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 4GB (spills to disk).")
-    ] = None,
+    column_map: MapOpt = None,
+    outcome_map: OutcomeOpt = None,
+    profile: ProfileOpt = None,
+    strict: StrictOpt = False,
+    memory_limit: MemoryLimitOpt = None,
     debug: DebugOpt = False,
     config: Annotated[
         str | None, typer.Option("--config", help="Settings file (default: ./slreport.toml when present).")
@@ -346,18 +352,11 @@ def convert(
     files: Annotated[list[str], typer.Argument(help="CSV exports (.gz/.zst/.bz2 too) or Parquet datasets.")],
     to: Annotated[str, typer.Option("--to", help="Folder of the Parquet dataset (created or appended to).")],
     tz: TzOpt = None,
-    column_map: Annotated[
-        list[str] | None, typer.Option("--map", help='Map a column: --map arrived_at="Call Start" (repeatable).')
-    ] = None,
-    outcome_map: Annotated[
-        list[str] | None,
-        typer.Option("--outcome", help="Map outcome values: --outcome abandoned=ABANDON,HANGUP (repeatable)."),
-    ] = None,
-    profile: Annotated[str | None, typer.Option("--profile", help="Input format; detected when not given.")] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Fail on the first row that cannot be used.")] = False,
-    memory_limit: Annotated[
-        str | None, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 4GB (spills to disk); default 2GB.")
-    ] = None,
+    column_map: MapOpt = None,
+    outcome_map: OutcomeOpt = None,
+    profile: ProfileOpt = None,
+    strict: StrictOpt = False,
+    memory_limit: MemoryLimitOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Append exports to a Parquet dataset partitioned by company and month (prints a JSON summary)."""
