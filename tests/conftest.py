@@ -43,7 +43,6 @@ def run_cli(
 ) -> subprocess.CompletedProcess:
     """The real command line in a subprocess: exit code, stdout and stderr kept apart."""
     full_env = os.environ | {"PYTHONPATH": str(ROOT)} | (env or {})
-    full_env.pop("NO_COLOR", None) if env is None else None
     return subprocess.run(
         [sys.executable, "-m", "slreport", *args], input=stdin, capture_output=True, env=full_env, timeout=120,
         cwd=cwd,
