@@ -211,6 +211,9 @@ def start_paused_run(tmp_path: Path, target: Path) -> tuple[subprocess.Popen, Pa
     proc = subprocess.Popen(
         [sys.executable, "-c", PAUSING_CLI, str(flag), "analyze", str(CALLS), "--tz", HKI, "--out", str(target)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        # pytest-xdist workers ignore SIGINT, and a child inherits that: give it the default back,
+        # so that Python turns Ctrl-C into KeyboardInterrupt as it does in a shell.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     for _ in range(1200):  # up to 120 s on a busy machine; ends as soon as the files are written
         if flag.exists() or proc.poll() is not None:
