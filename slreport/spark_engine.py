@@ -1,0 +1,218 @@
+"""analyze on Apache Spark: the same metric SQL as DuckDB, translated by slreport.dialect (SQLGlot).
+
+Reads a canonical Parquet dataset written by ``slreport convert`` (a local path or any URI Spark can
+read: s3a://, abfss://, gs://, hdfs://…), registers it as the ``contacts`` view and runs
+``analysis.analyze_loaded`` — every section, with the very functions the DuckDB path uses; only the
+connection differs: ``SparkConnection`` offers what that code calls on a DuckDB connection. Needs
+``pip install 'slreport[spark]'`` and Java 17. Definitions and limits: docs/scale.md.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from slreport.errors import UsageError
+from slreport.ingest.canonical_parquet import NAME as PROFILE
+from slreport.ingest.canonical_parquet import is_dataset
+from slreport.ingest.dst import AMBIGUOUS, NONEXISTENT
+from slreport.schema import COLUMN_NAMES
+from slreport.settings import Settings
+
+SPARK_NAME = "slreport"
+INSTALL_HINT = "install with pip install 'slreport[spark]'"
+
+
+class SparkConnection:
+    """What the metric code calls on a DuckDB connection, on a Spark session.
+
+    Views become temporary views; ``CREATE TABLE … AS SELECT`` becomes a cached temporary view (computed
+    once, like DuckDB's table); ``CREATE TABLE name (columns)`` plus ``executemany`` INSERTs become a
+    small DataFrame made on the driver.
+    """
+
+    def __init__(self, spark: Any) -> None:
+        self.spark = spark
+        self._schemas: dict[str, str] = {}  # tables created with columns: name → Spark DDL
+        self._rows: dict[str, list[tuple[Any, ...]]] = {}
+
+    def execute(self, sql: str) -> SparkResult:
+        from slreport.dialect import created_table, table_schema
+
+        schema = table_schema(sql)
+        if schema is not None:
+            name, ddl = schema
+            self._schemas[name], self._rows[name] = ddl, []
+            self._register(name)
+            return SparkResult(None)
+        table = created_table(sql)
+        if table is not None:  # a temp table of results: a cached session view, computed once
+            name, select = table
+            self.sql(select).frame.cache().createOrReplaceTempView(name)
+            return SparkResult(None)
+        return self.sql(sql)
+
+    def executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        from slreport.dialect import insert_target
+
+        name = insert_target(sql)
+        if name is None or name not in self._schemas:
+            raise ValueError(f"executemany on Spark inserts only into tables made with columns: {sql}")
+        self._rows[name] += [tuple(r) for r in rows]
+        self._register(name)
+
+    def sql(self, sql: str) -> SparkResult:
+        from slreport.dialect import to_spark
+
+        return SparkResult(self.spark.sql(to_spark(sql, self._columns_of)))
+
+    def close(self) -> None:
+        """The session is left running: under spark-submit or in a notebook it belongs to the job."""
+
+    def _register(self, name: str) -> None:
+        self.spark.createDataFrame(self._rows[name], self._schemas[name]).createOrReplaceTempView(name)
+
+    def _columns_of(self, spark_sql: str) -> list[str]:
+        return list(self.spark.sql(spark_sql).columns)
+
+
+class SparkResult:
+    """A statement's result, read the ways the metric code reads DuckDB's."""
+
+    def __init__(self, frame: Any) -> None:
+        self.frame = frame
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        return [] if self.frame is None else [tuple(r) for r in self.frame.collect()]
+
+    def to_arrow_table(self) -> Any:
+        return self.frame.toArrow()
+
+    def df(self) -> Any:
+        """As DuckDB's .df(): DECIMAL columns as float64 (Arrow would give Decimal objects)."""
+        import pyarrow as pa
+
+        table = self.frame.toArrow()
+        for i, field in enumerate(table.schema):
+            if pa.types.is_decimal(field.type):
+                table = table.set_column(i, field.name, table.column(i).cast(pa.float64()))
+        return table.to_pandas()
+
+
+def session() -> Any:
+    """The active Spark session (spark-submit, a notebook), else a local one; session time zone UTC."""
+    try:
+        import sqlglot  # noqa: F401
+        from pyspark import SparkConf
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise UsageError("--engine spark needs PySpark and SQLGlot", INSTALL_HINT) from None
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        active.conf.set("spark.sql.session.timeZone", "UTC")
+        return active
+    builder = SparkSession.builder.appName(SPARK_NAME).config("spark.sql.session.timeZone", "UTC")
+    local = not SparkConf().contains("spark.master")  # not launched by spark-submit: run locally
+    if local:
+        builder = (builder.master(os.environ.get("SLREPORT_SPARK_MASTER", "local[*]"))
+                   .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+                   .config("spark.sql.shuffle.partitions", "2"))
+    spark = builder.getOrCreate()
+    if local:
+        spark.sparkContext.setLogLevel("ERROR")  # stderr keeps slreport's own one-line diagnostics
+    return spark
+
+
+def check_input(inputs: list[str]) -> str:
+    """The one dataset (folder or URI) --engine spark reads, or a usage error naming the fix."""
+    fix = "convert the exports first: slreport convert FILE… --to DIR, then analyze DIR with --engine spark"
+    if len(inputs) != 1:
+        raise UsageError("--engine spark reads one Parquet dataset (a folder or URI)", fix)
+    if "://" not in inputs[0] and not is_dataset(Path(inputs[0])):
+        raise UsageError(f"--engine spark reads Parquet datasets; {inputs[0]} is not one", fix)
+    return inputs[0]
+
+
+def load_contacts(con: SparkConnection, path: str, window: tuple[str | None, str | None] | None) -> dict[str, Any]:
+    """Register the dataset as the ``contacts`` view and return the JSON ``input`` section.
+
+    recursiveFileLookup reads the company from the files (where it is exact) rather than from the
+    percent-encoded folder name, and never guesses partition types. As the DuckDB reader does, only
+    contacts inside the arrival window are read, and a contact id seen twice for one company
+    (overlapping exports converted twice) is rejected as ``duplicate``.
+    """
+    frame = con.spark.read.option("recursiveFileLookup", "true").parquet(path)
+    missing = [c for c in ("arrived_at", "outcome", "company") if c not in frame.columns]
+    if missing:
+        raise UsageError(f"{path} is not a canonical contact dataset: {', '.join(missing)} missing",
+                         "write it with `slreport convert … --to DIR` and pass DIR")
+    from pyspark.sql import functions as F
+
+    columns = [F.col(c) if c in frame.columns else F.lit(None).alias(c) for c in COLUMN_NAMES]
+    staged = frame.select(*columns, F.col("_metadata.file_path").alias("_file"),
+                          F.col("_metadata.row_index").alias("_row"))
+    staged.filter(_window_filter(window)).createOrReplaceTempView("slreport_staged")
+    con.spark.sql(STAGED_SQL).cache().createOrReplaceTempView("slreport_staged_marked")
+    con.spark.sql(f"SELECT {', '.join(COLUMN_NAMES)} FROM slreport_staged_marked WHERE NOT duplicate") \
+        .createOrReplaceTempView("contacts")
+    return input_section(con, path)
+
+
+# The first of a (company, contact_id) is kept; DuckDB keeps the first by file and row, in an order
+# it does not define across files; here the row within its file, then the file path, decide.
+STAGED_SQL = """
+SELECT *, contact_id IS NOT NULL
+          AND row_number() OVER (PARTITION BY company, contact_id ORDER BY _row, _file) > 1 AS duplicate
+FROM slreport_staged
+"""
+
+
+def _window_filter(window: tuple[str | None, str | None] | None) -> str:
+    from slreport.ingest.sql import quote_literal
+
+    since, until = window or (None, None)
+    where = ["true"]
+    if since is not None:
+        where.append(f"arrived_at >= CAST({quote_literal(since)} AS TIMESTAMP)")
+    if until is not None:
+        where.append(f"arrived_at < CAST({quote_literal(until)} AS TIMESTAMP)")
+    return " AND ".join(where)
+
+
+def input_section(con: SparkConnection, path: str) -> dict[str, Any]:
+    """The input account of a dataset: rows_read = contacts + rows_rejected (duplicates)."""
+    read, dupes, missing_wait, withheld = con.spark.sql(
+        "SELECT count(*), count_if(duplicate), count_if(NOT duplicate AND wait_s IS NULL), "
+        "count_if(NOT duplicate AND caller IS NULL) FROM slreport_staged_marked"
+    ).collect()[0]
+    used = read - dupes
+    return {
+        # Spark reads the dataset as one input; DuckDB's reader reports its detection details here.
+        "files": [{"path": path, "rows_read": read, "profile": PROFILE, "engine": "spark",
+                   "rows_used": used, "rows_rejected": dupes, "rows_ignored": 0}],
+        "rows_read": read, "contacts": used, "rows_rejected": dupes, "rows_ignored": 0,
+        "rejected_by_reason": {"duplicate": dupes} if dupes else {},
+        "ignored_by_reason": {},
+        "rows_used": used,
+        "in_progress": 0,
+        # converted rows carry no DST note: the DST rule was applied (and counted) when they were converted
+        "data_quality": {"missing_wait": missing_wait, "withheld_caller": withheld, NONEXISTENT: 0, AMBIGUOUS: 0},
+    }
+
+
+def analyze_spark_all(inputs: list[str], settings: Settings,
+                      window: tuple[str | None, str | None] | None = None) -> Any:
+    """The Analysis (report and full tables) of one dataset, computed on Spark."""
+    from slreport.analysis import analyze_loaded
+
+    path = check_input(inputs)
+    con = SparkConnection(session())
+    section = load_contacts(con, path, window)
+    return analyze_loaded(con, settings, section)  # type: ignore[arg-type]
+
+
+def analyze_spark(inputs: list[str], settings: Settings,
+                  window: tuple[str | None, str | None] | None = None) -> dict[str, Any]:
+    """The report dict of one dataset, computed on Spark (``analysis.analyze``'s twin)."""
+    return dict(analyze_spark_all(inputs, settings, window).report)
