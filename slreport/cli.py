@@ -11,6 +11,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from dataclasses import replace
+from enum import Enum
 from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
@@ -29,6 +30,14 @@ app = typer.Typer(
 )
 
 T = TypeVar("T")
+
+
+class Engine(str, Enum):
+    """Where analyze runs the metric SQL (--engine)."""
+
+    DUCKDB = "duckdb"
+    SPARK = "spark"
+
 
 # Options shared by several commands, declared once.
 FormatOpt = Annotated[
@@ -202,6 +211,9 @@ def analyze(
     show_callers: Annotated[
         bool, typer.Option("--show-callers", help="Raw caller numbers in --rejects instead of pseudonyms.")
     ] = False,
+    engine: Annotated[
+        Engine, typer.Option("--engine", help="Run the metric SQL on duckdb, or on Apache Spark (one dataset or URI).")
+    ] = Engine.DUCKDB,
 ) -> None:
     """Report service level, answer and abandon rates, ASA, AHT, FCR and survey scores per company and hour."""
     # Every option is read from ctx.params, where it is known whether it was given (it then
@@ -257,6 +269,8 @@ def _analyze_with_config(
     )
     country_code(p["country"])  # an unknown country is a usage error before any file is read
     run = RunOptions(profile=p["profile"], memory_limit=p["memory_limit"], read=read)
+    if p["engine"] == Engine.SPARK:
+        return _analyze_on_spark(files, settings, window.window() if window else None, fmt, p, fail_on_miss)
     with deferred_rejects():  # --rejects appears only when the whole run succeeded
         if p["out"] or p["out_template"]:
             reports = _write_folders(files, settings, run, p, window.label if window else None)
@@ -267,6 +281,25 @@ def _analyze_with_config(
     if p["verbose"] or sys.stderr.isatty():  # cron mails whatever reaches stderr: stay quiet there
         _note_inputs(reports[0])
     misses = [line for report in reports for line in target_misses(report)] if fail_on_miss else []
+    for line in misses:
+        typer.echo(f"slreport: {line}", err=True)
+    return ExitCode.TARGET_MISSED if misses else ExitCode.OK
+
+
+def _analyze_on_spark(
+    files: list[str], settings: Any, window: Any, fmt: OutputFormat | None, p: dict[str, Any], fail_on_miss: bool
+) -> ExitCode:
+    """analyze --engine spark: one dataset or URI, the report on stdout (pyspark is imported only here)."""
+    from slreport.policy import target_misses
+    from slreport.spark_engine import analyze_spark, check_input
+
+    if p["out"] or p["out_template"]:
+        raise UsageError("--out and --out-template are not available with --engine spark",
+                         "write the report with --format json (or table, markdown, csv) to stdout")
+    check_input(files)
+    report = analyze_spark(files, settings, window)
+    _emit(report, fmt)
+    misses = target_misses(report) if fail_on_miss else []
     for line in misses:
         typer.echo(f"slreport: {line}", err=True)
     return ExitCode.TARGET_MISSED if misses else ExitCode.OK

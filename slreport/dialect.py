@@ -45,12 +45,12 @@ def to_spark(sql: str, columns_of: ColumnsOf | None = None) -> str:
 
 
 def created_table(sql: str) -> tuple[str, str] | None:
-    """(name, DuckDB SELECT) when ``sql`` is CREATE [OR REPLACE] [TEMP] TABLE name AS SELECT …, else None."""
+    """(name, DuckDB SELECT) when ``sql`` is CREATE [OR REPLACE] [TEMP] TABLE|VIEW name AS SELECT …, else None."""
     import sqlglot
     from sqlglot import exp
 
     tree = sqlglot.parse_one(sql, read="duckdb")
-    if not (isinstance(tree, exp.Create) and tree.kind == "TABLE" and isinstance(tree.expression, exp.Query)):
+    if not (isinstance(tree, exp.Create) and tree.kind in ("TABLE", "VIEW") and isinstance(tree.expression, exp.Query)):
         return None
     return tree.this.name, tree.expression.sql(dialect="duckdb")
 
@@ -296,7 +296,8 @@ def _rules() -> list[tuple[type, Callable[[Any, Any], Any]]]:
         (exp.Anonymous, _timezone), (exp.Anonymous, _epoch_us), (exp.UnixToTime, _epoch_ms),
         (exp.TimeToUnix, _epoch), (exp.DayOfWeekIso, _isodow), (exp.TimeToStr, _strftime),
         (exp.DateBin, _time_bucket), (exp.ArrayAgg, _ordered_aggregate), (exp.First, _ordered_aggregate),
-        (exp.Table, _series_table), (exp.Select, _grouping_in_order), (exp.Round, _round), (exp.Div, _division), (exp.DataType, _timestamp_type),
+        (exp.Table, _series_table), (exp.Select, _grouping_in_order), (exp.Round, _round), (exp.Div, _division),
+        (exp.DataType, _timestamp_type),
     ]
 
 

@@ -47,7 +47,7 @@ class SparkConnection:
             self._register(name)
             return SparkResult(None)
         table = created_table(sql)
-        if table is not None:  # a temp table of results: a cached session view, computed once
+        if table is not None:  # a table or view of results: a cached session view, computed once
             name, select = table
             self.sql(select).frame.cache().createOrReplaceTempView(name)
             return SparkResult(None)
@@ -117,7 +117,9 @@ def session() -> Any:
     if local:
         builder = (builder.master(os.environ.get("SLREPORT_SPARK_MASTER", "local[*]"))
                    .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
-                   .config("spark.sql.shuffle.partitions", "2"))
+                   # small results from many small queries: one shuffle partition per query is fastest
+                   # locally (a cluster, under spark-submit, keeps its own settings)
+                   .config("spark.sql.shuffle.partitions", "1"))
     spark = builder.getOrCreate()
     if local:
         spark.sparkContext.setLogLevel("ERROR")  # stderr keeps slreport's own one-line diagnostics
@@ -155,7 +157,7 @@ def load_contacts(con: SparkConnection, path: str, window: tuple[str | None, str
     staged.filter(_window_filter(window)).createOrReplaceTempView("slreport_staged")
     con.spark.sql(STAGED_SQL).cache().createOrReplaceTempView("slreport_staged_marked")
     con.spark.sql(f"SELECT {', '.join(COLUMN_NAMES)} FROM slreport_staged_marked WHERE NOT duplicate") \
-        .createOrReplaceTempView("contacts")
+        .cache().createOrReplaceTempView("contacts")
     return input_section(con, path)
 
 
