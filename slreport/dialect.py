@@ -275,7 +275,7 @@ def _grouping_in_order(node: Any, exp: Any) -> Any:
     # to the output alias and fails (GROUPING_COLUMN_MISMATCH); DuckDB means the input column. Qualify
     # it with the single FROM item's name, which only the input column has.
     order = node.args.get("order")
-    source = node.args.get("from_") or node.args.get("from")
+    source = _arg(node, "from")
     if order is None or source is None or node.args.get("joins") or not list(order.find_all(exp.Grouping)):
         return None
     item = source.this
@@ -361,9 +361,18 @@ def _with_context(side: Any, union: Any) -> str:
             if isinstance(child, exp.CTE):
                 before = before[: before.index(child)]
             ctes = [c.copy() for c in before] + ctes
-        elif isinstance(node, exp.Query) and node.args.get("with") is not None and child is not node.args["with"]:
-            ctes = [c.copy() for c in node.args["with"].expressions] + ctes
+        elif isinstance(node, exp.Query) and _arg(node, "with") is not None and child is not _arg(node, "with"):
+            ctes = [c.copy() for c in _arg(node, "with").expressions] + ctes
         node, child = node.parent, node
     if ctes:
-        query.set("with", exp.With(expressions=ctes))
+        query.set(_key(query, "with"), exp.With(expressions=ctes))
     return str(query.sql(dialect="spark"))
+
+
+def _key(node: Any, name: str) -> str:
+    """The arg name of a clause: SQLGlot 30 spells some with a trailing underscore (from_, with_)."""
+    return f"{name}_" if f"{name}_" in node.arg_types else name
+
+
+def _arg(node: Any, name: str) -> Any:
+    return node.args.get(_key(node, name))
