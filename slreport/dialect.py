@@ -227,16 +227,28 @@ def _series_table(node: Any, exp: Any) -> Any:
     # range(n) h(x) / generate_series(lo, hi, step) g(x) in FROM: SQLGlot's Spark text for them does not
     # parse; Spark's table-valued explode(sequence(…)) does, with LATERAL so that lo and hi may come from
     # an earlier FROM item. range's end is exclusive, generate_series's inclusive, sequence's inclusive.
+    # A series whose start lies past its end is empty in DuckDB; Spark's sequence would count down (or
+    # fail), hence the IF (ascending series only, which is what slreport writes).
     series = node.this
     if not isinstance(series, exp.GenerateSeries):
         return None
-    end = series.args["end"].copy()
+    start, end = series.args["start"].copy(), series.args["end"].copy()
     if series.args.get("is_end_exclusive"):
-        end = exp.Sub(this=end, expression=exp.Literal.number(1))
-    args = [series.args["start"].copy(), end] + ([series.args["step"].copy()] if series.args.get("step") else [])
-    explode = exp.Anonymous(this="EXPLODE", expressions=[exp.Anonymous(this="SEQUENCE", expressions=args)])
+        end = _minus_one(end, exp)
+    args = [start, end] + ([series.args["step"].copy()] if series.args.get("step") else [])
+    sequence: Any = exp.Anonymous(this="SEQUENCE", expressions=args)
+    if not (start.is_int and end.is_int and int(start.this) <= int(end.this)):
+        sequence = exp.If(this=exp.GT(this=start.copy(), expression=end.copy()),
+                          true=exp.Array(expressions=[]), false=sequence)
+    explode = exp.Anonymous(this="EXPLODE", expressions=[sequence])
     alias = node.args.get("alias")
     return exp.Lateral(this=explode, alias=alias.copy() if alias else None)
+
+
+def _minus_one(value: Any, exp: Any) -> Any:
+    if value.is_int:
+        return exp.Literal.number(int(value.this) - 1)
+    return exp.Sub(this=value, expression=exp.Literal.number(1))
 
 
 def _division(node: Any, exp: Any) -> Any:

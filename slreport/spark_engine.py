@@ -10,6 +10,8 @@ connection differs: ``SparkConnection`` offers what that code calls on a DuckDB 
 from __future__ import annotations
 
 import os
+import tempfile
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -116,14 +118,40 @@ def session() -> Any:
     local = not SparkConf().contains("spark.master")  # not launched by spark-submit: run locally
     if local:
         builder = (builder.master(os.environ.get("SLREPORT_SPARK_MASTER", "local[*]"))
+                   .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={_quiet_log_config()}")
                    .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
                    # small results from many small queries: one shuffle partition per query is fastest
                    # locally (a cluster, under spark-submit, keeps its own settings)
                    .config("spark.sql.shuffle.partitions", "1"))
+    # PySpark warns about pandas 3 on import of its pandas helpers; slreport hands data over in Arrow.
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
     spark = builder.getOrCreate()
     if local:
-        spark.sparkContext.setLogLevel("ERROR")  # stderr keeps slreport's own one-line diagnostics
+        spark.sparkContext.setLogLevel("ERROR")
     return spark
+
+
+# A local run logs only errors: Spark's start-up warnings (hostname, native Hadoop) would otherwise reach
+# stderr, which cron mails; slreport's own diagnostics stay one line. The gateway logger's level keeps
+# PySpark from announcing its default log level. (Java's own note on incubator modules remains.)
+LOG4J2 = """rootLogger.level = error
+rootLogger.appenderRef.stderr.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n
+logger.repl.name = org.apache.spark.api.python.PythonGatewayServer
+logger.repl.level = error
+"""
+
+
+def _quiet_log_config() -> str:
+    user = os.getuid() if hasattr(os, "getuid") else 0
+    path = Path(tempfile.gettempdir()) / f"slreport-spark-log4j2-{user}.properties"
+    if not path.exists() or path.read_text() != LOG4J2:
+        path.write_text(LOG4J2)
+    return path.as_posix()
 
 
 def check_input(inputs: list[str]) -> str:
