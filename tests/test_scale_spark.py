@@ -90,7 +90,8 @@ def test_the_sample_gives_identical_json_on_spark_and_duckdb(sample_dataset):
 POLICY_OPTIONS = (
     "--tz", "Europe/Helsinki", "--opening-hours", "mon-fri 08:00-20:00, sat 10:00-14:00", "--holidays-country", "FI",
     "--include-closed", "--sl", "90/30", "--sl-method", "positive", "--by", "company,queue", "--interval", "15",
-    "--fcr-method", "repeat", "--fcr-window", "7d", "--top", "3", "--format", "json",
+    "--fcr-method", "repeat", "--fcr-window", "7d", "--top", "3", "--since", "2024-03-30", "--until", "2024-10-28",
+    "--format", "json",
 )
 
 
@@ -107,4 +108,6 @@ def test_cli_engine_spark_prints_the_same_json_across_dst_days(tmp_path):
     days = {r["day"]: r for r in report["by_day"] if r["company"] is None}
     assert days["2024-03-31"]["offered"] > 0 and days["2024-10-27"]["offered"] > 0
     assert report["outside_hours"]["holidays"] and len(report["by_group"]) == 4
+    # --since/--until read only the window: the first and the last fixture day are left out
+    assert min(days) == "2024-03-30" and max(days) == "2024-10-27"
     assert_same_sections(report, json.loads(duck.stdout))
