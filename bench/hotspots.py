@@ -47,6 +47,9 @@ class _Fetched:
     def to_arrow_table(self) -> Any:
         return self._table
 
+    def df(self) -> Any:
+        return self._table.to_pandas()
+
 
 class RecordingConnection:
     """Forwards to a DuckDB connection; runs each statement eagerly and records its time and profile."""

@@ -23,7 +23,7 @@ from slreport.metrics import fcr
 from slreport.metrics.opening_hours import HoursPolicy, create_hours_tables, in_hours_sql
 from slreport.metrics.peaks import interval_table, peaks_sections
 from slreport.metrics.scores import scores_sql
-from slreport.metrics.service_level import service_level_sql
+from slreport.metrics.service_level import SHORT_ABANDON, service_level_sql
 from slreport.metrics.staffing import staffing_sections
 from slreport.metrics.waits import wait_distribution
 from slreport.policy import SUMMARY_POLICY, companies_json, create_company_settings, data_companies, evaluate_targets
@@ -76,32 +76,41 @@ def analyze_all(inputs: list[str], settings: Settings, run: RunOptions | None = 
 def analyze_loaded(con: duckdb.DuckDBPyConnection, settings: Settings, input_section: dict[str, Any]) -> Analysis:
     """Every step after ingest, over what the ``contacts`` view holds (all companies, or one
     company's contacts for a --split-by report)."""
-    create_local_view(con, settings.timezone, settings.hours, settings.include_closed)
     create_company_settings(con, settings)
-    fcr.create_fcr_contacts(con, settings.include_closed)
+    create_local_contacts(con, settings.timezone, settings.hours, settings.include_closed)
     analysis = Analysis(build_report(con, settings, input_section))
     analysis.tables["intervals"] = interval_table(con)
     analysis.report |= staffing_sections(con, settings, analysis.tables)
     return analysis
 
 
-def create_local_view(
+def create_local_contacts(
     con: duckdb.DuckDBPyConnection, tz: str, hours: HoursPolicy | None = None, include_closed: bool = False
 ) -> None:
-    """Contacts with their arrival in the report time zone: every count is by local arrival.
+    """The one pass over the contacts that every metric family then reads (needs ``company_settings``).
 
-    ``contacts_local`` also says whether each contact arrived within opening hours (``in_hours``,
-    always true when none are given); ``offered_local`` is what the service-level family
-    counts: the in-hours contacts, or all of them with ``include_closed``.
+    ``contacts_local`` holds each contact with its arrival in the report time zone (every count
+    is by local arrival: ``local_at``, ``hour``, ``day``), whether it arrived within opening hours
+    (``in_hours``, always true when none are given) and its repeat gap for FCR (slreport.metrics.fcr:
+    the search runs over every contact, so a call back outside opening hours is still a repeat).
+    It is a table, not a view, so the time-zone conversion, the opening-hours join and the window
+    run once, not once per metric query. ``offered_local`` is what the service-level family counts:
+    the in-hours contacts, or all of them with ``include_closed``.
     """
     policy = hours or HoursPolicy()
     create_hours_tables(con, policy, tz)
     local = f"timezone({quote_literal(tz)}, arrived_at)"
     in_hours, joins = in_hours_sql(policy, "c.local_at")
     con.execute(
-        f"""CREATE OR REPLACE VIEW contacts_local AS
-            SELECT c.*, hour(c.local_at) AS hour, CAST(c.local_at AS DATE) AS day, {in_hours} AS in_hours
-            FROM (SELECT *, {local} AS local_at FROM contacts) c {joins}"""
+        f"""CREATE OR REPLACE TEMP TABLE contacts_local AS
+            WITH localised AS (
+              SELECT c.*, hour(c.local_at) AS hour, CAST(c.local_at AS DATE) AS day, {in_hours} AS in_hours,
+                     epoch_ms(c.arrived_at) AS arrived_ms, {SHORT_ABANDON} AS is_short_abandon
+              FROM (SELECT *, {local} AS local_at FROM contacts) c {joins}
+              JOIN company_settings p ON p.company = c.company
+            )
+            SELECT * EXCLUDE (is_short_abandon), {fcr.REPEAT_GAP_SQL}
+            FROM localised"""
     )
     con.execute(
         "CREATE OR REPLACE VIEW offered_local AS SELECT * FROM contacts_local"

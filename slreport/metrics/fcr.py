@@ -3,7 +3,7 @@
 The repeat search is one window function over (company, caller, arrived_at): for every inbound
 contact that is not a short abandon, the elapsed time to the same caller's next such contact to
 the same company (short abandons sit in a partition of their own, so they are never "next"). It
-runs once, into the table ``fcr_contacts`` (``contacts_local`` plus that gap), and every grouping
+runs once, as a column of the table ``contacts_local`` (slreport.analysis), and every grouping
 then only counts answered contacts. Gaps and the observed tail are integer milliseconds of
 elapsed time, so "7d" is 168 hours also across a DST change.
 
@@ -30,20 +30,13 @@ WINDOWS_H: dict[str, int] = {"24h": 24, "72h": 72, "7d": 168, "30d": 720}
 METHODS = ("flag", "repeat", "auto")
 SOURCE_VIEW = "offered_local c"
 
-CREATE_SQL = """
-CREATE OR REPLACE TABLE fcr_contacts AS
-WITH marked AS (  -- every inbound contact counts as a repeat except a short abandon
-  SELECT c.*, epoch_ms(c.arrived_at) AS arrived_ms,
-         coalesce(c.outcome = 'abandoned' AND p.short_abandon_s > 0 AND c.wait_s <= p.short_abandon_s, false)
-           AS is_short_abandon
-  FROM contacts_local c JOIN company_settings p ON p.company = c.company
-)
-SELECT * EXCLUDE (is_short_abandon),
-       lead(arrived_ms) OVER (PARTITION BY company, caller, is_short_abandon ORDER BY arrived_at, source)
-         - arrived_ms AS next_contact_ms,
-       (SELECT epoch_ms(max(arrived_at)) FROM contacts) - arrived_ms AS observed_after_ms
-FROM marked
-"""
+# The repeat gap of each contact, for the one pass that builds ``contacts_local`` (slreport.analysis):
+# every inbound contact counts as a repeat except a short abandon, which sits in a partition of its
+# own and so is never "next". Needs ``arrived_ms`` and ``is_short_abandon`` on the rows.
+REPEAT_GAP_SQL = """
+  lead(arrived_ms) OVER (PARTITION BY company, caller, is_short_abandon ORDER BY arrived_at, source)
+    - arrived_ms AS next_contact_ms,
+  (SELECT epoch_ms(max(arrived_at)) FROM contacts) - arrived_ms AS observed_after_ms"""
 
 COUNTS_SQL = """
 SELECT {keys}
@@ -89,17 +82,6 @@ def window_name(hours: int) -> str:
     return next(name for name, h in WINDOWS_H.items() if h == hours)
 
 
-def create_fcr_contacts(con: duckdb.DuckDBPyConnection, include_closed: bool = False) -> None:
-    """The one pass of the repeat search (needs ``contacts_local`` and ``company_settings``).
-
-    The search runs over every contact, so a call back outside opening hours is still a repeat;
-    ``fcr_offered`` then keeps the contacts the service-level family counts (like ``offered_local``).
-    """
-    con.execute(CREATE_SQL)
-    con.execute("CREATE OR REPLACE VIEW fcr_offered AS SELECT * FROM fcr_contacts"
-                + ("" if include_closed else " WHERE in_hours"))
-
-
 def resolve_method(con: duckdb.DuckDBPyConnection, settings: Settings) -> Settings:
     """Settings with fcr_method 'auto' made concrete: 'flag' when any answered contact has a flag."""
     if settings.fcr_method not in METHODS:
@@ -109,21 +91,16 @@ def resolve_method(con: duckdb.DuckDBPyConnection, settings: Settings) -> Settin
                          f"choose from {', '.join(WINDOWS_H)}")
     if settings.fcr_method != "auto":
         return settings
-    flagged = engine.one(con, "SELECT count(resolved) FROM fcr_contacts WHERE outcome = 'answered'")[0]
+    flagged = engine.one(con, "SELECT count(resolved) FROM contacts_local WHERE outcome = 'answered'")[0]
     return replace(settings, fcr_method="flag" if flagged else "repeat")
 
 
 def fcr_sql(settings: Settings, keys: list[str], source: str = SOURCE_VIEW) -> str:
-    """FCR grouped by ``keys`` over the same ``source`` the service-level query gets.
-
-    ``source`` names the contacts as ``offered_local c`` (maybe LEFT JOINed to a grid); FCR reads
-    the same contacts with their repeat gap, so ``fcr_offered`` takes the view's place.
-    """
-    if SOURCE_VIEW not in source:
-        raise ValueError(f"source must read {SOURCE_VIEW!r}: {source}")
+    """FCR grouped by ``keys`` over the same ``source`` the service-level query gets: the contacts
+    as ``c`` (maybe LEFT JOINed to a grid), whose rows carry their repeat gap."""
     key_list = "".join(f"{k}, " for k in keys)
     counts = COUNTS_SQL.format(
-        keys=key_list, source=source.replace(SOURCE_VIEW, "fcr_offered c"),
+        keys=key_list, source=source,
         window_counts=",".join(WINDOW_COUNTS.format(known=KNOWN, ms=h * 3_600_000, name=n) for n, h in _windows()),
         group_by=f"GROUP BY {', '.join(keys)}" if keys else "",
     )
