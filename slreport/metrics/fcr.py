@@ -23,12 +23,12 @@ import duckdb
 
 from slreport import engine
 from slreport.errors import UsageError
+from slreport.metrics.cells import Count, rollup_sql
 from slreport.settings import Settings
 
 # The windows reported side by side (fcr_by_window), name → elapsed hours.
 WINDOWS_H: dict[str, int] = {"24h": 24, "72h": 72, "7d": 168, "30d": 720}
 METHODS = ("flag", "repeat", "auto")
-SOURCE_VIEW = "offered_local c"
 
 # The repeat gap of each contact, for the one pass that builds ``contacts_local`` (slreport.analysis):
 # every inbound contact counts as a repeat except a short abandon, which sits in a partition of its
@@ -38,24 +38,27 @@ REPEAT_GAP_SQL = """
     - arrived_ms AS next_contact_ms,
   (SELECT epoch_ms(max(arrived_at)) FROM contacts) - arrived_ms AS observed_after_ms"""
 
-COUNTS_SQL = """
-SELECT {keys}
-  count(c.outcome) FILTER (WHERE c.outcome = 'answered')                       AS answered,
-  count(c.outcome) FILTER (WHERE c.outcome = 'answered' AND c.caller IS NULL)  AS withheld,
-  count(c.resolved) FILTER (WHERE c.outcome = 'answered')                      AS flagged,
-  count(c.outcome) FILTER (WHERE c.outcome = 'answered' AND c.resolved)        AS flagged_resolved,
-  {window_counts}
-FROM {source}
-{group_by}
-"""
-
 # Over answered contacts of a known caller: judged when the whole window lies inside the data.
 KNOWN = "c.outcome = 'answered' AND c.caller IS NOT NULL"
-WINDOW_COUNTS = """
-  count(c.outcome) FILTER (WHERE {known} AND c.observed_after_ms >= {ms})   AS judged_{name},
-  count(c.outcome) FILTER (WHERE {known} AND c.observed_after_ms < {ms})    AS censored_{name},
-  count(c.outcome) FILTER (WHERE {known} AND c.observed_after_ms >= {ms}
-                           AND coalesce(c.next_contact_ms > {ms}, true))    AS resolved_{name}"""
+
+
+def _window_counts(name: str, ms: int) -> tuple[Count, ...]:
+    judged = f"{KNOWN} AND c.observed_after_ms >= {ms}"
+    return (
+        Count(f"judged_{name}", f"count(c.outcome) FILTER (WHERE {judged})"),
+        Count(f"censored_{name}", f"count(c.outcome) FILTER (WHERE {KNOWN} AND c.observed_after_ms < {ms})"),
+        Count(f"resolved_{name}",
+              f"count(c.outcome) FILTER (WHERE {judged} AND coalesce(c.next_contact_ms > {ms}, true))"),
+    )
+
+
+# Per contact → counts (added up over cells, slreport.metrics.cells).
+COUNTS: tuple[Count, ...] = (
+    Count("fcr_answered", "count(c.outcome) FILTER (WHERE c.outcome = 'answered')"),
+    Count("withheld", "count(c.outcome) FILTER (WHERE c.outcome = 'answered' AND c.caller IS NULL)"),
+    Count("flagged", "count(c.resolved) FILTER (WHERE c.outcome = 'answered')"),
+    Count("flagged_resolved", "count(c.outcome) FILTER (WHERE c.outcome = 'answered' AND c.resolved)"),
+) + tuple(count for h in WINDOWS_H.values() for count in _window_counts(f"w{h}", h * 3_600_000))
 
 RATES_SQL = """
 WITH counts AS ({counts})
@@ -65,7 +68,7 @@ SELECT {keys}
   {window_h}                                              AS fcr_window_h,
   {judged}                                                AS fcr_judged,
   {censored}                                              AS fcr_censored,
-  round(100 * withheld / NULLIF(answered, 0), 4)          AS fcr_unknown_caller_pct,
+  round(100 * withheld / NULLIF(fcr_answered, 0), 4)      AS fcr_unknown_caller_pct,
   {{{by_window}}}                                         AS fcr_by_window
 FROM counts
 """
@@ -95,20 +98,11 @@ def resolve_method(con: duckdb.DuckDBPyConnection, settings: Settings) -> Settin
     return replace(settings, fcr_method="flag" if flagged else "repeat")
 
 
-def fcr_sql(settings: Settings, keys: list[str], source: str = SOURCE_VIEW) -> str:
-    """FCR grouped by ``keys`` over the same ``source`` the service-level query gets: the contacts
-    as ``c`` (maybe LEFT JOINed to a grid), whose rows carry their repeat gap."""
-    key_list = "".join(f"{k}, " for k in keys)
-    counts = COUNTS_SQL.format(
-        keys=key_list, source=source,
-        window_counts=",".join(WINDOW_COUNTS.format(known=KNOWN, ms=h * 3_600_000, name=n) for n, h in _windows()),
-        group_by=f"GROUP BY {', '.join(keys)}" if keys else "",
-    )
-    return RATES_SQL.format(counts=counts, keys=key_list, by_window=_by_window(), **_chosen(settings))
-
-
-def _windows() -> list[tuple[str, int]]:
-    return [(f"w{h}", h) for h in WINDOWS_H.values()]
+def fcr_sql(settings: Settings, keys: list[str], source: str = "cells c") -> str:
+    """FCR grouped by ``keys`` over the same cells ``source`` the service-level query gets."""
+    counts = rollup_sql(COUNTS, keys, source)
+    return RATES_SQL.format(counts=counts, keys="".join(f"{k}, " for k in keys), by_window=_by_window(),
+                            **_chosen(settings))
 
 
 def _by_window() -> str:

@@ -12,7 +12,7 @@ from typing import Any
 
 from slreport.ingest.sql import quote_literal
 from slreport.metrics import profiles, unusual_days
-from slreport.metrics.intervals import interval_grid_sql, interval_start_sql, local_iso_sql
+from slreport.metrics.intervals import interval_grid_sql, local_iso_sql
 from slreport.metrics.opening_hours import holidays_in_period
 from slreport.metrics.registry import SERVICE_LEVEL_KEYS
 from slreport.metrics.service_level import service_level_sql
@@ -55,13 +55,12 @@ def create_interval_table(con: Any, settings: Settings) -> None:
     local = f"timezone({quote_literal(tz)}, g.interval_start)"
     grid = f"(SELECT k.company, i.interval_start FROM (SELECT DISTINCT company FROM contacts) k CROSS JOIN " \
            f"{interval_grid_sql(m, tz)} i)"
-    con.execute(INTERVAL_FLAGS_SQL.format(grid=grid, local=local, m=int(m), start=interval_start_sql(m, tz)))
-    contacts = f"(SELECT *, {interval_start_sql(m, tz)} AS interval_start FROM offered_local)"
+    con.execute(INTERVAL_FLAGS_SQL.format(grid=grid, local=local, m=int(m)))
     per_company = service_level_sql(
-        settings, ["company", "interval_start"], f"{grid} g LEFT JOIN {contacts} c USING (company, interval_start)"
+        settings, ["company", "interval_start"], f"{grid} g LEFT JOIN cells c USING (company, interval_start)"
     )
     overall = service_level_sql(
-        settings, ["interval_start"], f"{interval_grid_sql(m, tz)} g LEFT JOIN {contacts} c USING (interval_start)"
+        settings, ["interval_start"], f"{interval_grid_sql(m, tz)} g LEFT JOIN cells c USING (interval_start)"
     )
     con.execute(INTERVALS_SQL.format(
         per_company=per_company, overall=overall, iso=local_iso_sql(tz, "f.interval_start"),
@@ -72,7 +71,7 @@ def create_interval_table(con: Any, settings: Settings) -> None:
 INTERVAL_FLAGS_SQL = """
 CREATE OR REPLACE TEMP TABLE interval_flags AS
 WITH open_slots AS (SELECT DISTINCT company, day_kind, minute - minute % {m} AS slot FROM open_minutes),
-     outside AS (SELECT company, {start} AS interval_start, count(*) AS outside_hours
+     outside AS (SELECT company, interval_start, count(*) AS outside_hours
                  FROM contacts_local WHERE NOT in_hours GROUP BY ALL)
 SELECT g.company, g.interval_start, os.slot IS NOT NULL AS open, coalesce(x.outside_hours, 0) AS outside_hours
 FROM {grid} g

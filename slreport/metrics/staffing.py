@@ -15,7 +15,6 @@ from typing import Any
 import duckdb
 
 from slreport.ingest.sql import quote_literal
-from slreport.metrics.intervals import interval_start_sql
 from slreport.metrics.peaks import INTERVAL_TABLE
 from slreport.settings import Settings
 
@@ -48,12 +47,11 @@ def interval_sql(settings: Settings) -> str:
     applied), so both tables agree; handle times and agents are aggregated from the same offered
     contacts (``offered_local``) and joined on the interval.
     """
-    m, tz = settings.interval_minutes, settings.timezone
+    tz = settings.timezone
     local = f"timezone({quote_literal(tz)}, p.interval_start)"
     return f"""
 WITH c AS (
-    SELECT company, talk_s, hold_s, acw_s, outcome, agent, {interval_start_sql(m, tz)} AS interval_start
-    FROM offered_local),
+    SELECT company, talk_s, hold_s, acw_s, outcome, agent, interval_start FROM offered_local),
 extra AS ({EXTRA_SQL}),
 co AS ({COMPANY_SQL})
 SELECT p.company, p.local_start AS interval_start,
