@@ -20,7 +20,7 @@ from slreport import engine, ingest
 from slreport.ingest.options import ReadOptions
 from slreport.ingest.sql import quote_literal
 from slreport.metrics import fcr
-from slreport.metrics.cells import CELLS_BY, create_cells
+from slreport.metrics.cells import by_source, create_cells
 from slreport.metrics.intervals import interval_start_sql
 from slreport.metrics.opening_hours import create_hours_tables, in_hours_sql
 from slreport.metrics.peaks import interval_table, peaks_sections
@@ -32,6 +32,12 @@ from slreport.policy import SUMMARY_POLICY, companies_json, create_company_setti
 from slreport.settings import Settings
 
 SCHEMA_VERSION = 1
+# The contact columns the metric families read: contacts_local keeps only these (at 10 M contacts
+# every column kept costs memory). The repeat search still orders ties by source.
+LOCAL_COLUMNS = (
+    "company", "queue", "segment", "channel", "agent", "caller", "arrived_at",
+    "wait_s", "talk_s", "hold_s", "acw_s", "outcome", "resolved", "nps_score", "csat_score",
+)
 
 
 @dataclass
@@ -91,7 +97,7 @@ def create_local_contacts(con: duckdb.DuckDBPyConnection, settings: Settings) ->
     """The one pass over the contacts that every metric family then reads (needs ``company_settings``).
 
     ``contacts_local`` holds each contact with its arrival in the report time zone (every count
-    is by local arrival: ``local_at``, ``hour``, ``day``, ``interval_start``), whether it arrived within opening hours
+    is by local arrival: ``hour``, ``day``, ``interval_start``), whether it arrived within opening hours
     (``in_hours``, always true when none are given) and its repeat gap for FCR (slreport.metrics.fcr:
     the search runs over every contact, so a call back outside opening hours is still a repeat).
     It is a table, not a view, so the time-zone conversion, the opening-hours join and the window
@@ -112,7 +118,8 @@ def create_local_contacts(con: duckdb.DuckDBPyConnection, settings: Settings) ->
               FROM (SELECT *, {local} AS local_at FROM contacts) c {joins}
               JOIN company_settings p ON p.company = c.company
             )
-            SELECT * EXCLUDE (is_short_abandon), {fcr.REPEAT_GAP_SQL}
+            SELECT {', '.join(LOCAL_COLUMNS)}, hour, day, interval_start, in_hours,
+                   {fcr.REPEAT_GAP_SQL}
             FROM localised"""
     )
     con.execute(
@@ -138,7 +145,7 @@ def build_report(con: duckdb.DuckDBPyConnection, settings: Settings, input_secti
     }
     report["targets"] = evaluate_targets(settings, report["by_company"])
     if list(settings.by) != ["company"]:
-        report["by_group"] = metric_rows(con, settings, list(settings.by), f"{CELLS_BY} c")
+        report["by_group"] = metric_rows(con, settings, list(settings.by), f"{by_source(settings.by)} c")
     report["by_hour"] = by_hour(con, settings)
     report["by_day"] = by_day(con, settings)
     report.update(peaks_sections(con, settings))

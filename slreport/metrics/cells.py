@@ -56,13 +56,18 @@ def all_counts(settings: object) -> tuple[Count, ...]:
     return service_level.COUNTS + fcr.COUNTS + scores.counts(settings)  # type: ignore[arg-type]
 
 
+def by_source(by: tuple[str, ...]) -> str:
+    """The cells a --by grouping adds up: per company (and no keys at all) come from ``cells``."""
+    return CELLS if list(by) in (["company"], []) else CELLS_BY
+
+
 def create_cells(con: duckdb.DuckDBPyConnection, settings: object, by: tuple[str, ...]) -> None:
     """``cells`` (and ``cells_by`` for a --by grouping other than company): one scan each."""
     from slreport.metrics.service_level import POLICY_JOIN
 
     counts = per_contact_select(all_counts(settings))
     groupings: dict[str, tuple[str, ...]] = {CELLS: CELL_KEYS}
-    if list(by) != ["company"]:
+    if by_source(by) == CELLS_BY:
         groupings[CELLS_BY] = by
     for table, keys in groupings.items():
         con.execute(
