@@ -45,11 +45,17 @@ class Analysis:
     """The report (the JSON contract) and the full tables behind it (for --out files).
 
     Tables too long for JSON (every interval of a year, say) live only in ``tables``, as
-    pyarrow Tables keyed by file name stem; the report summarises them.
+    pyarrow Tables keyed by file name stem (or functions returning one, for tables that cost
+    time to build and are only needed when files are written); the report summarises them.
     """
 
     report: dict[str, Any]
     tables: dict[str, Any] = field(default_factory=dict)
+
+    def table(self, name: str) -> Any:
+        """The pyarrow Table ``name``, built now if it was deferred."""
+        table = self.tables[name]
+        return table() if callable(table) else table
 
 
 @dataclass(frozen=True)
