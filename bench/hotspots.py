@@ -47,6 +47,16 @@ class _Fetched:
     def to_arrow_table(self) -> Any:
         return self._table
 
+    def df(self) -> Any:
+        return self._table.to_pandas()
+
+    def fetchnumpy(self) -> Any:
+        import numpy as np
+
+        return {name: np.ma.masked_invalid(np.array(col.to_pylist(), dtype=object), copy=False)
+                if col.null_count else np.array(col.to_pylist()) for name, col in zip(
+                    self._table.column_names, self._table.columns, strict=True)}
+
 
 class RecordingConnection:
     """Forwards to a DuckDB connection; runs each statement eagerly and records its time and profile."""

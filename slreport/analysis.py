@@ -20,16 +20,24 @@ from slreport import engine, ingest
 from slreport.ingest.options import ReadOptions
 from slreport.ingest.sql import quote_literal
 from slreport.metrics import fcr
-from slreport.metrics.opening_hours import HoursPolicy, create_hours_tables, in_hours_sql
+from slreport.metrics.cells import by_source, create_cells
+from slreport.metrics.intervals import interval_start_sql
+from slreport.metrics.opening_hours import create_hours_tables, in_hours_sql
 from slreport.metrics.peaks import interval_table, peaks_sections
 from slreport.metrics.scores import scores_sql
-from slreport.metrics.service_level import service_level_sql
+from slreport.metrics.service_level import SHORT_ABANDON, service_level_sql
 from slreport.metrics.staffing import staffing_sections
 from slreport.metrics.waits import wait_distribution
 from slreport.policy import SUMMARY_POLICY, companies_json, create_company_settings, data_companies, evaluate_targets
 from slreport.settings import Settings
 
 SCHEMA_VERSION = 1
+# The contact columns the metric families read: contacts_local keeps only these (at 10 M contacts
+# every column kept costs memory). The repeat search still orders ties by source.
+LOCAL_COLUMNS = (
+    "company", "queue", "segment", "channel", "agent", "caller", "arrived_at",
+    "wait_s", "talk_s", "hold_s", "acw_s", "outcome", "resolved", "nps_score", "csat_score",
+)
 
 
 @dataclass
@@ -37,11 +45,17 @@ class Analysis:
     """The report (the JSON contract) and the full tables behind it (for --out files).
 
     Tables too long for JSON (every interval of a year, say) live only in ``tables``, as
-    pyarrow Tables keyed by file name stem; the report summarises them.
+    pyarrow Tables keyed by file name stem (or functions returning one, for tables that cost
+    time to build and are only needed when files are written); the report summarises them.
     """
 
     report: dict[str, Any]
     tables: dict[str, Any] = field(default_factory=dict)
+
+    def table(self, name: str) -> Any:
+        """The pyarrow Table ``name``, built now if it was deferred."""
+        table = self.tables[name]
+        return table() if callable(table) else table
 
 
 @dataclass(frozen=True)
@@ -76,36 +90,47 @@ def analyze_all(inputs: list[str], settings: Settings, run: RunOptions | None = 
 def analyze_loaded(con: duckdb.DuckDBPyConnection, settings: Settings, input_section: dict[str, Any]) -> Analysis:
     """Every step after ingest, over what the ``contacts`` view holds (all companies, or one
     company's contacts for a --split-by report)."""
-    create_local_view(con, settings.timezone, settings.hours, settings.include_closed)
     create_company_settings(con, settings)
-    fcr.create_fcr_contacts(con, settings.include_closed)
+    create_local_contacts(con, settings)
+    create_cells(con, settings, settings.by)
     analysis = Analysis(build_report(con, settings, input_section))
     analysis.tables["intervals"] = interval_table(con)
     analysis.report |= staffing_sections(con, settings, analysis.tables)
     return analysis
 
 
-def create_local_view(
-    con: duckdb.DuckDBPyConnection, tz: str, hours: HoursPolicy | None = None, include_closed: bool = False
-) -> None:
-    """Contacts with their arrival in the report time zone: every count is by local arrival.
+def create_local_contacts(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """The one pass over the contacts that every metric family then reads (needs ``company_settings``).
 
-    ``contacts_local`` also says whether each contact arrived within opening hours (``in_hours``,
-    always true when none are given); ``offered_local`` is what the service-level family
-    counts: the in-hours contacts, or all of them with ``include_closed``.
+    ``contacts_local`` holds each contact with its arrival in the report time zone (every count
+    is by local arrival: ``hour``, ``day``, ``interval_start``), whether it arrived within opening hours
+    (``in_hours``, always true when none are given) and its repeat gap for FCR (slreport.metrics.fcr:
+    the search runs over every contact, so a call back outside opening hours is still a repeat).
+    It is a table, not a view, so the time-zone conversion, the opening-hours join and the window
+    run once, not once per metric query. ``offered_local`` is what the service-level family counts:
+    the in-hours contacts, or all of them with ``include_closed``.
     """
-    policy = hours or HoursPolicy()
-    create_hours_tables(con, policy, tz)
+    tz = settings.timezone
+    create_hours_tables(con, settings.hours, tz)
     local = f"timezone({quote_literal(tz)}, arrived_at)"
-    in_hours, joins = in_hours_sql(policy, "c.local_at")
+    in_hours, joins = in_hours_sql(settings.hours, "c.local_at")
+    interval_start = interval_start_sql(settings.interval_minutes, tz, "c.arrived_at", "c.local_at")
     con.execute(
-        f"""CREATE OR REPLACE VIEW contacts_local AS
-            SELECT c.*, hour(c.local_at) AS hour, CAST(c.local_at AS DATE) AS day, {in_hours} AS in_hours
-            FROM (SELECT *, {local} AS local_at FROM contacts) c {joins}"""
+        f"""CREATE OR REPLACE TEMP TABLE contacts_local AS
+            WITH localised AS (
+              SELECT c.*, hour(c.local_at) AS hour, CAST(c.local_at AS DATE) AS day, {interval_start} AS interval_start,
+                     {in_hours} AS in_hours,
+                     epoch_ms(c.arrived_at) AS arrived_ms, {SHORT_ABANDON} AS is_short_abandon
+              FROM (SELECT *, {local} AS local_at FROM contacts) c {joins}
+              JOIN company_settings p ON p.company = c.company
+            )
+            SELECT {', '.join(LOCAL_COLUMNS)}, hour, day, interval_start, in_hours,
+                   {fcr.REPEAT_GAP_SQL}
+            FROM localised"""
     )
     con.execute(
         "CREATE OR REPLACE VIEW offered_local AS SELECT * FROM contacts_local"
-        + ("" if include_closed else " WHERE in_hours")
+        + ("" if settings.include_closed else " WHERE in_hours")
     )
 
 
@@ -121,12 +146,12 @@ def build_report(con: duckdb.DuckDBPyConnection, settings: Settings, input_secti
         # every company, also one whose contacts all arrived outside opening hours
         "by_company": metric_rows(
             con, settings, ["company"],
-            "(SELECT DISTINCT company FROM contacts) LEFT JOIN offered_local c USING (company)",
+            "(SELECT DISTINCT company FROM contacts) LEFT JOIN cells c USING (company)",
         ),
     }
     report["targets"] = evaluate_targets(settings, report["by_company"])
     if list(settings.by) != ["company"]:
-        report["by_group"] = metric_rows(con, settings, list(settings.by))
+        report["by_group"] = metric_rows(con, settings, list(settings.by), f"{by_source(settings.by)} c")
     report["by_hour"] = by_hour(con, settings)
     report["by_day"] = by_day(con, settings)
     report.update(peaks_sections(con, settings))
@@ -135,9 +160,9 @@ def build_report(con: duckdb.DuckDBPyConnection, settings: Settings, input_secti
 
 
 def metric_rows(
-    con: duckdb.DuckDBPyConnection, settings: Settings, keys: list[str], source: str = "offered_local c"
+    con: duckdb.DuckDBPyConnection, settings: Settings, keys: list[str], source: str = "cells c"
 ) -> list[dict[str, Any]]:
-    """Every metric family grouped by ``keys`` over ``source``, merged into one row per group.
+    """Every metric family grouped by ``keys`` over the cells ``source``, merged into one row per group.
 
     The families (service level, FCR, scores) take the same keys and source, so each yields
     the same groups; their rows are joined on the key values.
@@ -159,9 +184,9 @@ def by_hour(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[dict[str
     """Hour-of-day profile over the whole period, all 24 hours present; company null = all."""
     per_company = (
         "(SELECT DISTINCT company FROM contacts) CROSS JOIN range(24) h(hour) "
-        "LEFT JOIN offered_local c USING (company, hour)"
+        "LEFT JOIN cells c USING (company, hour)"
     )
-    overall = "range(24) h(hour) LEFT JOIN offered_local c USING (hour)"
+    overall = "range(24) h(hour) LEFT JOIN cells c USING (hour)"
     return [{"company": None} | r for r in metric_rows(con, settings, ["hour"], overall)] + metric_rows(
         con, settings, ["company", "hour"], per_company)
 
@@ -173,9 +198,9 @@ def by_day(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[dict[str,
         "generate_series(lo, hi, INTERVAL 1 DAY) s(d))"
     )
     per_company = (
-        f"(SELECT DISTINCT company FROM contacts) CROSS JOIN {days} LEFT JOIN offered_local c USING (company, day)"
+        f"(SELECT DISTINCT company FROM contacts) CROSS JOIN {days} LEFT JOIN cells c USING (company, day)"
     )
-    overall = f"{days} LEFT JOIN offered_local c USING (day)"
+    overall = f"{days} LEFT JOIN cells c USING (day)"
     return [{"company": None} | r for r in metric_rows(con, settings, ["day"], overall)] + metric_rows(
         con, settings, ["company", "day"], per_company)
 

@@ -38,6 +38,8 @@ def report_tables(report: dict[str, Any], extra: dict[str, Any]) -> dict[str, An
         if (report.get(key) or {}).get(inner):
             tables[name] = pa.Table.from_pylist([flat(row) for row in report[key][inner]])
     for name, table in extra.items():
+        if callable(table):  # built only when files are written (see Analysis.tables)
+            table = table()
         tables[name] = table if isinstance(table, pa.Table) else pa.Table.from_pylist(list(table))
     return tables
 

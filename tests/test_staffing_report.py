@@ -40,7 +40,7 @@ def analysis(path, **settings):
 
 
 def rows_of(result, company="acme"):
-    return [r for r in result.tables["staffing"].to_pylist() if r["company"] == company]
+    return [r for r in result.table("staffing").to_pylist() if r["company"] == company]
 
 
 def test_interval_row_by_hand(write_csv):
@@ -207,7 +207,7 @@ def test_planner_text_helpers():
 def test_staffing_counts_agree_with_the_report_and_the_interval_table(write_csv):
     path = write_csv("calls.csv", HEADER, *busy_half_hour(), *quiet_half_hour(), *busy_half_hour("2024-01-16", 14))
     result = analysis(path, interval_minutes=30)
-    staffing = result.tables["staffing"].to_pylist()
+    staffing = result.table("staffing").to_pylist()
     intervals = [r for r in result.tables["intervals"].to_pylist() if r["company"] is not None]
     assert sum(r["offered"] for r in staffing) == result.report["summary"]["offered"] == 95
     assert [(r["interval_start"], r["offered"], r["service_level_pct"]) for r in staffing] == [

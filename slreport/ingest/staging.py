@@ -30,14 +30,20 @@ def create_staging(con: duckdb.DuckDBPyConnection) -> None:
 
 def mark_duplicates(con: duckdb.DuckDBPyConnection) -> None:
     """The same contact_id twice for one company (overlapping exports): keep the latest version
-    where records carry one (Amazon Connect LastUpdateTimestamp), else the first seen."""
+    where records carry one (Amazon Connect LastUpdateTimestamp), else the first seen.
+
+    Only rows whose (company, contact_id) hash occurs more than once are ordered: a hash
+    aggregate over 64-bit keys finds them without sorting every row (at 10 M rows that sort
+    was the second most expensive statement of ingest)."""
+    usable = "contact_id IS NOT NULL AND reject_reason IS NULL AND ignore_reason IS NULL"
     con.execute(
         f"""
         UPDATE {STAGED} SET reject_reason = 'duplicate', reject_column = 'contact_id',
                             reject_value = contact_id
         WHERE rowid IN (
             SELECT rowid FROM {STAGED}
-            WHERE contact_id IS NOT NULL AND reject_reason IS NULL AND ignore_reason IS NULL
+            WHERE {usable} AND hash(company, contact_id) IN (
+                SELECT hash(company, contact_id) AS h FROM {STAGED} WHERE {usable} GROUP BY h HAVING count(*) > 1)
             QUALIFY row_number() OVER (
                 PARTITION BY company, contact_id ORDER BY version_at DESC NULLS LAST, file_index, line) > 1
         )

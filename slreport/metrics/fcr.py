@@ -3,7 +3,7 @@
 The repeat search is one window function over (company, caller, arrived_at): for every inbound
 contact that is not a short abandon, the elapsed time to the same caller's next such contact to
 the same company (short abandons sit in a partition of their own, so they are never "next"). It
-runs once, into the table ``fcr_contacts`` (``contacts_local`` plus that gap), and every grouping
+runs once, as a column of the table ``contacts_local`` (slreport.analysis), and every grouping
 then only counts answered contacts. Gaps and the observed tail are integer milliseconds of
 elapsed time, so "7d" is 168 hours also across a DST change.
 
@@ -23,46 +23,42 @@ import duckdb
 
 from slreport import engine
 from slreport.errors import UsageError
+from slreport.metrics.cells import Count, rollup_sql
 from slreport.settings import Settings
 
 # The windows reported side by side (fcr_by_window), name → elapsed hours.
 WINDOWS_H: dict[str, int] = {"24h": 24, "72h": 72, "7d": 168, "30d": 720}
 METHODS = ("flag", "repeat", "auto")
-SOURCE_VIEW = "offered_local c"
 
-CREATE_SQL = """
-CREATE OR REPLACE TABLE fcr_contacts AS
-WITH marked AS (  -- every inbound contact counts as a repeat except a short abandon
-  SELECT c.*, epoch_ms(c.arrived_at) AS arrived_ms,
-         coalesce(c.outcome = 'abandoned' AND p.short_abandon_s > 0 AND c.wait_s <= p.short_abandon_s, false)
-           AS is_short_abandon
-  FROM contacts_local c JOIN company_settings p ON p.company = c.company
-)
-SELECT * EXCLUDE (is_short_abandon),
-       lead(arrived_ms) OVER (PARTITION BY company, caller, is_short_abandon ORDER BY arrived_at, source)
-         - arrived_ms AS next_contact_ms,
-       (SELECT epoch_ms(max(arrived_at)) FROM contacts) - arrived_ms AS observed_after_ms
-FROM marked
-"""
-
-COUNTS_SQL = """
-SELECT {keys}
-  count(c.outcome) FILTER (WHERE c.outcome = 'answered')                       AS answered,
-  count(c.outcome) FILTER (WHERE c.outcome = 'answered' AND c.caller IS NULL)  AS withheld,
-  count(c.resolved) FILTER (WHERE c.outcome = 'answered')                      AS flagged,
-  count(c.outcome) FILTER (WHERE c.outcome = 'answered' AND c.resolved)        AS flagged_resolved,
-  {window_counts}
-FROM {source}
-{group_by}
-"""
+# The repeat gap of each contact, for the one pass that builds ``contacts_local`` (slreport.analysis):
+# every inbound contact counts as a repeat except a short abandon, which sits in a partition of its
+# own and so is never "next". Needs ``arrived_ms`` and ``is_short_abandon`` on the rows.
+REPEAT_GAP_SQL = """
+  lead(arrived_ms) OVER (PARTITION BY company, caller, is_short_abandon ORDER BY arrived_at, source)
+    - arrived_ms AS next_contact_ms,
+  (SELECT epoch_ms(max(arrived_at)) FROM contacts) - arrived_ms AS observed_after_ms"""
 
 # Over answered contacts of a known caller: judged when the whole window lies inside the data.
 KNOWN = "c.outcome = 'answered' AND c.caller IS NOT NULL"
-WINDOW_COUNTS = """
-  count(c.outcome) FILTER (WHERE {known} AND c.observed_after_ms >= {ms})   AS judged_{name},
-  count(c.outcome) FILTER (WHERE {known} AND c.observed_after_ms < {ms})    AS censored_{name},
-  count(c.outcome) FILTER (WHERE {known} AND c.observed_after_ms >= {ms}
-                           AND coalesce(c.next_contact_ms > {ms}, true))    AS resolved_{name}"""
+
+
+def _window_counts(name: str, ms: int) -> tuple[Count, ...]:
+    judged = f"{KNOWN} AND c.observed_after_ms >= {ms}"
+    return (
+        Count(f"judged_{name}", f"count(c.outcome) FILTER (WHERE {judged})"),
+        Count(f"censored_{name}", f"count(c.outcome) FILTER (WHERE {KNOWN} AND c.observed_after_ms < {ms})"),
+        Count(f"resolved_{name}",
+              f"count(c.outcome) FILTER (WHERE {judged} AND coalesce(c.next_contact_ms > {ms}, true))"),
+    )
+
+
+# Per contact → counts (added up over cells, slreport.metrics.cells).
+COUNTS: tuple[Count, ...] = (
+    Count("fcr_answered", "count(c.outcome) FILTER (WHERE c.outcome = 'answered')"),
+    Count("withheld", "count(c.outcome) FILTER (WHERE c.outcome = 'answered' AND c.caller IS NULL)"),
+    Count("flagged", "count(c.resolved) FILTER (WHERE c.outcome = 'answered')"),
+    Count("flagged_resolved", "count(c.outcome) FILTER (WHERE c.outcome = 'answered' AND c.resolved)"),
+) + tuple(count for h in WINDOWS_H.values() for count in _window_counts(f"w{h}", h * 3_600_000))
 
 RATES_SQL = """
 WITH counts AS ({counts})
@@ -72,7 +68,7 @@ SELECT {keys}
   {window_h}                                              AS fcr_window_h,
   {judged}                                                AS fcr_judged,
   {censored}                                              AS fcr_censored,
-  round(100 * withheld / NULLIF(answered, 0), 4)          AS fcr_unknown_caller_pct,
+  round(100 * withheld / NULLIF(fcr_answered, 0), 4)      AS fcr_unknown_caller_pct,
   {{{by_window}}}                                         AS fcr_by_window
 FROM counts
 """
@@ -89,17 +85,6 @@ def window_name(hours: int) -> str:
     return next(name for name, h in WINDOWS_H.items() if h == hours)
 
 
-def create_fcr_contacts(con: duckdb.DuckDBPyConnection, include_closed: bool = False) -> None:
-    """The one pass of the repeat search (needs ``contacts_local`` and ``company_settings``).
-
-    The search runs over every contact, so a call back outside opening hours is still a repeat;
-    ``fcr_offered`` then keeps the contacts the service-level family counts (like ``offered_local``).
-    """
-    con.execute(CREATE_SQL)
-    con.execute("CREATE OR REPLACE VIEW fcr_offered AS SELECT * FROM fcr_contacts"
-                + ("" if include_closed else " WHERE in_hours"))
-
-
 def resolve_method(con: duckdb.DuckDBPyConnection, settings: Settings) -> Settings:
     """Settings with fcr_method 'auto' made concrete: 'flag' when any answered contact has a flag."""
     if settings.fcr_method not in METHODS:
@@ -109,29 +94,15 @@ def resolve_method(con: duckdb.DuckDBPyConnection, settings: Settings) -> Settin
                          f"choose from {', '.join(WINDOWS_H)}")
     if settings.fcr_method != "auto":
         return settings
-    flagged = engine.one(con, "SELECT count(resolved) FROM fcr_contacts WHERE outcome = 'answered'")[0]
+    flagged = engine.one(con, "SELECT count(resolved) FROM contacts_local WHERE outcome = 'answered'")[0]
     return replace(settings, fcr_method="flag" if flagged else "repeat")
 
 
-def fcr_sql(settings: Settings, keys: list[str], source: str = SOURCE_VIEW) -> str:
-    """FCR grouped by ``keys`` over the same ``source`` the service-level query gets.
-
-    ``source`` names the contacts as ``offered_local c`` (maybe LEFT JOINed to a grid); FCR reads
-    the same contacts with their repeat gap, so ``fcr_offered`` takes the view's place.
-    """
-    if SOURCE_VIEW not in source:
-        raise ValueError(f"source must read {SOURCE_VIEW!r}: {source}")
-    key_list = "".join(f"{k}, " for k in keys)
-    counts = COUNTS_SQL.format(
-        keys=key_list, source=source.replace(SOURCE_VIEW, "fcr_offered c"),
-        window_counts=",".join(WINDOW_COUNTS.format(known=KNOWN, ms=h * 3_600_000, name=n) for n, h in _windows()),
-        group_by=f"GROUP BY {', '.join(keys)}" if keys else "",
-    )
-    return RATES_SQL.format(counts=counts, keys=key_list, by_window=_by_window(), **_chosen(settings))
-
-
-def _windows() -> list[tuple[str, int]]:
-    return [(f"w{h}", h) for h in WINDOWS_H.values()]
+def fcr_sql(settings: Settings, keys: list[str], source: str = "cells c") -> str:
+    """FCR grouped by ``keys`` over the same cells ``source`` the service-level query gets."""
+    counts = rollup_sql(COUNTS, keys, source)
+    return RATES_SQL.format(counts=counts, keys="".join(f"{k}, " for k in keys), by_window=_by_window(),
+                            **_chosen(settings))
 
 
 def _by_window() -> str:

@@ -11,9 +11,10 @@ from __future__ import annotations
 from slreport.ingest.sql import quote_literal
 
 
-def interval_start_sql(minutes: int, tz: str, ts: str = "arrived_at") -> str:
-    """The instant the local m-minute interval containing ``ts`` began."""
-    local = f"timezone({quote_literal(tz)}, {ts})"
+def interval_start_sql(minutes: int, tz: str, ts: str = "arrived_at", local: str | None = None) -> str:
+    """The instant the local m-minute interval containing ``ts`` began (``local``: ``ts`` as local
+    time, when the caller has it already)."""
+    local = local or f"timezone({quote_literal(tz)}, {ts})"
     return f"({ts} - ({local} - time_bucket(INTERVAL {int(minutes)} MINUTE, {local})))"
 
 

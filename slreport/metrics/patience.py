@@ -73,14 +73,14 @@ def patience_section(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 
 
 def km_by_company(con: duckdb.DuckDBPyConnection) -> dict[str | None, Any]:
+    import numpy as np
+
     from slreport.staffing.kaplan_meier import KaplanMeier
 
-    table = con.sql(KM_SQL).to_arrow_table()
-    companies = table.column("company").to_pylist()
-    overall = table.column("overall").to_numpy()
-    wait = table.column("wait_s").to_numpy()
-    events = table.column("events").to_numpy()
-    censored = table.column("censored").to_numpy()
+    found = con.sql(KM_SQL).fetchnumpy()  # NumPy columns (pyarrow's to_numpy would import pandas)
+    companies = [None if null else c for c, null in
+                 zip(np.ma.getdata(found["company"]), np.ma.getmaskarray(found["company"]), strict=True)]
+    overall, wait, events, censored = (np.ma.getdata(found[k]) for k in ("overall", "wait_s", "events", "censored"))
     fits: dict[str | None, Any] = {}
     start = 0
     for end in range(1, len(companies) + 1):  # rows arrive grouped: overall first, then by company

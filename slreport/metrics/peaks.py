@@ -12,7 +12,7 @@ from typing import Any
 
 from slreport.ingest.sql import quote_literal
 from slreport.metrics import profiles, unusual_days
-from slreport.metrics.intervals import interval_grid_sql, interval_start_sql, local_iso_sql
+from slreport.metrics.intervals import interval_grid_sql, local_iso_sql
 from slreport.metrics.opening_hours import holidays_in_period
 from slreport.metrics.registry import SERVICE_LEVEL_KEYS
 from slreport.metrics.service_level import service_level_sql
@@ -55,13 +55,12 @@ def create_interval_table(con: Any, settings: Settings) -> None:
     local = f"timezone({quote_literal(tz)}, g.interval_start)"
     grid = f"(SELECT k.company, i.interval_start FROM (SELECT DISTINCT company FROM contacts) k CROSS JOIN " \
            f"{interval_grid_sql(m, tz)} i)"
-    con.execute(INTERVAL_FLAGS_SQL.format(grid=grid, local=local, m=int(m), start=interval_start_sql(m, tz)))
-    contacts = f"(SELECT *, {interval_start_sql(m, tz)} AS interval_start FROM offered_local)"
+    con.execute(INTERVAL_FLAGS_SQL.format(grid=grid, local=local, m=int(m)))
     per_company = service_level_sql(
-        settings, ["company", "interval_start"], f"{grid} g LEFT JOIN {contacts} c USING (company, interval_start)"
+        settings, ["company", "interval_start"], f"{grid} g LEFT JOIN cells c USING (company, interval_start)"
     )
     overall = service_level_sql(
-        settings, ["interval_start"], f"{interval_grid_sql(m, tz)} g LEFT JOIN {contacts} c USING (interval_start)"
+        settings, ["interval_start"], f"{interval_grid_sql(m, tz)} g LEFT JOIN cells c USING (interval_start)"
     )
     con.execute(INTERVALS_SQL.format(
         per_company=per_company, overall=overall, iso=local_iso_sql(tz, "f.interval_start"),
@@ -72,7 +71,7 @@ def create_interval_table(con: Any, settings: Settings) -> None:
 INTERVAL_FLAGS_SQL = """
 CREATE OR REPLACE TEMP TABLE interval_flags AS
 WITH open_slots AS (SELECT DISTINCT company, day_kind, minute - minute % {m} AS slot FROM open_minutes),
-     outside AS (SELECT company, {start} AS interval_start, count(*) AS outside_hours
+     outside AS (SELECT company, interval_start, count(*) AS outside_hours
                  FROM contacts_local WHERE NOT in_hours GROUP BY ALL)
 SELECT g.company, g.interval_start, os.slot IS NOT NULL AS open, coalesce(x.outside_hours, 0) AS outside_hours
 FROM {grid} g
@@ -147,24 +146,29 @@ def sliding_busy_hour_sql(tz: str) -> str:
     Such a window can always start at an arrival, so each arrival opens one: the count of
     arrivals in [t, t + 60 min) of elapsed time (epoch microseconds, so DST cannot stretch it).
     Only that day's arrivals count. Ties: the earliest window. The busiest clock hour of the
-    day is given beside it: the window is never smaller."""
+    day is given beside it (from the cells): the window is never smaller.
+
+    The window function sees only (company, day, t): at 10 M contacts every column more is
+    sorted and spilled. The best window per day is a max over (arrivals, −t), not a second sort.
+    """
     win = "RANGE BETWEEN CURRENT ROW AND 3599999999 FOLLOWING"
-    iso_start, iso_end = local_iso_sql(tz, "arrived_at"), local_iso_sql(tz, "arrived_at + INTERVAL 60 MINUTE")
+    start = "CAST(make_timestamp(-b.best.later) AS TIMESTAMPTZ)"
+    iso_start, iso_end = local_iso_sql(tz, start), local_iso_sql(tz, f"{start} + INTERVAL 60 MINUTE")
     return f"""
         WITH arrivals AS (
-            SELECT company, day, hour, arrived_at, epoch_us(arrived_at) AS t FROM offered_local
-            UNION ALL SELECT NULL, day, hour, arrived_at, epoch_us(arrived_at) FROM offered_local),
+            SELECT company, day, epoch_us(arrived_at) AS t FROM offered_local
+            UNION ALL SELECT NULL, day, epoch_us(arrived_at) FROM offered_local),
         windows AS (
-            SELECT company, day, arrived_at, count(*) OVER (PARTITION BY company, day ORDER BY t {win}) AS arrivals
+            SELECT company, day, t, count(*) OVER (PARTITION BY company, day ORDER BY t {win}) AS arrivals
             FROM arrivals),
         best AS (
-            SELECT company, day, {iso_start} AS window_start, {iso_end} AS window_end, arrivals FROM windows
-            QUALIFY row_number() OVER (PARTITION BY company, day ORDER BY arrivals DESC, arrived_at) = 1),
+            SELECT company, day, max({{'arrivals': arrivals, 'later': -t}}) AS best FROM windows GROUP BY company, day),
         clock AS (
-            SELECT company, day, hour, count(*) AS n FROM arrivals GROUP BY company, day, hour
+            SELECT company, day, hour, sum(offered) AS n FROM cells
+            GROUP BY GROUPING SETS ((company, day, hour), (day, hour))
             QUALIFY row_number() OVER (PARTITION BY company, day ORDER BY n DESC, hour) = 1)
-        SELECT b.company, b.day, b.window_start, b.window_end, b.arrivals,
-               c.hour AS busiest_clock_hour, c.n AS busiest_clock_hour_arrivals
+        SELECT b.company, b.day, {iso_start} AS window_start, {iso_end} AS window_end, b.best.arrivals AS arrivals,
+               c.hour AS busiest_clock_hour, CAST(c.n AS BIGINT) AS busiest_clock_hour_arrivals
         FROM best b JOIN clock c ON c.company IS NOT DISTINCT FROM b.company AND c.day = b.day
         ORDER BY b.company NULLS FIRST, b.day"""
 

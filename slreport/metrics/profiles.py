@@ -15,8 +15,8 @@ from slreport.settings import Settings
 PROFILE_COLUMNS = (
     "offered", "answered", "abandoned", "service_level_pct", "answer_rate_pct", "abandon_rate_pct", "asa_s",
 )
-# Contacts of the days a company is open (any opening hours that day; every day with none given).
-ON_OPEN_DAYS = "(SELECT c.* FROM offered_local c JOIN company_days d ON d.company = c.company AND d.day = c.day " \
+# Cells of the days a company is open (any opening hours that day; every day with none given).
+ON_OPEN_DAYS = "(SELECT c.* FROM cells c JOIN company_days d ON d.company = c.company AND d.day = c.day " \
                "AND d.open)"
 
 

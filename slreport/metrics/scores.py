@@ -9,20 +9,25 @@ Out-of-range answers never get here: the reader rejects them with reason ``bad_s
 
 from __future__ import annotations
 
+from slreport.metrics.cells import Count, rollup_sql
 from slreport.settings import Settings
 
-SCORES_SQL = """
-WITH counts AS (
-  SELECT {keys}
-    count(c.nps_score)                                   AS nps_responses,
-    count(c.nps_score) FILTER (WHERE c.nps_score >= 9)   AS promoters,
-    count(c.nps_score) FILTER (WHERE c.nps_score <= 6)   AS detractors,
-    count(c.csat_score)                                  AS csat_responses,
-    sum(c.csat_score)                                    AS csat_sum,
-    count(c.csat_score) FILTER (WHERE c.csat_score >= {top2_from}) AS csat_top2
-  FROM {source}
-  {group_by}
-)
+
+def counts(settings: Settings) -> tuple[Count, ...]:
+    """Per contact → counts (added up over cells, slreport.metrics.cells)."""
+    top2_from = int(settings.csat_scale) - 1
+    return (
+        Count("nps_responses", "count(c.nps_score)"),
+        Count("promoters", "count(c.nps_score) FILTER (WHERE c.nps_score >= 9)"),
+        Count("detractors", "count(c.nps_score) FILTER (WHERE c.nps_score <= 6)"),
+        Count("csat_responses", "count(c.csat_score)"),
+        Count("csat_sum", "sum(c.csat_score)", "sum"),
+        Count("csat_top2", f"count(c.csat_score) FILTER (WHERE c.csat_score >= {top2_from})"),
+    )
+
+
+RATES_SQL = """
+WITH counts AS ({counts})
 SELECT {keys}
   round(100 * (promoters - detractors) / NULLIF(nps_responses, 0), 4) AS nps,
   nps_responses,
@@ -33,10 +38,6 @@ FROM counts
 """
 
 
-def scores_sql(settings: Settings, keys: list[str], source: str = "offered_local c") -> str:
-    """NPS and CSAT grouped by ``keys`` over ``source`` (the same as the service-level query's)."""
-    key_list = "".join(f"{k}, " for k in keys)
-    return SCORES_SQL.format(
-        keys=key_list, source=source, top2_from=int(settings.csat_scale) - 1,
-        group_by=f"GROUP BY {', '.join(keys)}" if keys else "",
-    )
+def scores_sql(settings: Settings, keys: list[str], source: str = "cells c") -> str:
+    """NPS and CSAT grouped by ``keys`` over ``source`` (the same cells as the service-level query's)."""
+    return RATES_SQL.format(counts=rollup_sql(counts(settings), keys, source), keys="".join(f"{k}, " for k in keys))

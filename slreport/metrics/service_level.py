@@ -1,12 +1,14 @@
 """Service-level family: volumes, service level, answer/abandon rates, ASA, AHT, longest wait.
 
-One query, written to be read: the inner aggregate counts contacts, the outer select turns
-the counts into rates. Any zero denominator gives NULL (NULLIF), never 0 or 100. Sums of
-durations are exact DECIMALs, so results do not depend on row order or thread count.
+Written to be read: ``COUNTS`` count the contacts (once, into cells: slreport.metrics.cells),
+``RATES_SQL`` turns a group's summed counts into rates. Any zero denominator gives NULL (NULLIF),
+never 0 or 100. Sums of durations are exact DECIMALs, so results do not depend on row order or
+thread count.
 """
 
 from __future__ import annotations
 
+from slreport.metrics.cells import Count, rollup_sql
 from slreport.settings import Settings, SlMethod
 
 # Per-contact flags under the contact's own company policy p (table company_settings: threshold T,
@@ -38,29 +40,27 @@ def _by_method(part: int) -> str:
     return f"CASE p.sl_method {whens} END"
 
 
-COUNTS_SQL = """
-SELECT {keys}
-  count(c.outcome)                                                        AS offered,
-  count(c.outcome) FILTER (WHERE c.outcome = 'answered')                  AS answered,
-  count(c.outcome) FILTER (WHERE c.outcome = 'abandoned')                 AS abandoned,
-  count(c.outcome) FILTER (WHERE {short})                                AS short_abandoned,
-  count(c.outcome) FILTER (WHERE c.outcome = 'flowout')                   AS flowout,
-  count(c.outcome) FILTER (WHERE {answered_t})                           AS answered_within_threshold,
-  count(c.outcome) FILTER (WHERE {abandoned_t})                          AS abandoned_within_threshold,
-  count(c.outcome) FILTER (WHERE {sl_num})                               AS sl_numerator,
-  count(c.outcome) FILTER (WHERE {sl_den})                               AS sl_denominator,
-  -- a group's target: its companies' target percentage when they agree
-  CASE WHEN min(p.target_pct) = max(p.target_pct) THEN min(p.target_pct) END AS sl_target_pct,
-  sum(c.wait_s) FILTER (WHERE c.outcome = 'answered')                     AS answered_wait_sum,
-  count(c.wait_s) FILTER (WHERE c.outcome = 'answered')                   AS answered_with_wait,
-  sum(c.talk_s + coalesce(c.hold_s, 0) + coalesce(c.acw_s, 0))
-      FILTER (WHERE c.outcome = 'answered')                               AS handle_sum,
-  count(c.talk_s) FILTER (WHERE c.outcome = 'answered')                   AS answered_with_talk,
-  max(c.wait_s)                                                           AS max_wait_s
-FROM {source}
-{policy_join}
-{group_by}
-"""
+# Per contact → counts (added up over cells, slreport.metrics.cells); NULLs in a FILTER are not counted.
+COUNTS: tuple[Count, ...] = (
+    Count("offered", "count(c.outcome)"),
+    Count("answered", "count(c.outcome) FILTER (WHERE c.outcome = 'answered')"),
+    Count("abandoned", "count(c.outcome) FILTER (WHERE c.outcome = 'abandoned')"),
+    Count("short_abandoned", f"count(c.outcome) FILTER (WHERE {SHORT_ABANDON})"),
+    Count("flowout", "count(c.outcome) FILTER (WHERE c.outcome = 'flowout')"),
+    Count("answered_within_threshold", f"count(c.outcome) FILTER (WHERE {ANSWERED_WITHIN_T})"),
+    Count("abandoned_within_threshold", f"count(c.outcome) FILTER (WHERE {ABANDONED_WITHIN_T})"),
+    Count("sl_numerator", f"count(c.outcome) FILTER (WHERE {_by_method(0)})"),
+    Count("sl_denominator", f"count(c.outcome) FILTER (WHERE {_by_method(1)})"),
+    # a group's target: its companies' target percentage when they agree
+    Count("target_min", "min(p.target_pct)", "min"),
+    Count("target_max", "max(p.target_pct)", "max"),
+    Count("answered_wait_sum", "sum(c.wait_s) FILTER (WHERE c.outcome = 'answered')", "sum"),
+    Count("answered_with_wait", "count(c.wait_s) FILTER (WHERE c.outcome = 'answered')"),
+    Count("handle_sum", "sum(c.talk_s + coalesce(c.hold_s, 0) + coalesce(c.acw_s, 0)) "
+                        "FILTER (WHERE c.outcome = 'answered')", "sum"),
+    Count("answered_with_talk", "count(c.talk_s) FILTER (WHERE c.outcome = 'answered')"),
+    Count("max_wait_s", "max(c.wait_s)", "max"),
+)
 
 RATES_SQL = """
 WITH counts AS ({counts})
@@ -73,26 +73,21 @@ SELECT {keys}
   round(answered_wait_sum / NULLIF(answered_with_wait, 0), 4) AS asa_s,
   round(handle_sum / NULLIF(answered_with_talk, 0), 4)      AS aht_s,
   CAST(max_wait_s AS DOUBLE)                                AS max_wait_s,
-  100 * sl_numerator / NULLIF(sl_denominator, 0) >= sl_target_pct AS target_met
+  100 * sl_numerator / NULLIF(sl_denominator, 0) >= CASE WHEN target_min = target_max THEN target_min END
+                                                            AS target_met
 FROM counts
 {order_by}
 """
 
 
-def service_level_sql(settings: Settings, keys: list[str], source: str = "offered_local c") -> str:
+def service_level_sql(settings: Settings, keys: list[str], source: str = "cells c") -> str:
     """The family's query grouped by ``keys`` (none: one row for everything).
 
-    ``source`` may be a grid LEFT JOINed to the contacts so that empty groups appear with
-    zero counts; it must expose the contact columns under the alias ``c``. Each contact is judged
-    by its company's policy from the table ``company_settings`` (slreport.policy).
+    ``source`` exposes cells (slreport.metrics.cells) as ``c``, maybe LEFT JOINed to a grid so
+    that empty groups appear with zero counts. Each contact was judged by its company's policy
+    (table ``company_settings``, slreport.policy) when the cells were counted.
     """
-    key_list = "".join(f"{k}, " for k in keys)
-    counts = COUNTS_SQL.format(
-        keys=key_list, source=source, policy_join=POLICY_JOIN, short=SHORT_ABANDON, answered_t=ANSWERED_WITHIN_T,
-        abandoned_t=ABANDONED_WITHIN_T, sl_num=_by_method(0), sl_den=_by_method(1),
-        group_by=f"GROUP BY {', '.join(keys)}" if keys else "",
-    )
     return RATES_SQL.format(
-        counts=counts, keys=key_list,
+        counts=rollup_sql(COUNTS, keys, source), keys="".join(f"{k}, " for k in keys),
         order_by=f"ORDER BY {', '.join(f'{k} NULLS LAST' for k in keys)}" if keys else "",
     )

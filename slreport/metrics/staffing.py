@@ -10,12 +10,12 @@ Erlang C answer. Definitions: docs/staffing.md.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import duckdb
 
 from slreport.ingest.sql import quote_literal
-from slreport.metrics.intervals import interval_start_sql
 from slreport.metrics.peaks import INTERVAL_TABLE
 from slreport.settings import Settings
 
@@ -48,15 +48,14 @@ def interval_sql(settings: Settings) -> str:
     applied), so both tables agree; handle times and agents are aggregated from the same offered
     contacts (``offered_local``) and joined on the interval.
     """
-    m, tz = settings.interval_minutes, settings.timezone
+    tz = settings.timezone
     local = f"timezone({quote_literal(tz)}, p.interval_start)"
     return f"""
 WITH c AS (
-    SELECT company, talk_s, hold_s, acw_s, outcome, agent, {interval_start_sql(m, tz)} AS interval_start
-    FROM offered_local),
+    SELECT company, talk_s, hold_s, acw_s, outcome, agent, interval_start FROM offered_local),
 extra AS ({EXTRA_SQL}),
 co AS ({COMPANY_SQL})
-SELECT p.company, p.local_start AS interval_start,
+SELECT p.company, p.local_start AS interval_start, p.interval_start AS instant,
        isodow({local}) AS weekday, strftime({local}, '%H:%M') AS time_of_day, p.open,
        p.offered, p.answered, p.abandoned, p.service_level_pct,
        coalesce(extra.aht_calls, 0) AS aht_calls,
@@ -76,19 +75,34 @@ def staffing_sections(
     """The report keys ``patience``, ``staffing`` and ``staffing_profile``; the full interval
     table goes to ``tables['staffing']``."""
     from slreport.metrics.patience import patience_section, theta_by_company
-    from slreport.metrics.staffing_calc import profile_rows, required_columns, summary
+    from slreport.metrics.staffing_calc import columns_of, profile_rows, required_columns, summary
 
     patience = patience_section(con)
     theta = theta_by_company(patience)
-    frame = con.sql(interval_sql(settings)).df()
-    targets = company_targets(settings, sorted(frame["company"].unique()))
-    frame = required_columns(frame, settings.interval_minutes * 60, targets, theta)
-    tables["staffing"] = to_arrow(frame)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {STAFFING_TABLE} AS {interval_sql(settings)}")
+    cols = columns_of(con.sql(f"SELECT * EXCLUDE (instant) FROM {STAFFING_TABLE} ORDER BY company, instant")
+                      .fetchnumpy())
+    targets = company_targets(settings, sorted(set(cols["company"])))
+    required_columns(cols, settings.interval_minutes * 60, targets, theta)
+    # pyarrow imports pandas (≈0.3 s) to build a table from NumPy, so only when files are written
+    tables["staffing"] = partial(to_arrow, cols)
+    slots = columns_of(con.sql(SLOTS_SQL).fetchnumpy())
     return {
-        "staffing": summary(frame, settings, targets, theta),
-        "staffing_profile": profile_rows(frame, settings.interval_minutes * 60, targets, theta),
+        "staffing": summary(cols, settings, targets, theta),
+        "staffing_profile": profile_rows(slots, settings.interval_minutes * 60, targets, theta),
         "patience": patience,
     }
+
+
+STAFFING_TABLE = "staffing_intervals"
+# The weekly profile's slots: every interval of the period summed per company × weekday × time of
+# day (handle time summed exactly, as the DECIMAL it was).
+SLOTS_SQL = f"""
+SELECT company, weekday, time_of_day, count(*) AS intervals, sum(offered) AS offered,
+       CAST(sum(CAST(handle_sum AS DECIMAL(38,3))) AS DOUBLE) AS handle_sum, sum(aht_calls) AS aht_calls,
+       first(company_aht_s) AS company_aht_s, avg(agents_seen) AS mean_agents_seen
+FROM {STAFFING_TABLE} GROUP BY company, weekday, time_of_day ORDER BY company, weekday, time_of_day
+"""
 
 
 def company_targets(settings: Settings, companies: list[str]) -> dict[str, Any]:
@@ -109,8 +123,25 @@ TABLE_COLUMNS = (
 )
 
 
-def to_arrow(frame: Any) -> Any:
-    """The full per-interval table, in a fixed column order (weekday: ISO 1 = Monday)."""
+def to_arrow(cols: dict[str, Any]) -> Any:
+    """The full per-interval table, in a fixed column order (weekday: ISO 1 = Monday); NaN and
+    masked (unknown) values are nulls."""
+    import math
+
+    import numpy as np
     import pyarrow as pa
 
-    return pa.Table.from_pandas(frame[list(TABLE_COLUMNS)], preserve_index=False).replace_schema_metadata(None)
+    # Python lists, not arrays: pyarrow imports pandas to inspect any NumPy array it is given.
+    def array(name: str) -> Any:
+        values = cols[name]
+        if isinstance(values, np.ma.MaskedArray):
+            nulls = np.ma.getmaskarray(values).tolist()
+            ints = np.ma.getdata(values).tolist()
+            return pa.array([None if null else v for v, null in zip(ints, nulls, strict=True)], type=pa.int64())
+        if values.dtype == object:
+            return pa.array(values.tolist(), type=pa.large_string())
+        if values.dtype.kind == "f":
+            return pa.array([None if math.isnan(v) else v for v in values.tolist()], type=pa.float64())
+        return pa.array(values.tolist(), type=pa.bool_() if values.dtype.kind == "b" else pa.int64())
+
+    return pa.table({name: array(name) for name in TABLE_COLUMNS})

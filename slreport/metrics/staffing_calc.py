@@ -1,5 +1,10 @@
 """The Python half of the staffing section: required agents per interval, the summary for the
-JSON, and the weekly profile. Works on the interval table that ``metrics.staffing`` queries."""
+JSON, and the weekly profile. Works on the interval table that ``metrics.staffing`` queries, as
+NumPy columns (one element per company × interval): NaN is an unknown real number, and the agent
+counts are masked arrays whose masked elements are unknown (null in JSON and files).
+
+NumPy only, no pandas: importing pandas alone would take a fifth of a small report's run time.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,6 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from slreport.metrics.staffing import MIN_AHT_CALLS, WEEKDAYS, WORST_PER_COMPANY
 from slreport.settings import Settings
@@ -20,6 +24,10 @@ ROW_KEYS = (
     "company", "interval_start", "offered", "answered", "abandoned", "service_level_pct", "aht_s", "aht_source",
     "theta_s", "required_c", "required_a", "scheduled_c", "scheduled_a", "agents_seen", "gap_c", "gap_a",
 )
+AGENT_COLUMNS = ("required_c", "required_a", "scheduled_c", "scheduled_a")
+
+Columns = dict[str, Any]  # column name → NumPy array, one element per interval
+Targets = dict[str, StaffingTargets]  # company → its targets (its own service level, shared others)
 
 
 def erlang_c_targets(targets: StaffingTargets) -> StaffingTargets:
@@ -27,40 +35,46 @@ def erlang_c_targets(targets: StaffingTargets) -> StaffingTargets:
     return replace(targets, max_abandon=None)
 
 
-Targets = dict[str, StaffingTargets]  # company → its targets (its own service level, shared others)
+def columns_of(fetched: dict[str, Any]) -> Columns:
+    """DuckDB's fetchnumpy() result as plain columns: NULL reals → NaN, NULL agents seen → masked."""
+    out: Columns = {}
+    for name, values in fetched.items():
+        mask = np.ma.getmaskarray(values)
+        data = np.ma.getdata(values)
+        if name == "agents_seen":
+            out[name] = np.ma.array(data.astype(np.int64), mask=mask)
+        elif data.dtype.kind == "f" or (mask.any() and data.dtype.kind in "iu"):
+            out[name] = np.where(mask, np.nan, data.astype(float))
+        else:
+            out[name] = data
+    return out
 
 
-def required_columns(
-    frame: pd.DataFrame, interval_s: float, targets: Targets, theta: dict[str | None, float | None]
-) -> pd.DataFrame:
+def required_columns(cols: Columns, interval_s: float, targets: Targets, theta: dict[str | None, float | None]) -> None:
     """Add aht_s/aht_source, theta_s, required/scheduled agents by Erlang C and A, and the gaps."""
-    own = frame["aht_calls"].to_numpy() >= MIN_AHT_CALLS
-    company_aht = frame["company_aht_s"].to_numpy(dtype=float)
-    aht = np.where(own, frame["interval_aht_s"].to_numpy(dtype=float), company_aht)
-    frame["aht_s"] = np.round(aht, 4)
-    frame["aht_source"] = pd.Series(np.where(own, "interval", "company"), index=frame.index).where(
-        own | np.isfinite(company_aht), None
-    )
-    frame["theta_s"] = frame["company"].map(theta).astype(float)
-    theta_s = frame["theta_s"].to_numpy(dtype=float, na_value=np.nan)
-    agents = required_by_company(frame["company"], frame["offered"].to_numpy(dtype=float), aht, theta_s,
-                                 interval_s, targets)
+    own = cols["aht_calls"] >= MIN_AHT_CALLS
+    company_aht = cols["company_aht_s"].astype(float)
+    aht = np.where(own, cols["interval_aht_s"].astype(float), company_aht)
+    cols["aht_s"] = np.round(aht, 4)
+    source = np.where(own, "interval", "company").astype(object)
+    source[~(own | np.isfinite(company_aht))] = None
+    cols["aht_source"] = source
+    cols["theta_s"] = np.array([_nan_if_none(theta.get(c)) for c in cols["company"]], dtype=float)
+    agents = required_by_company(cols["company"], cols["offered"].astype(float), aht, cols["theta_s"], interval_s,
+                                 targets)
     for column, values in agents.items():
-        frame[column] = _nullable(values)
-    seen = frame["agents_seen"].astype("Int64")
-    frame["agents_seen"] = seen
-    frame["gap_c"] = seen - frame["required_c"]
-    frame["gap_a"] = seen - frame["required_a"]
-    return frame
+        cols[column] = np.ma.masked_less(values, 0)
+    cols["gap_c"] = cols["agents_seen"] - cols["required_c"]
+    cols["gap_a"] = cols["agents_seen"] - cols["required_a"]
 
 
 def required_by_company(
-    company: pd.Series, calls: np.ndarray, aht: np.ndarray, theta: np.ndarray, interval_s: float, targets: Targets
+    company: np.ndarray, calls: np.ndarray, aht: np.ndarray, theta: np.ndarray, interval_s: float, targets: Targets
 ) -> dict[str, np.ndarray]:
     """required_c/a and scheduled_c/a (−1 = unknown), each company by its own targets."""
-    out = {k: np.full(calls.size, -1, dtype=np.int64) for k in ("required_c", "required_a", "scheduled_c",
-                                                               "scheduled_a")}
-    for name, rows in company.groupby(company, sort=True).indices.items():
+    out = {k: np.full(calls.size, -1, dtype=np.int64) for k in AGENT_COLUMNS}
+    for name in sorted(set(company)):
+        rows = np.flatnonzero(company == name)
         t = targets[name]
         # Many intervals share (calls, AHT) – quiet ones use the company's AHT – so solve each pair once.
         pairs, back = np.unique(np.column_stack((calls[rows], aht[rows])), axis=0, return_inverse=True)
@@ -80,40 +94,36 @@ def scheduled_many(agents: np.ndarray, shrinkage: float) -> np.ndarray:
     return np.where(agents < 0, -1, np.ceil(agents / (1 - shrinkage) - CEIL_SLACK)).astype(np.int64)
 
 
-def _nullable(agents: np.ndarray) -> Any:
-    """−1 (no answer: AHT or θ unknown, or no N meets the targets) → null."""
-    return pd.arrays.IntegerArray(np.where(agents < 0, 0, agents).astype(np.int64), agents < 0)
-
-
-def json_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+def json_rows(cols: Columns, rows: np.ndarray) -> list[dict[str, Any]]:
     from slreport.analysis import plain
 
-    out = []
-    for rec in frame[list(ROW_KEYS)].to_dict("records"):
-        out.append({k: _json_value(v, plain) for k, v in rec.items()})
-    return out
+    return [{k: plain(_python(cols[k], i)) for k in ROW_KEYS} for i in rows]
 
 
-def _json_value(value: Any, plain: Any) -> Any:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+def _python(column: Any, i: int) -> Any:
+    """Element i as a JSON-ready Python value (None when unknown)."""
+    if np.ma.is_masked(column) and np.ma.getmaskarray(column)[i]:
         return None
+    value = np.ma.getdata(column)[i]
+    if isinstance(value, np.floating | float):
+        return None if math.isnan(value) else float(value)
     if isinstance(value, np.integer):
         return int(value)
-    if isinstance(value, np.floating):
-        return plain(float(value))
-    return plain(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value
 
 
 def summary(
-    frame: pd.DataFrame, settings: Settings, targets: Targets, theta: dict[str | None, float | None]
+    cols: Columns, settings: Settings, targets: Targets, theta: dict[str | None, float | None]
 ) -> dict[str, Any]:
     """JSON ``staffing``: the report's default targets, per-company summaries (each with its own
     service level), totals and the most understaffed intervals."""
     hours = settings.interval_minutes / 60
     companies = [
         {"company": company, "service_level": targets[company].as_json()["service_level"]}
-        | company_summary(company, part, hours, theta.get(company))
-        for company, part in frame.groupby("company", sort=True)
+        | company_summary(company, cols, np.flatnonzero(cols["company"] == company), hours, theta.get(company))
+        for company in sorted(set(cols["company"]))
     ]
     default = settings.staffing.targets(settings.target_pct, settings.threshold_s)
     return {
@@ -122,25 +132,25 @@ def summary(
         "min_aht_calls": MIN_AHT_CALLS,
         "by_company": companies,
         "totals": totals(companies),
-        "worst_understaffed": worst_understaffed(frame),
+        "worst_understaffed": worst_understaffed(cols),
     }
 
 
-def company_summary(company: str, part: pd.DataFrame, hours: float, theta: float | None) -> dict[str, Any]:
-    seen = part["agents_seen"]
+def company_summary(company: str, cols: Columns, rows: np.ndarray, hours: float, theta: float | None) -> dict[str, Any]:
+    offered = cols["offered"][rows]
     return {
         "company": company,
-        "intervals": int(len(part)),
-        "intervals_with_calls": int((part["offered"] > 0).sum()),
-        "intervals_aht_from_company": int(((part["aht_source"] == "company") & (part["offered"] > 0)).sum()),
+        "intervals": int(rows.size),
+        "intervals_with_calls": int((offered > 0).sum()),
+        "intervals_aht_from_company": int(((cols["aht_source"][rows] == "company") & (offered > 0)).sum()),
         "theta_s": theta,
-        "peak_required_c": _int(part["required_c"].max()),
-        "peak_required_a": _int(part["required_a"].max()),
-        "required_agent_hours_c": _hours(part["required_c"], hours),
-        "required_agent_hours_a": _hours(part["required_a"], hours),
-        "seen_agent_hours": None if seen.isna().all() else _hours(seen, hours),
-        "understaffed_intervals_c": int((part["gap_c"] < 0).sum()),
-        "understaffed_intervals_a": int((part["gap_a"] < 0).sum()),
+        "peak_required_c": _max(cols["required_c"][rows]),
+        "peak_required_a": _max(cols["required_a"][rows]),
+        "required_agent_hours_c": _hours(cols["required_c"][rows], hours),
+        "required_agent_hours_a": _hours(cols["required_a"][rows], hours),
+        "seen_agent_hours": _hours(cols["agents_seen"][rows], hours),
+        "understaffed_intervals_c": _count_below_zero(cols["gap_c"][rows]),
+        "understaffed_intervals_a": _count_below_zero(cols["gap_a"][rows]),
     }
 
 
@@ -154,49 +164,60 @@ def totals(companies: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def worst_understaffed(frame: pd.DataFrame) -> list[dict[str, Any]]:
+def worst_understaffed(cols: Columns) -> list[dict[str, Any]]:
     """Per company, the intervals with the largest shortfall of agents seen against Erlang C."""
-    short = frame[frame["gap_c"].fillna(0) < 0]
-    picked = (
-        short.sort_values(["company", "gap_c", "interval_start"], kind="stable")
-        .groupby("company", sort=True).head(WORST_PER_COMPANY)
-    )
-    return json_rows(picked)
+    gap = cols["gap_c"]
+    short = np.flatnonzero(np.ma.filled(gap, 0) < 0)
+    # by company, largest shortfall, earlier interval (np.lexsort: the last key sorts first)
+    order = short[np.lexsort((cols["interval_start"][short], np.ma.getdata(gap)[short], cols["company"][short]))]
+    picked, taken = [], dict[str, int]()
+    for i in order:
+        company = cols["company"][i]
+        if taken.get(company, 0) < WORST_PER_COMPANY:
+            taken[company] = taken.get(company, 0) + 1
+            picked.append(i)
+    return json_rows(cols, np.array(picked, dtype=np.int64))
 
 
-def _int(value: Any) -> int | None:
-    return None if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) else int(value)
+def _max(agents: np.ma.MaskedArray) -> int | None:
+    return None if agents.count() == 0 else int(agents.max())
 
 
-def _hours(column: pd.Series, hours: float) -> float | None:
-    return None if column.isna().all() else round(float(column.fillna(0).sum()) * hours, 4)
+def _hours(agents: np.ma.MaskedArray, hours: float) -> float | None:
+    return None if agents.count() == 0 else round(float(agents.sum()) * hours, 4)
+
+
+def _count_below_zero(gap: np.ma.MaskedArray) -> int:
+    return int((np.ma.filled(gap, 0) < 0).sum())
+
+
+def _nan_if_none(value: float | None) -> float:
+    return math.nan if value is None else float(value)
 
 
 def profile_rows(
-    frame: pd.DataFrame, interval_s: float, targets: Targets, theta: dict[str | None, float | None]
+    slots: Columns, interval_s: float, targets: Targets, theta: dict[str | None, float | None]
 ) -> list[dict[str, Any]]:
-    """Required agents per company × weekday × time of day, from the mean volume of that slot."""
-    slots = frame.groupby(["company", "weekday", "time_of_day"], sort=True).agg(
-        intervals=("offered", "size"), offered=("offered", "sum"), handle_sum=("handle_sum", "sum"),
-        aht_calls=("aht_calls", "sum"), company_aht_s=("company_aht_s", "first"),
-        mean_agents_seen=("agents_seen", "mean"),
-    ).reset_index()
-    mean_calls = (slots["offered"] / slots["intervals"]).to_numpy(dtype=float)
-    own = slots["aht_calls"].to_numpy() >= MIN_AHT_CALLS
+    """Required agents per company × weekday × time of day, from the mean volume of that slot
+    (``slots``: the interval table summed per slot, metrics.staffing.SLOTS_SQL)."""
+    mean_calls = slots["offered"] / slots["intervals"]
+    own = slots["aht_calls"] >= MIN_AHT_CALLS
     with np.errstate(invalid="ignore", divide="ignore"):
-        aht = np.where(own, slots["handle_sum"] / slots["aht_calls"], slots["company_aht_s"].to_numpy(dtype=float))
-    theta_s = slots["company"].map(theta).astype(float).to_numpy(dtype=float, na_value=np.nan)
+        aht = np.where(own, slots["handle_sum"] / slots["aht_calls"], slots["company_aht_s"].astype(float))
+    theta_s = np.array([_nan_if_none(theta.get(c)) for c in slots["company"]], dtype=float)
     agents = required_by_company(slots["company"], mean_calls, aht, theta_s, interval_s, targets)
     out = []
-    for i, s in enumerate(slots.itertuples(index=False)):
+    for i in range(len(slots["company"])):
         known = bool(np.isfinite(aht[i]))
+        seen = slots["mean_agents_seen"][i]
         out.append({
-            "company": s.company, "weekday": WEEKDAYS[int(s.weekday) - 1], "time": s.time_of_day,
-            "intervals": int(s.intervals), "mean_offered": round(float(mean_calls[i]), 4),
+            "company": slots["company"][i], "weekday": WEEKDAYS[int(slots["weekday"][i]) - 1],
+            "time": slots["time_of_day"][i], "intervals": int(slots["intervals"][i]),
+            "mean_offered": round(float(mean_calls[i]), 4),
             "aht_s": round(float(aht[i]), 4) if known else None,
             "aht_source": "slot" if own[i] else ("company" if known else None),
             **{key: _or_none(values[i]) for key, values in agents.items()},
-            "mean_agents_seen": None if pd.isna(s.mean_agents_seen) else round(float(s.mean_agents_seen), 4),
+            "mean_agents_seen": None if math.isnan(seen) else round(float(seen), 4),
         })
     return out
 

@@ -1,0 +1,76 @@
+"""Cells: every metric family's counts, per company and local interval, from one scan of the contacts.
+
+Each family (service level, FCR, scores) defines its counts once, as aggregates over contacts
+(``Count``: a name, the aggregate over the offered contacts ``c`` with their company policy ``p``,
+and how cells add up). ``create_cells`` runs all of them in one GROUP BY over ``offered_local``
+into the small table ``cells`` (company × day × hour × interval); every report grouping (the
+summary, per company, per hour, per day, per interval, the profiles) then adds cells up instead of
+scanning the contacts again. Counts, sums and extremes add up exactly (sums of DECIMALs), so a
+metric computed from cells equals the metric computed from the contacts; a family's rates are
+always computed from its summed counts, never by averaging rates.
+
+``--by`` groupings other than company get their own cells (``cells_by``), grouped by those keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+CELLS, CELLS_BY = "cells", "cells_by"
+CELL_KEYS = ("company", "day", "hour", "interval_start")
+
+# How the cells of a group add up to the group's value of a count.
+_ROLLUPS = {
+    "count": "CAST(coalesce(sum(c.{name}), 0) AS BIGINT)",  # an empty group counts 0, as count() would
+    "sum": "sum(c.{name})",  # an empty group (or one without values) sums to NULL, as sum() would
+    "min": "min(c.{name})",
+    "max": "max(c.{name})",
+}
+
+
+@dataclass(frozen=True)
+class Count:
+    name: str
+    aggregate: str  # over offered contacts ``c`` joined to their company policy ``p``
+    rollup: str = "count"  # a key of _ROLLUPS
+
+
+def per_contact_select(counts: tuple[Count, ...]) -> str:
+    return ",\n  ".join(f"{c.aggregate} AS {c.name}" for c in counts)
+
+
+def rollup_sql(counts: tuple[Count, ...], keys: list[str], source: str) -> str:
+    """The counts of each group of ``keys``, added up from the cells ``source`` exposes as ``c``
+    (maybe LEFT JOINed to a grid, so that empty groups appear with zero counts)."""
+    key_list = "".join(f"{k}, " for k in keys)
+    sums = ",\n  ".join(f"{_ROLLUPS[c.rollup].format(name=c.name)} AS {c.name}" for c in counts)
+    group_by = f"GROUP BY {', '.join(keys)}" if keys else ""
+    return f"SELECT {key_list}\n  {sums}\nFROM {source}\n{group_by}"
+
+
+def all_counts(settings: object) -> tuple[Count, ...]:
+    from slreport.metrics import fcr, scores, service_level
+
+    return service_level.COUNTS + fcr.COUNTS + scores.counts(settings)  # type: ignore[arg-type]
+
+
+def by_source(by: tuple[str, ...]) -> str:
+    """The cells a --by grouping adds up: per company (and no keys at all) come from ``cells``."""
+    return CELLS if list(by) in (["company"], []) else CELLS_BY
+
+
+def create_cells(con: duckdb.DuckDBPyConnection, settings: object, by: tuple[str, ...]) -> None:
+    """``cells`` (and ``cells_by`` for a --by grouping other than company): one scan each."""
+    from slreport.metrics.service_level import POLICY_JOIN
+
+    counts = per_contact_select(all_counts(settings))
+    groupings: dict[str, tuple[str, ...]] = {CELLS: CELL_KEYS}
+    if by_source(by) == CELLS_BY:
+        groupings[CELLS_BY] = by
+    for table, keys in groupings.items():
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table} AS\nSELECT {', '.join(f'c.{k}' for k in keys)},\n  {counts}\n"
+            f"FROM offered_local c\n{POLICY_JOIN}\nGROUP BY {', '.join(f'c.{k}' for k in keys)}"
+        )
