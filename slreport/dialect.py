@@ -275,8 +275,9 @@ def _round(node: Any, exp: Any) -> Any:
 
 def _timestamp_type(node: Any, exp: Any) -> Any:
     # DuckDB's TIMESTAMP (wall clock) and TIMESTAMPTZ are both Spark's TIMESTAMP in a UTC session;
-    # Spark's TIMESTAMP_NTZ would not be accepted by from_utc_timestamp and its kin.
-    if node.this in (exp.DataType.Type.TIMESTAMPNTZ, exp.DataType.Type.TIMESTAMPTZ):
+    # Spark's TIMESTAMP_NTZ would not be accepted by from_utc_timestamp and its kin. (TIMESTAMPTZ stays
+    # in the tree, so that timezone() can tell an instant from a wall-clock time; Spark writes it TIMESTAMP.)
+    if node.this == exp.DataType.Type.TIMESTAMPNTZ:
         return exp.DataType.build("TIMESTAMP")
     return None
 

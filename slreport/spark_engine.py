@@ -91,6 +91,26 @@ class SparkResult:
     def to_arrow_table(self) -> Any:
         return self.frame.toArrow()
 
+    def fetchnumpy(self) -> dict[str, Any]:
+        """As DuckDB's .fetchnumpy(): a NumPy array per column, masked where it has NULLs; DECIMAL as float64,
+        text as object arrays."""
+        import numpy as np
+        import pyarrow as pa
+
+        table = self.frame.toArrow()
+        out = {}
+        for field, column in zip(table.schema, table.columns, strict=True):
+            values = column.combine_chunks()
+            if pa.types.is_decimal(field.type):
+                values = values.cast(pa.float64())
+            mask = np.asarray(values.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+            if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+                data = np.array(values.to_pylist(), dtype=object)
+            else:
+                data = values.to_numpy(zero_copy_only=False)
+            out[field.name] = np.ma.masked_array(data, mask=mask) if mask.any() else data
+        return out
+
     def df(self) -> Any:
         """As DuckDB's .df(): DECIMAL columns as float64 (Arrow would give Decimal objects)."""
         import pyarrow as pa

@@ -18,6 +18,8 @@ def test_local_time_of_an_instant_and_instant_of_a_local_time():
         "SELECT FROM_UTC_TIMESTAMP(arrived_at, 'Europe/Helsinki') FROM c"
     assert to_spark("SELECT timezone('Europe/Helsinki', CAST(d AS TIMESTAMP)) FROM c") == \
         "SELECT TO_UTC_TIMESTAMP(CAST(d AS TIMESTAMP), 'Europe/Helsinki') FROM c"
+    assert to_spark("SELECT timezone('Europe/Helsinki', CAST(make_timestamp(t) AS TIMESTAMPTZ)) FROM c") == \
+        "SELECT FROM_UTC_TIMESTAMP(CAST(TIMESTAMP_MICROS(t) AS TIMESTAMP), 'Europe/Helsinki') FROM c"
 
 
 def test_epoch_functions_read_timestamps():
