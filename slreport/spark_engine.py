@@ -111,16 +111,6 @@ class SparkResult:
             out[field.name] = np.ma.masked_array(data, mask=mask) if mask.any() else data
         return out
 
-    def df(self) -> Any:
-        """As DuckDB's .df(): DECIMAL columns as float64 (Arrow would give Decimal objects)."""
-        import pyarrow as pa
-
-        table = self.frame.toArrow()
-        for i, field in enumerate(table.schema):
-            if pa.types.is_decimal(field.type):
-                table = table.set_column(i, field.name, table.column(i).cast(pa.float64()))
-        return table.to_pandas()
-
 
 def session() -> Any:
     """The active Spark session (spark-submit, a notebook), else a local one; session time zone UTC."""
