@@ -98,6 +98,11 @@ POLICY_OPTIONS = (
 def test_cli_engine_spark_prints_the_same_json_across_dst_days(tmp_path):
     ds = tmp_path / "dst"
     convert([str(DST_DAYS)], ds, ReadOptions(input_tz="Europe/Helsinki"))
+    # an overlapping export converted too: its contacts are in the dataset twice, and rejected as duplicates
+    lines = DST_DAYS.read_text(encoding="utf-8").splitlines()
+    overlap = [line for line in lines[1:] if ",2024-04-03T" in line]
+    (tmp_path / "overlap.csv").write_text("\n".join([lines[0], *overlap]) + "\n", encoding="utf-8")
+    convert([str(tmp_path / "overlap.csv")], ds, ReadOptions(input_tz="Europe/Helsinki"))
     duck = run_cli("analyze", str(ds), *POLICY_OPTIONS)
     spark = run_cli("analyze", str(ds), "--engine", "spark", *POLICY_OPTIONS)
     assert duck.returncode == 0, duck.stderr.decode()[-2000:]
@@ -108,6 +113,7 @@ def test_cli_engine_spark_prints_the_same_json_across_dst_days(tmp_path):
     days = {r["day"]: r for r in report["by_day"] if r["company"] is None}
     assert days["2024-03-31"]["offered"] > 0 and days["2024-10-27"]["offered"] > 0
     assert report["outside_hours"]["holidays"] and len(report["by_group"]) == 4
+    assert report["input"]["rejected_by_reason"] == {"duplicate": len(overlap)} and len(overlap) >= 5
     # --since/--until read only the window: the first and the last fixture day are left out
     assert min(days) == "2024-03-30" and max(days) == "2024-10-27"
     assert_same_sections(report, json.loads(duck.stdout))
