@@ -195,8 +195,9 @@ def _ordered_aggregate(node: Any, exp: Any) -> Any:
     if not isinstance(order, exp.Order):
         return None
     keys = order.expressions
-    fields = [exp.Literal.string(f"k{i}") if j == 0 else k.this.copy()
-              for i, k in enumerate(keys) for j in range(2)]
+    fields = []  # named_struct('k0', key0, 'k1', key1, …, 'v', value)
+    for i, key in enumerate(keys):
+        fields += [exp.Literal.string(f"k{i}"), key.this.copy()]
     fields += [exp.Literal.string("v"), order.this.copy()]
     collected = exp.Anonymous(this="COLLECT_LIST", expressions=[exp.Anonymous(this="NAMED_STRUCT", expressions=fields)])
     compare = " ".join(_compare_when(i, k) for i, k in enumerate(keys))
