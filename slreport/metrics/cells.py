@@ -9,8 +9,7 @@ scanning the contacts again. Counts, sums and extremes add up exactly (sums of D
 metric computed from cells equals the metric computed from the contacts; a family's rates are
 always computed from its summed counts, never by averaging rates.
 
-``--by`` groupings other than company get their own cells (``cells_by``), grouped by those keys
-in the same scan.
+``--by`` groupings other than company get their own cells (``cells_by``), grouped by those keys.
 """
 
 from __future__ import annotations
@@ -63,27 +62,15 @@ def by_source(by: tuple[str, ...]) -> str:
 
 
 def create_cells(con: duckdb.DuckDBPyConnection, settings: object, by: tuple[str, ...]) -> None:
-    """``cells`` (and ``cells_by`` for a --by grouping other than company) from one scan."""
+    """``cells`` (and ``cells_by`` for a --by grouping other than company): one scan each."""
     from slreport.metrics.service_level import POLICY_JOIN
 
     counts = per_contact_select(all_counts(settings))
-    source = f"FROM offered_local c\n{POLICY_JOIN}"
-    if by_source(by) == CELLS:
-        keys = ", ".join(f"c.{k}" for k in CELL_KEYS)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {CELLS} AS\nSELECT {keys},\n  {counts}\n{source}\nGROUP BY {keys}")
-        return
-    # Both groupings in one pass (GROUPING SETS share the scan and the per-contact expressions);
-    # grouping(day) tells the two sets apart.
-    every = CELL_KEYS + tuple(k for k in by if k not in CELL_KEYS)
-    sets = f"({', '.join(f'c.{k}' for k in CELL_KEYS)}), ({', '.join(f'c.{k}' for k in by)})"
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE cells_both AS\n"
-        f"SELECT grouping(c.day) AS by_set, {', '.join(f'c.{k}' for k in every)},\n  {counts}\n{source}\n"
-        f"GROUP BY GROUPING SETS ({sets})"
-    )
-    names = ", ".join(c.name for c in all_counts(settings))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {CELLS} AS SELECT {', '.join(CELL_KEYS)}, {names} "
-                "FROM cells_both WHERE by_set = 0")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {CELLS_BY} AS SELECT {', '.join(by)}, {names} "
-                "FROM cells_both WHERE by_set = 1")
-    con.execute("DROP TABLE cells_both")
+    groupings: dict[str, tuple[str, ...]] = {CELLS: CELL_KEYS}
+    if by_source(by) == CELLS_BY:
+        groupings[CELLS_BY] = by
+    for table, keys in groupings.items():
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table} AS\nSELECT {', '.join(f'c.{k}' for k in keys)},\n  {counts}\n"
+            f"FROM offered_local c\n{POLICY_JOIN}\nGROUP BY {', '.join(f'c.{k}' for k in keys)}"
+        )
