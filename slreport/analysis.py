@@ -227,8 +227,9 @@ def period(con: duckdb.DuckDBPyConnection, tz: str) -> dict[str, str | None]:
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
     """Run a metric query and return JSON-ready dicts (small results only)."""
-    table = con.sql(sql).to_arrow_table()
-    return [{k: plain(v) for k, v in r.items()} for r in table.to_pylist()]
+    result = con.sql(sql)
+    names = result.columns
+    return [{k: plain(v) for k, v in zip(names, r, strict=True)} for r in result.fetchall()]
 
 
 def plain(value: Any) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,31 @@ def connect(scratch: Path, memory_limit: str | None = None, threads: int | None 
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     return con
+
+
+# DuckDB column types → pyarrow types, for tables built after the connection is closed.
+_ARROW_TYPES = {"VARCHAR": "string", "DATE": "date32", "BOOLEAN": "bool_", "BIGINT": "int64", "INTEGER": "int32",
+                "DOUBLE": "float64"}
+
+
+def deferred_table(con: duckdb.DuckDBPyConnection, sql: str) -> Callable[[], Any]:
+    """A query's rows read now, turned into a pyarrow Table only when called: importing pyarrow
+    costs ≈0.2 s, and only runs that write table files need one (see analysis.Analysis.tables)."""
+    result = con.sql(sql)
+    names, types = result.columns, [str(t) for t in result.types]
+    unknown = sorted(set(types) - set(_ARROW_TYPES))
+    if unknown:
+        raise ValueError(f"no arrow type for {unknown}")
+    rows = result.fetchall()
+
+    def build() -> Any:
+        import pyarrow as pa
+
+        columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+        return pa.table({name: pa.array(list(values), type=getattr(pa, _ARROW_TYPES[t])())
+                         for name, t, values in zip(names, types, columns, strict=True)})
+
+    return build
 
 
 def one(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[Any, ...]:

@@ -13,7 +13,7 @@ from tests.peaks_data import hours, lines, of, run_all, write
 @pytest.mark.parametrize("minutes", [15, 30, 60])
 def test_dst_days_have_23_or_25_hours_of_intervals(tmp_path, day: str, hours_in_day: int, minutes: int) -> None:
     path = write(tmp_path / "a.csv", lines([f"{day} 12:00:00+02:00"]))
-    table = run_all(path, interval_minutes=minutes).tables["intervals"].to_pylist()
+    table = run_all(path, interval_minutes=minutes).table("intervals").to_pylist()
     expected = hours_in_day * 60 // minutes
     assert len(of(table)) == expected and len(of(table, None)) == expected
     assert sum(r["offered"] for r in table) == 2  # the one contact, once per company and once for all
@@ -25,12 +25,12 @@ def test_the_repeated_hour_of_autumn_is_two_intervals(tmp_path) -> None:
     # 2024-10-27 04:00 EEST became 03:00 EET: local 03:30 happened twice, an hour apart.
     path = write(tmp_path / "a.csv", lines(["2024-10-27 03:30:00+03:00", "2024-10-27 03:30:00+02:00",
                                             "2024-10-27 03:40:00+02:00"]))
-    table = of(run_all(path).tables["intervals"].to_pylist())
+    table = of(run_all(path).table("intervals").to_pylist())
     by_start = {r["interval_start"]: r["offered"] for r in table}
     assert by_start["2024-10-27T03:00:00+03:00"] == 1
     assert by_start["2024-10-27T03:00:00+02:00"] == 2
     assert [r["interval_start"] for r in table][3:5] == ["2024-10-27T03:00:00+03:00", "2024-10-27T03:00:00+02:00"]
-    spring = of(run_all(write(tmp_path / "b.csv", lines(["2024-03-31 12:00:00+03:00"]))).tables["intervals"]
+    spring = of(run_all(write(tmp_path / "b.csv", lines(["2024-03-31 12:00:00+03:00"]))).table("intervals")
                 .to_pylist())
     assert [r["interval_start"][11:19] for r in spring][2:4] == ["02:00:00", "04:00:00"]  # no 03:00
 
@@ -38,7 +38,7 @@ def test_the_repeated_hour_of_autumn_is_two_intervals(tmp_path) -> None:
 def test_empty_intervals_are_zero_rows_without_rates(tmp_path) -> None:
     path = write(tmp_path / "a.csv", lines(["2024-01-10 09:10:00+02:00"]))
     analysis = run_all(path)
-    table = of(analysis.tables["intervals"].to_pylist())
+    table = of(analysis.table("intervals").to_pylist())
     empty = [r for r in table if r["interval_start"] != "2024-01-10T09:00:00+02:00"]
     assert len(empty) == 23
     assert all(r["offered"] == 0 and r["service_level_pct"] is None and r["asa_s"] is None for r in empty)
@@ -116,13 +116,13 @@ def test_peak_to_average_over_open_intervals(tmp_path) -> None:
     assert p2a == {"company": "Acme", "peak_offered": 3, "peak_interval_start": "2024-01-10T10:00:00+02:00",
                    "open_intervals": 2, "offered_in_open_intervals": 5, "mean_offered_per_open_interval": 2.5,
                    "ratio": 1.2}
-    noon = [r for r in of(analysis.tables["intervals"].to_pylist()) if r["interval_start"][11:13] == "12"][0]
+    noon = [r for r in of(analysis.table("intervals").to_pylist()) if r["interval_start"][11:13] == "12"][0]
     assert (noon["offered"], noon["outside_hours"], noon["open"]) == (0, 1, False)
 
 
 def test_an_interval_is_open_when_any_minute_of_it_is(tmp_path) -> None:
     path = write(tmp_path / "a.csv", lines(["2024-01-10 09:20:00+02:00"]))
-    table = of(run_all(path, interval_minutes=30, hours=hours("daily 09:15-10:00")).tables["intervals"].to_pylist())
+    table = of(run_all(path, interval_minutes=30, hours=hours("daily 09:15-10:00")).table("intervals").to_pylist())
     assert [r["interval_start"][11:16] for r in table if r["open"]] == ["09:00", "09:30"]
 
 
@@ -139,7 +139,7 @@ def test_opening_hours_on_the_autumn_dst_day_follow_the_local_clock(tmp_path) ->
     analysis = run_all(write(tmp_path / "a.csv", body), hours=hours("daily 03:00-04:00"))
     assert analysis.report["summary"]["offered"] == 2
     assert of(analysis.report["outside_hours"]["by_company"])[0]["outside_hours"] == 1
-    table = of(analysis.tables["intervals"].to_pylist())
+    table = of(analysis.table("intervals").to_pylist())
     assert [r["interval_start"] for r in table if r["open"]] == ["2024-10-27T03:00:00+03:00",
                                                                 "2024-10-27T03:00:00+02:00"]
     assert of(analysis.report["peak_to_average"]["by_company"])[0]["open_intervals"] == 2

@@ -208,7 +208,7 @@ def test_staffing_counts_agree_with_the_report_and_the_interval_table(write_csv)
     path = write_csv("calls.csv", HEADER, *busy_half_hour(), *quiet_half_hour(), *busy_half_hour("2024-01-16", 14))
     result = analysis(path, interval_minutes=30)
     staffing = result.table("staffing").to_pylist()
-    intervals = [r for r in result.tables["intervals"].to_pylist() if r["company"] is not None]
+    intervals = [r for r in result.table("intervals").to_pylist() if r["company"] is not None]
     assert sum(r["offered"] for r in staffing) == result.report["summary"]["offered"] == 95
     assert [(r["interval_start"], r["offered"], r["service_level_pct"]) for r in staffing] == [
         (r["interval_start"], r["offered"], r["service_level_pct"]) for r in intervals]

@@ -96,13 +96,17 @@ JOIN (SELECT interval_start, bool_or(open) AS open, CAST(sum(outside_hours) AS B
 
 
 def interval_table(con: Any) -> Any:
-    """The full interval table as a pyarrow Table, all companies (company null) first, then by
-    company and interval; ``interval_start`` is local ISO-8601 with the UTC offset."""
+    """The full interval table (a pyarrow Table when called: engine.deferred_table), all companies
+    (company null) first, then by company and interval; ``interval_start`` is local ISO-8601 with
+    the UTC offset."""
+    from slreport.engine import deferred_table
+
     cols = ", ".join(SERVICE_LEVEL_KEYS)
-    return con.sql(
+    return deferred_table(
+        con,
         f"SELECT p.company, p.local_start AS interval_start, p.day, p.open, {cols}, p.outside_hours "
         f"FROM {INTERVAL_TABLE} p ORDER BY p.company NULLS FIRST, p.interval_start"
-    ).to_arrow_table()
+    )
 
 
 def interval_summary(con: Any, settings: Settings) -> dict[str, Any]:
