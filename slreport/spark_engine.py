@@ -80,13 +80,29 @@ class SparkConnection:
 
 
 class SparkResult:
-    """A statement's result, read the ways the metric code reads DuckDB's."""
+    """A statement's result, read the ways the metric code reads DuckDB's.
+
+    Rows come through Arrow, so values are what DuckDB's fetchall gives: structs as dicts, DECIMAL as
+    Decimal, timestamps aware in UTC (PySpark's own collect() gives naive local-time datetimes).
+    """
 
     def __init__(self, frame: Any) -> None:
         self.frame = frame
 
+    @property
+    def columns(self) -> list[str]:
+        return list(self.frame.columns)
+
+    @property
+    def types(self) -> list[str]:
+        """DuckDB's names of the column types (VARCHAR, BIGINT, …)."""
+        return [duckdb_type(field.dataType) for field in self.frame.schema.fields]
+
     def fetchall(self) -> list[tuple[Any, ...]]:
-        return [] if self.frame is None else [tuple(r) for r in self.frame.collect()]
+        if self.frame is None:
+            return []
+        table = self.frame.toArrow()
+        return list(zip(*(column.to_pylist() for column in table.columns), strict=True)) if table.num_rows else []
 
     def to_arrow_table(self) -> Any:
         return self.frame.toArrow()
@@ -110,6 +126,19 @@ class SparkResult:
                 data = values.to_numpy(zero_copy_only=False)
             out[field.name] = np.ma.masked_array(data, mask=mask) if mask.any() else data
         return out
+
+
+SPARK_TO_DUCKDB = {"StringType": "VARCHAR", "DateType": "DATE", "BooleanType": "BOOLEAN", "LongType": "BIGINT",
+                   "IntegerType": "INTEGER", "DoubleType": "DOUBLE", "FloatType": "FLOAT", "ShortType": "SMALLINT",
+                   "ByteType": "TINYINT", "TimestampType": "TIMESTAMP WITH TIME ZONE",
+                   "TimestampNTZType": "TIMESTAMP"}
+
+
+def duckdb_type(spark_type: Any) -> str:
+    name = type(spark_type).__name__
+    if name == "DecimalType":
+        return f"DECIMAL({spark_type.precision},{spark_type.scale})"
+    return SPARK_TO_DUCKDB.get(name, spark_type.simpleString().upper())
 
 
 def session() -> Any:
