@@ -33,10 +33,10 @@ class Statement:
 
 
 class _Fetched:
-    """A fully read result standing in for a DuckDB result or relation."""
+    """A fully read result standing in for a DuckDB result."""
 
-    def __init__(self, rows: list[tuple[Any, ...]] | None = None, table: Any = None) -> None:
-        self._rows, self._table = rows or [], table
+    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
+        self._rows = rows
 
     def fetchall(self) -> list[tuple[Any, ...]]:
         return self._rows
@@ -44,18 +44,28 @@ class _Fetched:
     def fetchone(self) -> tuple[Any, ...] | None:
         return self._rows[0] if self._rows else None
 
-    def to_arrow_table(self) -> Any:
-        return self._table
 
-    def df(self) -> Any:
-        return self._table.to_pandas()
+class _Relation:
+    """A DuckDB relation whose first fetch (of any kind) is the timed, profiled run of its statement."""
+
+    def __init__(self, recorder: RecordingConnection, sql: str) -> None:
+        self._recorder, self._sql, self._relation = recorder, sql, recorder._con.sql(sql)
+        self.columns, self.types = self._relation.columns, self._relation.types
+
+    def _fetch(self, how: str) -> Any:
+        return self._recorder._timed(self._sql, lambda: getattr(self._relation, how)())
+
+    def fetchall(self) -> Any:
+        return self._fetch("fetchall")
 
     def fetchnumpy(self) -> Any:
-        import numpy as np
+        return self._fetch("fetchnumpy")
 
-        return {name: np.ma.masked_invalid(np.array(col.to_pylist(), dtype=object), copy=False)
-                if col.null_count else np.array(col.to_pylist()) for name, col in zip(
-                    self._table.column_names, self._table.columns, strict=True)}
+    def to_arrow_table(self) -> Any:
+        return self._fetch("to_arrow_table")
+
+    def df(self) -> Any:
+        return self._fetch("df")
 
 
 class RecordingConnection:
@@ -76,8 +86,8 @@ class RecordingConnection:
     def execute(self, sql: str, *args: Any) -> _Fetched:
         return self._timed(sql, lambda: _Fetched(rows=self._con.execute(sql, *args).fetchall()))
 
-    def sql(self, sql: str) -> _Fetched:
-        return self._timed(sql, lambda: _Fetched(table=self._con.sql(sql).to_arrow_table()))
+    def sql(self, sql: str) -> _Relation:
+        return _Relation(self, sql)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._con, name)

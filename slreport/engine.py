@@ -35,21 +35,26 @@ _ARROW_TYPES = {"VARCHAR": "string", "DATE": "date32", "BOOLEAN": "bool_", "BIGI
 
 
 def deferred_table(con: duckdb.DuckDBPyConnection, sql: str) -> Callable[[], Any]:
-    """A query's rows read now, turned into a pyarrow Table only when called: importing pyarrow
-    costs ≈0.2 s, and only runs that write table files need one (see analysis.Analysis.tables)."""
+    """A query's result read now (as NumPy columns), turned into a pyarrow Table only when called:
+    importing pyarrow (and the pandas it loads to read NumPy) costs ≈0.5 s, and only runs that
+    write table files need one (see analysis.Analysis.tables)."""
+    import numpy as np
+
     result = con.sql(sql)
-    names, types = result.columns, [str(t) for t in result.types]
-    unknown = sorted(set(types) - set(_ARROW_TYPES))
+    types = dict(zip(result.columns, (str(t) for t in result.types), strict=True))
+    unknown = sorted(set(types.values()) - set(_ARROW_TYPES))
     if unknown:
         raise ValueError(f"no arrow type for {unknown}")
-    rows = result.fetchall()
+    columns = result.fetchnumpy()
 
     def build() -> Any:
         import pyarrow as pa
 
-        columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
-        return pa.table({name: pa.array(list(values), type=getattr(pa, _ARROW_TYPES[t])())
-                         for name, t, values in zip(names, types, columns, strict=True)})
+        return pa.table({
+            name: pa.array(np.ma.getdata(values), mask=np.ma.getmaskarray(values),
+                           type=getattr(pa, _ARROW_TYPES[types[name]])())
+            for name, values in columns.items()
+        })
 
     return build
 

@@ -37,6 +37,14 @@ class Count:
     rollup: str = "count"  # a key of _ROLLUPS
 
 
+# Per cell only (a cell is one company × local interval): values that do not add up over cells,
+# read only by the staffing table, which is per interval.
+CELL_ONLY = (
+    Count("agents_seen", "count(DISTINCT c.agent) FILTER (WHERE c.outcome = 'answered')"),
+    Count("agents_named", "count(c.agent)"),
+)
+
+
 def per_contact_select(counts: tuple[Count, ...]) -> str:
     return ",\n  ".join(f"{c.aggregate} AS {c.name}" for c in counts)
 
@@ -65,12 +73,13 @@ def create_cells(con: duckdb.DuckDBPyConnection, settings: object, by: tuple[str
     """``cells`` (and ``cells_by`` for a --by grouping other than company): one scan each."""
     from slreport.metrics.service_level import POLICY_JOIN
 
-    counts = per_contact_select(all_counts(settings))
-    groupings: dict[str, tuple[str, ...]] = {CELLS: CELL_KEYS}
+    groupings: dict[str, tuple[tuple[str, ...], tuple[Count, ...]]] = {
+        CELLS: (CELL_KEYS, all_counts(settings) + CELL_ONLY)}
     if by_source(by) == CELLS_BY:
-        groupings[CELLS_BY] = by
-    for table, keys in groupings.items():
+        groupings[CELLS_BY] = (by, all_counts(settings))
+    for table, (keys, counts) in groupings.items():
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table} AS\nSELECT {', '.join(f'c.{k}' for k in keys)},\n  {counts}\n"
-            f"FROM offered_local c\n{POLICY_JOIN}\nGROUP BY {', '.join(f'c.{k}' for k in keys)}"
+            f"CREATE OR REPLACE TEMP TABLE {table} AS\nSELECT {', '.join(f'c.{k}' for k in keys)},\n"
+            f"  {per_contact_select(counts)}\nFROM offered_local c\n{POLICY_JOIN}\n"
+            f"GROUP BY {', '.join(f'c.{k}' for k in keys)}"
         )

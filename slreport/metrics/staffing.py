@@ -23,20 +23,16 @@ MIN_AHT_CALLS = 5  # answered calls with a handle time an interval needs for its
 WORST_PER_COMPANY = 10  # understaffed intervals listed per company in the JSON summary
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
+# Handle time and agents per interval: a cell is one company × interval (metrics.cells), holding the
+# service-level family's handle-time sum and count and the interval's distinct answering agents.
 EXTRA_SQL = """
-SELECT company, interval_start,
-       sum(talk_s + coalesce(hold_s, 0) + coalesce(acw_s, 0)) FILTER (WHERE outcome = 'answered') AS handle_sum,
-       count(talk_s) FILTER (WHERE outcome = 'answered') AS aht_calls,
-       count(DISTINCT agent) FILTER (WHERE outcome = 'answered') AS agents_seen
-FROM c GROUP BY company, interval_start
+SELECT company, interval_start, handle_sum, answered_with_talk AS aht_calls, agents_seen FROM cells
 """
 
 COMPANY_SQL = """
-SELECT company,
-       CAST(sum(talk_s + coalesce(hold_s, 0) + coalesce(acw_s, 0)) FILTER (WHERE outcome = 'answered')
-            / NULLIF(count(talk_s) FILTER (WHERE outcome = 'answered'), 0) AS DOUBLE) AS company_aht_s,
-       count(agent) > 0 AS names_agents
-FROM offered_local GROUP BY company
+SELECT company, CAST(sum(handle_sum) / NULLIF(sum(answered_with_talk), 0) AS DOUBLE) AS company_aht_s,
+       sum(agents_named) > 0 AS names_agents
+FROM cells GROUP BY company
 """
 
 
@@ -45,15 +41,13 @@ def interval_sql(settings: Settings) -> str:
 
     The counts and the service level achieved come from the interval table of the peaks family
     (``peak_intervals``: every interval of the period, empty ones as zero rows, opening hours
-    applied), so both tables agree; handle times and agents are aggregated from the same offered
-    contacts (``offered_local``) and joined on the interval.
+    applied), so both tables agree; handle times and agents come from the cells of the same offered
+    contacts, joined on the interval.
     """
     tz = settings.timezone
     local = f"timezone({quote_literal(tz)}, p.interval_start)"
     return f"""
-WITH c AS (
-    SELECT company, talk_s, hold_s, acw_s, outcome, agent, interval_start FROM offered_local),
-extra AS ({EXTRA_SQL}),
+WITH extra AS ({EXTRA_SQL}),
 co AS ({COMPANY_SQL})
 SELECT p.company, p.local_start AS interval_start, p.interval_start AS instant,
        isodow({local}) AS weekday, strftime({local}, '%H:%M') AS time_of_day, p.open,
