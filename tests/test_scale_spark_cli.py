@@ -58,3 +58,10 @@ def test_the_default_engine_imports_neither_pyspark_nor_sqlglot():
                 if line.startswith("import time:")}
     assert "duckdb" in imported  # the listing is real: analyze imported its engine
     assert "pyspark" not in imported and "sqlglot" not in imported
+
+
+def test_report_folders_are_a_usage_error_on_spark(tmp_path):
+    result = run_cli("analyze", str(tmp_path), "--engine", "spark", "--out", str(tmp_path / "report"))
+    assert result.returncode == 2 and result.stdout == b""
+    assert "--out and --out-template are not available with --engine spark" in one_line(result.stderr)
+    assert not (tmp_path / "report").exists()
