@@ -3,7 +3,8 @@ the report's targets, against the agents seen answering; the weekly staffing pro
 
 One SQL query builds the interval table: the peaks family's interval table (every interval of
 the period, empty ones as zero rows, service level achieved) plus handle time and distinct
-answering agents from the same offered contacts. Required agents are then computed in NumPy/Python:
+answering agents from the cells of the same offered contacts (metrics.cells). Required agents are
+then computed in NumPy:
 Erlang C vectorised over all intervals, Erlang A per interval (cached) starting from the
 Erlang C answer. Definitions: docs/staffing.md.
 """
