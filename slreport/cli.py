@@ -296,6 +296,9 @@ def _analyze_on_spark(
     if p["out"] or p["out_template"]:
         raise UsageError("--out and --out-template are not available with --engine spark",
                          "write the report with --format json (or table, markdown, csv) to stdout")
+    if p["rejects"]:  # a converted dataset holds only the usable rows; convert counted the others
+        raise UsageError("--rejects is not available with --engine spark",
+                         "list rejected rows from the original export: slreport analyze FILE --rejects OUT.csv")
     check_input(files)
     report = analyze_spark(files, settings, window)
     _emit(report, fmt)

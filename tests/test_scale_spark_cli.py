@@ -65,3 +65,10 @@ def test_report_folders_are_a_usage_error_on_spark(tmp_path):
     assert result.returncode == 2 and result.stdout == b""
     assert "--out and --out-template are not available with --engine spark" in one_line(result.stderr)
     assert not (tmp_path / "report").exists()
+
+
+def test_rejects_is_a_usage_error_on_spark(tmp_path):
+    result = run_cli("analyze", str(tmp_path), "--engine", "spark", "--rejects", str(tmp_path / "rejects.csv"))
+    assert result.returncode == 2 and result.stdout == b""
+    assert "--rejects is not available with --engine spark" in one_line(result.stderr)
+    assert not (tmp_path / "rejects.csv").exists()
