@@ -269,6 +269,9 @@ def _analyze_with_config(
     )
     country_code(p["country"])  # an unknown country is a usage error before any file is read
     run = RunOptions(profile=p["profile"], memory_limit=p["memory_limit"], read=read)
+    if p["split_by"] and not (p["out"] or p["out_template"]):
+        raise UsageError("--split-by writes one report folder per company", "give the folders with --out DIR "
+                         "or --out-template 'reports/{company}/{period}'")
     if p["engine"] == Engine.SPARK:
         return _analyze_on_spark(files, settings, window.window() if window else None, fmt, p, fail_on_miss)
     with deferred_rejects():  # --rejects appears only when the whole run succeeded

@@ -257,3 +257,10 @@ def test_split_of_an_empty_period_fails_loudly_and_writes_nothing(tmp_path):
     assert result.returncode == 1 and result.stdout == b""
     assert b"no contacts to split by company" in result.stderr
     assert not (tmp_path / "r").exists()
+
+
+def test_split_by_without_a_folder_is_a_usage_error(tmp_path):
+    result = run_cli("analyze", str(CALLS), "--split-by", "company", "-f", "json", cwd=tmp_path)
+    assert result.returncode == 2 and result.stdout == b""
+    assert "--split-by writes one report folder per company" in result.stderr.decode()
+    assert list(tmp_path.iterdir()) == []
