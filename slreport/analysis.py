@@ -92,7 +92,7 @@ def analyze_loaded(con: duckdb.DuckDBPyConnection, settings: Settings, input_sec
     company's contacts for a --split-by report)."""
     create_company_settings(con, settings)
     create_local_contacts(con, settings)
-    create_cells(con, settings, settings.by)
+    create_cells(con, settings)
     analysis = Analysis(build_report(con, settings, input_section))
     analysis.tables["intervals"] = interval_table(con)
     analysis.report |= staffing_sections(con, settings, analysis.tables)

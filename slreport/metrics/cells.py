@@ -15,8 +15,12 @@ always computed from its summed counts, never by averaging rates.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import duckdb
+
+if TYPE_CHECKING:
+    from slreport.settings import Settings
 
 CELLS, CELLS_BY = "cells", "cells_by"
 CELL_KEYS = ("company", "day", "hour", "interval_start")
@@ -58,10 +62,10 @@ def rollup_sql(counts: tuple[Count, ...], keys: list[str], source: str) -> str:
     return f"SELECT {key_list}\n  {sums}\nFROM {source}\n{group_by}"
 
 
-def all_counts(settings: object) -> tuple[Count, ...]:
+def all_counts(settings: Settings) -> tuple[Count, ...]:
     from slreport.metrics import fcr, scores, service_level
 
-    return service_level.COUNTS + fcr.COUNTS + scores.counts(settings)  # type: ignore[arg-type]
+    return service_level.COUNTS + fcr.COUNTS + scores.counts(settings)
 
 
 def by_source(by: tuple[str, ...]) -> str:
@@ -69,14 +73,14 @@ def by_source(by: tuple[str, ...]) -> str:
     return CELLS if list(by) in (["company"], []) else CELLS_BY
 
 
-def create_cells(con: duckdb.DuckDBPyConnection, settings: object, by: tuple[str, ...]) -> None:
+def create_cells(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     """``cells`` (and ``cells_by`` for a --by grouping other than company): one scan each."""
     from slreport.metrics.service_level import POLICY_JOIN
 
     groupings: dict[str, tuple[tuple[str, ...], tuple[Count, ...]]] = {
         CELLS: (CELL_KEYS, all_counts(settings) + CELL_ONLY)}
-    if by_source(by) == CELLS_BY:
-        groupings[CELLS_BY] = (by, all_counts(settings))
+    if by_source(settings.by) == CELLS_BY:
+        groupings[CELLS_BY] = (settings.by, all_counts(settings))
     for table, (keys, counts) in groupings.items():
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {table} AS\nSELECT {', '.join(f'c.{k}' for k in keys)},\n"
