@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from slreport.analysis import RunOptions, analyze
@@ -82,6 +83,52 @@ def test_overlapping_exports_converted_twice_are_counted_once(tmp_path, write_cs
     report = report_of(tmp_path / "ds")
     assert report["summary"]["offered"] == 2
     assert report["input"]["rejected_by_reason"] == {"duplicate": 1}
+
+
+def test_a_dataset_read_with_another_export_still_rejects_the_contact_in_both(tmp_path, write_csv):
+    a = write_csv("a.csv", HEADER, "1,Acme,+1,2024-01-10 09:00:00Z,5,60,answered")
+    b = write_csv("b.csv", HEADER, "1,Acme,+1,2024-01-10 09:00:00Z,5,60,answered",
+                  "2,Acme,+2,2024-01-10 10:00:00Z,5,60,answered")
+    convert([str(a)], tmp_path / "ds")
+    report = analyze([str(tmp_path / "ds"), str(b)], Settings(timezone="Europe/Helsinki"))
+    assert [f["profile"] for f in report["input"]["files"]] == ["canonical-parquet", "generic"]
+    assert report["summary"]["offered"] == 2
+    assert report["input"]["rejected_by_reason"] == {"duplicate": 1}
+    assert [f["rows_rejected"] for f in report["input"]["files"]] == [0, 1]  # the first seen is kept
+
+
+def test_a_file_not_written_by_convert_is_searched_for_duplicates_even_alone_in_its_folder(tmp_path, write_csv):
+    convert([str(write_csv("a.csv", HEADER, "1,Acme,+1,2024-01-10 09:00:00Z,5,60,answered",
+                           "2,Acme,+2,2024-01-10 10:00:00Z,5,60,answered"))], tmp_path / "ds")
+    (part,) = (tmp_path / "ds").rglob("*.parquet")
+    doubled = part.with_name("hand-made.parquet")
+    duckdb.execute(f"COPY (FROM read_parquet('{part}') UNION ALL FROM read_parquet('{part}')) TO '{doubled}'")
+    part.unlink()
+    report = report_of(tmp_path / "ds")
+    assert report["summary"]["offered"] == 2
+    assert report["input"]["rejected_by_reason"] == {"duplicate": 2}
+
+
+def test_the_same_id_in_two_companies_is_two_contacts_in_a_dataset(tmp_path, write_csv):
+    convert([str(write_csv("a.csv", HEADER, "1,Acme,+1,2024-01-10 09:00:00Z,5,60,answered",
+                           "1,Acme,+1,2024-02-10 09:00:00Z,5,60,answered",
+                           "1,Beta,+1,2024-01-10 09:00:00Z,5,60,answered"))], tmp_path / "ds")
+    report = report_of(tmp_path / "ds")  # convert rejected Acme's second "1" and did not write it
+    assert report["input"]["rows_read"] == 2
+    assert report["input"]["rejected_by_reason"] == {}
+    assert [(c["company"], c["offered"]) for c in report["by_company"]] == [("Acme", 1), ("Beta", 1)]
+
+
+def test_a_dataset_with_duplicates_lists_them_in_the_rejects_file_with_part_file_and_row(tmp_path, write_csv):
+    rows = ["1,Acme,+1,2024-01-10 09:00:00Z,5,60,answered", "2,Acme,+2,2024-01-10 10:00:00Z,5,60,answered"]
+    convert([str(write_csv("a.csv", HEADER, rows[0]))], tmp_path / "ds")
+    convert([str(write_csv("b.csv", HEADER, rows[1], rows[0]))], tmp_path / "ds")
+    out = run_cli("analyze", str(tmp_path / "ds"), "--rejects", str(tmp_path / "rejects.csv"), "--format", "json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["summary"]["offered"] == 2
+    lines = (tmp_path / "rejects.csv").read_text().splitlines()
+    assert lines[0] == "file,line,reason,column,value,caller"
+    assert len(lines) == 2 and ",duplicate,contact_id,1," in lines[1]
 
 
 @pytest.mark.parametrize("name", ["a/b", "..", "../../etc", "x%2Fy", "c=d", "back\\slash", "Äiti Oy"])
