@@ -53,6 +53,19 @@ def test_json_is_the_default_when_piped_and_is_byte_stable(write_csv):
     assert first.stdout == again.stdout
 
 
+def test_json_has_a_row_per_line_under_indented_sections(write_csv):
+    done = run_cli("analyze", str(small(write_csv)), "--format", "json", "--tz", "Europe/Oslo")
+    lines = done.stdout.decode().splitlines()
+    assert lines[0] == "{" and lines[-1] == "}"
+    assert lines[1] == '  "schema_version": 1,'
+    start = lines.index('  "by_company": [')
+    row = json.loads(lines[start + 1].removesuffix(","))
+    assert lines[start + 1].startswith("    {") and (row["company"], row["offered"]) == ("acme", 4)
+    assert lines[start + 2] == "  ],"
+    by_hour = json.loads(done.stdout)["by_hour"]
+    assert sum(line.startswith('    {"company": ') for line in lines) >= len(by_hour)
+
+
 def test_row_order_and_threads_do_not_change_a_byte(tmp_path):
     lines = SAMPLE.read_text(encoding="utf-8").splitlines()
     shuffled = tmp_path / "calls.csv"
