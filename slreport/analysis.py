@@ -20,12 +20,11 @@ from slreport import engine, ingest
 from slreport.ingest.options import ReadOptions
 from slreport.ingest.sql import quote_literal
 from slreport.metrics import fcr
-from slreport.metrics.cells import by_source, create_cells
+from slreport.metrics.cells import by_source, create_cells, metrics_sql
 from slreport.metrics.intervals import interval_start_sql
 from slreport.metrics.opening_hours import create_hours_tables, in_hours_sql
 from slreport.metrics.peaks import interval_table, peaks_sections
-from slreport.metrics.scores import scores_sql
-from slreport.metrics.service_level import SHORT_ABANDON, service_level_sql
+from slreport.metrics.service_level import SHORT_ABANDON
 from slreport.metrics.staffing import staffing_sections
 from slreport.metrics.waits import wait_distribution
 from slreport.policy import SUMMARY_POLICY, companies_json, create_company_settings, data_companies, evaluate_targets
@@ -162,17 +161,8 @@ def build_report(con: duckdb.DuckDBPyConnection, settings: Settings, input_secti
 def metric_rows(
     con: duckdb.DuckDBPyConnection, settings: Settings, keys: list[str], source: str = "cells c"
 ) -> list[dict[str, Any]]:
-    """Every metric family grouped by ``keys`` over the cells ``source``, merged into one row per group.
-
-    The families (service level, FCR, scores) take the same keys and source, so each yields
-    the same groups; their rows are joined on the key values.
-    """
-    merged = rows(con, service_level_sql(settings, keys, source))
-    for family_sql in (fcr.fcr_sql(settings, keys, source), scores_sql(settings, keys, source)):
-        by_group = {tuple(r[k] for k in keys): r for r in rows(con, family_sql)}
-        for row in merged:
-            row.update(by_group[tuple(row[k] for k in keys)])
-    return merged
+    """Every metric family grouped by ``keys`` over the cells ``source``: one row per group."""
+    return rows(con, metrics_sql(settings, keys, source))
 
 
 def policy_settings(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, Any]:

@@ -68,6 +68,21 @@ def all_counts(settings: Settings) -> tuple[Count, ...]:
     return service_level.COUNTS + fcr.COUNTS + scores.counts(settings)
 
 
+def order_by_keys(keys: list[str]) -> str:
+    return f"ORDER BY {', '.join(f'{k} NULLS LAST' for k in keys)}" if keys else ""
+
+
+def metrics_sql(settings: Settings, keys: list[str], source: str = "cells c") -> str:
+    """Every family's metrics grouped by ``keys`` (none: one row for everything), in one query:
+    one rollup of all families' counts, then each family's rate columns over it (service level,
+    FCR, scores, in that order; fcr_method must be resolved)."""
+    from slreport.metrics import fcr, scores, service_level
+
+    columns = ",".join((service_level.RATE_COLUMNS, fcr.rate_columns(settings), scores.RATE_COLUMNS))
+    return (f"WITH counts AS ({rollup_sql(all_counts(settings), keys, source)})\n"
+            f"SELECT {''.join(f'{k}, ' for k in keys)}{columns}\nFROM counts\n{order_by_keys(keys)}")
+
+
 def by_source(by: tuple[str, ...]) -> str:
     """The cells a --by grouping adds up: per company (and no keys at all) come from ``cells``."""
     return CELLS if list(by) in (["company"], []) else CELLS_BY

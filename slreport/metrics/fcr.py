@@ -23,7 +23,7 @@ import duckdb
 
 from slreport import engine
 from slreport.errors import UsageError
-from slreport.metrics.cells import Count, rollup_sql
+from slreport.metrics.cells import Count
 from slreport.settings import Settings
 
 # The windows reported side by side (fcr_by_window), name → elapsed hours.
@@ -60,18 +60,15 @@ COUNTS: tuple[Count, ...] = (
     Count("flagged_resolved", "count(c.outcome) FILTER (WHERE c.outcome = 'answered' AND c.resolved)"),
 ) + tuple(count for h in WINDOWS_H.values() for count in _window_counts(f"w{h}", h * 3_600_000))
 
-RATES_SQL = """
-WITH counts AS ({counts})
-SELECT {keys}
+# A group's summed counts → the family's columns, for the chosen method (rate_columns fills them in).
+RATE_COLUMNS = """
   round(100 * {resolved} / NULLIF({judged}, 0), 4)        AS fcr_pct,
   {method}                                                AS fcr_method,
   {window_h}                                              AS fcr_window_h,
   {judged}                                                AS fcr_judged,
   {censored}                                              AS fcr_censored,
   round(100 * withheld / NULLIF(fcr_answered, 0), 4)      AS fcr_unknown_caller_pct,
-  {{{by_window}}}                                         AS fcr_by_window
-FROM counts
-"""
+  {{{by_window}}}                                         AS fcr_by_window"""
 
 
 def parse_window(text: str) -> int:
@@ -98,11 +95,9 @@ def resolve_method(con: duckdb.DuckDBPyConnection, settings: Settings) -> Settin
     return replace(settings, fcr_method="flag" if flagged else "repeat")
 
 
-def fcr_sql(settings: Settings, keys: list[str], source: str = "cells c") -> str:
-    """FCR grouped by ``keys`` over the same cells ``source`` the service-level query gets."""
-    counts = rollup_sql(COUNTS, keys, source)
-    return RATES_SQL.format(counts=counts, keys="".join(f"{k}, " for k in keys), by_window=_by_window(),
-                            **_chosen(settings))
+def rate_columns(settings: Settings) -> str:
+    """The family's columns over summed counts (fcr_method must be resolved: flag or repeat)."""
+    return RATE_COLUMNS.format(by_window=_by_window(), **_chosen(settings))
 
 
 def _by_window() -> str:

@@ -9,7 +9,7 @@ Out-of-range answers never get here: the reader rejects them with reason ``bad_s
 
 from __future__ import annotations
 
-from slreport.metrics.cells import Count, rollup_sql
+from slreport.metrics.cells import Count
 from slreport.settings import Settings
 
 
@@ -26,18 +26,10 @@ def counts(settings: Settings) -> tuple[Count, ...]:
     )
 
 
-RATES_SQL = """
-WITH counts AS ({counts})
-SELECT {keys}
+# A group's summed counts → the family's columns.
+RATE_COLUMNS = """
   round(100 * (promoters - detractors) / NULLIF(nps_responses, 0), 4) AS nps,
   nps_responses,
   round(csat_sum / NULLIF(csat_responses, 0), 4)                     AS csat_mean,
   round(100 * csat_top2 / NULLIF(csat_responses, 0), 4)              AS csat_top2_pct,
-  csat_responses
-FROM counts
-"""
-
-
-def scores_sql(settings: Settings, keys: list[str], source: str = "cells c") -> str:
-    """NPS and CSAT grouped by ``keys`` over ``source`` (the same cells as the service-level query's)."""
-    return RATES_SQL.format(counts=rollup_sql(counts(settings), keys, source), keys="".join(f"{k}, " for k in keys))
+  csat_responses"""

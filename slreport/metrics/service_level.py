@@ -1,14 +1,14 @@
 """Service-level family: volumes, service level, answer/abandon rates, ASA, AHT, longest wait.
 
 Written to be read: ``COUNTS`` count the contacts (once, into cells: slreport.metrics.cells),
-``RATES_SQL`` turns a group's summed counts into rates. Any zero denominator gives NULL (NULLIF),
+``RATE_COLUMNS`` turn a group's summed counts into rates. Any zero denominator gives NULL (NULLIF),
 never 0 or 100. Sums of durations are exact DECIMALs, so results do not depend on row order or
 thread count.
 """
 
 from __future__ import annotations
 
-from slreport.metrics.cells import Count, rollup_sql
+from slreport.metrics.cells import Count, order_by_keys, rollup_sql
 from slreport.settings import Settings, SlMethod
 
 # Per-contact flags under the contact's own company policy p (table company_settings: threshold T,
@@ -62,9 +62,8 @@ COUNTS: tuple[Count, ...] = (
     Count("max_wait_s", "max(c.wait_s)", "max"),
 )
 
-RATES_SQL = """
-WITH counts AS ({counts})
-SELECT {keys}
+# A group's summed counts → the family's columns (rates NULL on a zero denominator).
+RATE_COLUMNS = """
   offered, answered, abandoned, short_abandoned, flowout,
   answered_within_threshold, abandoned_within_threshold,
   round(100 * sl_numerator / NULLIF(sl_denominator, 0), 4) AS service_level_pct,
@@ -74,10 +73,9 @@ SELECT {keys}
   round(handle_sum / NULLIF(answered_with_talk, 0), 4)      AS aht_s,
   CAST(max_wait_s AS DOUBLE)                                AS max_wait_s,
   100 * sl_numerator / NULLIF(sl_denominator, 0) >= CASE WHEN target_min = target_max THEN target_min END
-                                                            AS target_met
-FROM counts
-{order_by}
-"""
+                                                            AS target_met"""
+
+RATES_SQL = "WITH counts AS ({counts})\nSELECT {keys}" + RATE_COLUMNS + "\nFROM counts\n{order_by}"
 
 
 def service_level_sql(settings: Settings, keys: list[str], source: str = "cells c") -> str:
@@ -87,7 +85,5 @@ def service_level_sql(settings: Settings, keys: list[str], source: str = "cells 
     that empty groups appear with zero counts. Each contact was judged by its company's policy
     (table ``company_settings``, slreport.policy) when the cells were counted.
     """
-    return RATES_SQL.format(
-        counts=rollup_sql(COUNTS, keys, source), keys="".join(f"{k}, " for k in keys),
-        order_by=f"ORDER BY {', '.join(f'{k} NULLS LAST' for k in keys)}" if keys else "",
-    )
+    return RATES_SQL.format(counts=rollup_sql(COUNTS, keys, source), keys="".join(f"{k}, " for k in keys),
+                            order_by=order_by_keys(keys))
