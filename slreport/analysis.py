@@ -23,6 +23,7 @@ from slreport.metrics import fcr
 from slreport.metrics.cells import by_source, create_cells, metrics_sql
 from slreport.metrics.intervals import interval_start_sql
 from slreport.metrics.opening_hours import create_hours_tables, in_hours_sql
+from slreport.metrics.patience import patience_section
 from slreport.metrics.peaks import interval_table, peaks_sections
 from slreport.metrics.service_level import SHORT_ABANDON
 from slreport.metrics.staffing import staffing_sections
@@ -94,7 +95,12 @@ def analyze_loaded(con: duckdb.DuckDBPyConnection, settings: Settings, input_sec
     create_cells(con, settings)
     analysis = Analysis(build_report(con, settings, input_section))
     analysis.tables["intervals"] = interval_table(con)
-    analysis.report |= staffing_sections(con, settings, analysis.tables)
+    patience = patience_section(con)
+    # The last query over single contacts is done: free them before the staffing arithmetic and the
+    # JSON, which run in Python's memory, outside DuckDB's --memory-limit (at 100 M contacts the
+    # table is most of what DuckDB holds).
+    con.execute("DROP TABLE contacts_local")
+    analysis.report |= staffing_sections(con, settings, analysis.tables, patience)
     return analysis
 
 

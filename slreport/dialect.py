@@ -55,6 +55,18 @@ def created_table(sql: str) -> tuple[str, str] | None:
     return tree.this.name, tree.expression.sql(dialect="duckdb")
 
 
+def dropped_table(sql: str) -> str | None:
+    """The name in ``DROP TABLE|VIEW [IF EXISTS] name``, else None."""
+    import sqlglot
+    from sqlglot import exp
+
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    if not (isinstance(tree, exp.Drop) and tree.kind in ("TABLE", "VIEW")):
+        return None
+    (table,) = tree.args["tables"]
+    return table.name
+
+
 def table_schema(sql: str) -> tuple[str, str] | None:
     """(name, Spark DDL schema) when ``sql`` is CREATE [OR REPLACE] [TEMP] TABLE name (col type, …), else None."""
     import sqlglot

@@ -31,7 +31,7 @@ class SparkConnection:
 
     Views become temporary views; ``CREATE TABLE … AS SELECT`` becomes a cached temporary view (computed
     once, like DuckDB's table); ``CREATE TABLE name (columns)`` plus ``executemany`` INSERTs become a
-    small DataFrame made on the driver.
+    small DataFrame made on the driver; ``DROP TABLE`` drops (and uncaches) the view.
     """
 
     def __init__(self, spark: Any) -> None:
@@ -40,8 +40,12 @@ class SparkConnection:
         self._rows: dict[str, list[tuple[Any, ...]]] = {}
 
     def execute(self, sql: str) -> SparkResult:
-        from slreport.dialect import created_table, table_schema
+        from slreport.dialect import created_table, dropped_table, table_schema
 
+        dropped = dropped_table(sql)
+        if dropped is not None:  # a session view, uncached as it goes
+            self.spark.catalog.dropTempView(dropped)
+            return SparkResult(None)
         schema = table_schema(sql)
         if schema is not None:
             name, ddl = schema

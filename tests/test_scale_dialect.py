@@ -9,7 +9,14 @@ import pytest
 
 pytest.importorskip("sqlglot", reason="sqlglot is not installed (pip install 'slreport[spark]')")
 
-from slreport.dialect import created_table, insert_target, java_pattern, table_schema, to_spark  # noqa: E402
+from slreport.dialect import (  # noqa: E402
+    created_table,
+    dropped_table,
+    insert_target,
+    java_pattern,
+    table_schema,
+    to_spark,
+)
 
 
 def test_local_time_of_an_instant_and_instant_of_a_local_time():
@@ -113,6 +120,12 @@ def test_views_and_tables_become_session_views():
     assert created_table("CREATE OR REPLACE VIEW v AS SELECT * EXCLUDE (a) FROM x") == \
         ("v", "SELECT * EXCLUDE (a) FROM x")
     assert created_table("SELECT 1") is None
+
+
+def test_dropped_tables_are_named_for_the_session_catalog():
+    assert dropped_table("DROP TABLE contacts_local") == "contacts_local"
+    assert dropped_table("DROP VIEW IF EXISTS offered_local") == "offered_local"
+    assert dropped_table("DELETE FROM t") is None
 
 
 def test_tables_made_with_columns_and_their_inserts():

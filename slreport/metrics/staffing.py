@@ -65,14 +65,14 @@ ORDER BY p.company, p.interval_start
 
 
 def staffing_sections(
-    con: duckdb.DuckDBPyConnection, settings: Settings, tables: dict[str, Any]
+    con: duckdb.DuckDBPyConnection, settings: Settings, tables: dict[str, Any], patience: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    """The report keys ``patience``, ``staffing`` and ``staffing_profile``; the full interval
-    table goes to ``tables['staffing']``."""
-    from slreport.metrics.patience import patience_section, theta_by_company
+    """The report keys ``staffing`` and ``staffing_profile`` (Erlang A takes each company's patience
+    from ``patience``, the report's patience section, which comes last); the full interval table goes
+    to ``tables['staffing']``. Reads the interval tables, not the contacts."""
+    from slreport.metrics.patience import theta_by_company
     from slreport.metrics.staffing_calc import columns_of, profile_rows, required_columns, summary
 
-    patience = patience_section(con)
     theta = theta_by_company(patience)
     con.execute(f"CREATE OR REPLACE TEMP TABLE {STAFFING_TABLE} AS {interval_sql(settings)}")
     cols = columns_of(con.sql(f"SELECT * EXCLUDE (instant) FROM {STAFFING_TABLE} ORDER BY company, instant")
