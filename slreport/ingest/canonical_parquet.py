@@ -31,7 +31,7 @@ NAME = "canonical-parquet"
 DESCRIPTION = "Parquet dataset written by `slreport convert` (company=…/month=…/*.parquet), or one such file"
 PARTITION_KEYS = ("company", "month")
 # convert names its files part-<run id>-<n>.parquet; any other name counts as a run of its own.
-_RUN_OF_FILE = re.compile(r"part-(.+)-\d+\.parquet$")
+_RUN_OF_FILE = re.compile(r"part-(.+)-\d+\.parquet")
 
 
 def is_dataset(path: Path) -> bool:
@@ -116,14 +116,13 @@ def _create_duplicate_rows(con: duckdb.DuckDBPyConnection, source: Source, rows:
     sits in one company/month folder under two run ids. Only folders holding more than one run
     are searched: a dataset converted once costs one listing of its files, not a pass over its rows.
     Within a search, the first seen (by file name and row) is kept, as for any export."""
-    files = con.execute(f"SELECT file FROM glob({quote_literal(_files(source.path))})").fetchall()
+    files = [name for (name,) in con.execute(f"SELECT file FROM glob({quote_literal(_files(source.path))})").fetchall()]
+    run_of = {name: _RUN_OF_FILE.fullmatch(name.rpartition("/")[2]) for name in files}
     runs: dict[str, set[str]] = {}
-    for (name,) in files:
-        folder, _, base = name.rpartition("/")
-        match = _RUN_OF_FILE.search(base)
-        runs.setdefault(folder, set()).add(match.group(1) if match else base)
-    searched = [quote_literal(name) for (name,) in files
-                if len(runs[name.rpartition("/")[0]]) > 1 or not _RUN_OF_FILE.search(name)]
+    for name, match in run_of.items():
+        runs.setdefault(name.rpartition("/")[0], set()).add(match.group(1) if match else name)
+    searched = [quote_literal(name) for name, match in run_of.items()
+                if match is None or len(runs[name.rpartition("/")[0]]) > 1]
     con.execute("CREATE OR REPLACE TEMP TABLE duplicate_rows (dup_file VARCHAR, dup_row BIGINT)")
     if not searched:
         return 0
