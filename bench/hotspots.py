@@ -35,8 +35,8 @@ class Statement:
 class _Fetched:
     """A fully read result standing in for a DuckDB result."""
 
-    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
-        self._rows = rows
+    def __init__(self, rows: list[tuple[Any, ...]], description: Any = None) -> None:
+        self._rows, self.description = rows, description
 
     def fetchall(self) -> list[tuple[Any, ...]]:
         return self._rows
@@ -84,7 +84,11 @@ class RecordingConnection:
         return result
 
     def execute(self, sql: str, *args: Any) -> _Fetched:
-        return self._timed(sql, lambda: _Fetched(rows=self._con.execute(sql, *args).fetchall()))
+        def run() -> _Fetched:
+            cursor = self._con.execute(sql, *args)
+            return _Fetched(rows=cursor.fetchall(), description=cursor.description)
+
+        return self._timed(sql, run)
 
     def sql(self, sql: str) -> _Relation:
         return _Relation(self, sql)

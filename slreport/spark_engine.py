@@ -98,6 +98,11 @@ class SparkResult:
         return list(self.frame.columns)
 
     @property
+    def description(self) -> list[tuple[Any, ...]]:
+        """DB-API style, as DuckDB's cursor gives it: (name, …) per column."""
+        return [(name, None, None, None, None, None, None) for name in self.columns]
+
+    @property
     def types(self) -> list[str]:
         """DuckDB's names of the column types (VARCHAR, BIGINT, …)."""
         return [duckdb_type(field.dataType) for field in self.frame.schema.fields]

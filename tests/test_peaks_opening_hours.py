@@ -55,6 +55,8 @@ def test_holidays_lookup_and_unknown_country() -> None:
         (date(2024, 12, 25), "Christmas Day"), (date(2024, 12, 26), "Second Day of Christmas"),
     ]
     assert check_country("fi") == "FI"
+    assert check_country(" fin ") == "FIN"  # every code the holidays package takes, alpha-3 too
+    assert holiday_dates("FIN", date(2024, 12, 6), date(2024, 12, 6)) == [(date(2024, 12, 6), "Independence Day")]
     with pytest.raises(UsageError, match="unknown holidays country 'XX'"):
         check_country("XX")
 
