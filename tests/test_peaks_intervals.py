@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.peaks_data import hours, lines, of, run_all, write
 
@@ -75,6 +80,36 @@ def test_sliding_busy_hour_straddles_the_clock_hour(tmp_path) -> None:
     assert busy == [{"company": "Acme", "day": "2024-01-10", "window_start": "2024-01-10T09:40:00+02:00",
                      "window_end": "2024-01-10T10:40:00+02:00", "arrivals": 4, "busiest_clock_hour": 10,
                      "busiest_clock_hour_arrivals": 3}]
+
+
+def _busiest_window(seconds: list[int]) -> tuple[int, int]:
+    """(arrivals, start second) of the busiest [t, t + 3600) opening at an arrival; ties: the earliest."""
+    return max((sum(t <= u < t + 3600 for u in seconds), -t) for t in seconds)
+
+
+# Seconds of one day (from 08:00 UTC, 10:00 in Helsinki), crowded into a few minutes around whole minutes and
+# exactly an hour apart, so that windows end on arrivals, minutes hold ties, and most windows compete.
+_SECONDS = st.lists(
+    st.builds(lambda base, off: base * 60 + off, st.sampled_from([0, 1, 59, 60, 61, 119, 120, 180]),
+              st.sampled_from([0, 0, 1, 30, 59])),
+    min_size=1, max_size=25,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(acme=_SECONDS, beta=_SECONDS)
+def test_sliding_busy_hour_equals_the_definition_counted_one_window_at_a_time(tmp_path, acme, beta) -> None:
+    def instant(s: int) -> datetime:
+        return datetime(2024, 1, 10, 8, tzinfo=UTC) + timedelta(seconds=s)
+
+    body = lines([instant(s).isoformat(sep=" ") for s in acme])
+    body += lines([instant(s).isoformat(sep=" ") for s in beta], company="Beta", start=len(acme))
+    report = run_all(write(tmp_path / "a.csv", body)).report
+    busy = {r["company"]: r for r in report["busy_hour"]["sliding_60min_by_day"]}
+    for company, seconds in (("Acme", acme), ("Beta", beta), (None, acme + beta)):
+        arrivals, start = _busiest_window(seconds)
+        assert busy[company]["arrivals"] == arrivals, company
+        assert busy[company]["window_start"] == instant(-start).astimezone(ZoneInfo("Europe/Helsinki")).isoformat()
 
 
 def test_sliding_window_on_the_autumn_dst_day_is_60_elapsed_minutes(tmp_path) -> None:
