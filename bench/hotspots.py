@@ -46,7 +46,8 @@ class _Fetched:
 
 
 class _Relation:
-    """A DuckDB relation whose first fetch (of any kind) is the timed, profiled run of its statement."""
+    """A DuckDB relation whose fetch (slreport reads relations only as NumPy columns) is the timed,
+    profiled run of its statement."""
 
     def __init__(self, recorder: RecordingConnection, sql: str) -> None:
         self._recorder, self._sql, self._relation = recorder, sql, recorder._con.sql(sql)
@@ -55,17 +56,8 @@ class _Relation:
     def _fetch(self, how: str) -> Any:
         return self._recorder._timed(self._sql, lambda: getattr(self._relation, how)())
 
-    def fetchall(self) -> Any:
-        return self._fetch("fetchall")
-
     def fetchnumpy(self) -> Any:
         return self._fetch("fetchnumpy")
-
-    def to_arrow_table(self) -> Any:
-        return self._fetch("to_arrow_table")
-
-    def df(self) -> Any:
-        return self._fetch("df")
 
 
 class RecordingConnection:

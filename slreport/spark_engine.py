@@ -113,9 +113,6 @@ class SparkResult:
         table = self.frame.toArrow()
         return list(zip(*(column.to_pylist() for column in table.columns), strict=True)) if table.num_rows else []
 
-    def to_arrow_table(self) -> Any:
-        return self.frame.toArrow()
-
     def fetchnumpy(self) -> dict[str, Any]:
         """As DuckDB's .fetchnumpy(): a NumPy array per column, masked where it has NULLs; DECIMAL as float64,
         text as object arrays."""

@@ -119,7 +119,7 @@ def test_the_same_id_in_two_companies_is_two_contacts_in_a_dataset(tmp_path, wri
     assert [(c["company"], c["offered"]) for c in report["by_company"]] == [("Acme", 1), ("Beta", 1)]
 
 
-def test_a_dataset_with_duplicates_lists_them_in_the_rejects_file_with_part_file_and_row(tmp_path, write_csv):
+def test_a_dataset_with_duplicates_lists_them_in_the_rejects_file(tmp_path, write_csv):
     rows = ["1,Acme,+1,2024-01-10 09:00:00Z,5,60,answered", "2,Acme,+2,2024-01-10 10:00:00Z,5,60,answered"]
     convert([str(write_csv("a.csv", HEADER, rows[0]))], tmp_path / "ds")
     convert([str(write_csv("b.csv", HEADER, rows[1], rows[0]))], tmp_path / "ds")

@@ -67,9 +67,9 @@ ORDER BY p.company, p.interval_start
 def staffing_sections(
     con: duckdb.DuckDBPyConnection, settings: Settings, tables: dict[str, Any], patience: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    """The report keys ``staffing`` and ``staffing_profile`` (Erlang A takes each company's patience
-    from ``patience``, the report's patience section, which comes last); the full interval table goes
-    to ``tables['staffing']``. Reads the interval tables, not the contacts."""
+    """The report keys ``staffing``, ``staffing_profile`` and ``patience`` (the patience section, computed
+    before the contacts were dropped: Erlang A takes each company's patience from it); the full interval
+    table goes to ``tables['staffing']``. Reads the interval tables, not the contacts."""
     from slreport.metrics.patience import theta_by_company
     from slreport.metrics.staffing_calc import columns_of, profile_rows, required_columns, summary
 
