@@ -22,6 +22,9 @@ def connect(scratch: Path, memory_limit: str | None = None, threads: int | None 
     # DuckDB draws a progress bar on stdout (even when it is a pipe) for queries over ~2 s: at
     # millions of rows that would corrupt the JSON or CSV written there.
     con.execute("SET enable_progress_bar = false")
+    # Line numbers of a parallel read come from the order in which its rows were stored
+    # (slreport.ingest.generic): DuckDB's default, set here so that nothing can turn it off.
+    con.execute("SET preserve_insertion_order = true")
     con.execute(f"SET temp_directory = '{scratch.as_posix()}'")
     con.execute(f"SET memory_limit = '{memory_limit or DEFAULT_MEMORY_LIMIT}'")
     if threads:

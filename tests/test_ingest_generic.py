@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import json
 
 import pytest
 import zstandard
 
 from slreport.errors import InputError, UsageError
-from slreport.ingest.options import parse_column_maps, parse_outcome_maps
+from slreport.ingest import generic, tabular
+from slreport.ingest.options import ReadOptions, parse_column_maps, parse_outcome_maps
+from slreport.ingest.sources import resolve_sources
 from tests.conftest import run_analyze
+from tests.ingest_helpers import load
 
 GOOD = "2024-01-15 09:00:00+00:00"
 
@@ -58,6 +62,48 @@ def test_strict_mode_fails_on_the_first_bad_row_with_file_line_and_value(write_c
     with pytest.raises(InputError) as err:
         run_analyze([path], read={"strict": True})
     assert err.value.one_line().startswith(f"{path}:3: a duration is negative: wait_s = '-4'")
+
+
+ALL_COLUMNS = ("contact_id,company,queue,segment,channel,direction,caller,arrived_at,answered_at,ended_at,"
+               "wait_s,talk_s,hold_s,acw_s,outcome,agent,resolved,nps_score,csat_score")
+
+
+@pytest.mark.parametrize("read", [{}, {"input_tz": "Europe/Helsinki", "time_formats": ("%d.%m.%Y %H:%M",),
+                                       "country": "FI", "outcome_map": {"Hung up": "abandoned"}}])
+def test_the_parse_is_projections_only_so_rows_keep_their_file_order(tmp_path, write_csv, read):
+    """Line numbers are the rows' order in the parsed table (generic.build_stage_sql). DuckDB keeps
+    that order through projections but not through a join, and it plans an IN list as one. Every
+    column is mapped, so every parse expression is in the plan."""
+    path = write_csv("c.csv", ALL_COLUMNS, f"1,A,q,s,voice,in,0401234567,{GOOD},,,5,60,0,0,yes,a1,yes,9,4")
+    con, _ = load(tmp_path, [path], **read)
+    options = ReadOptions(**read)
+    source = resolve_sources([str(path)], tmp_path)[0]
+    relation = tabular.relation_for(source, 0)
+    columns = generic.resolve_columns(tabular.columns_of(con, relation, source.display), options, source.display)
+    assert set(columns) == set(ALL_COLUMNS.split(","))
+    parse, _ = generic.build_stage_sql(relation, source, 0, columns, options)
+    plan = json.loads(con.execute("EXPLAIN (FORMAT json) " + parse).fetchall()[0][1])
+    # BATCH_CREATE_TABLE_AS is DuckDB's order-keeping table writer; a join would make it plan another
+    assert _operators(plan) == {"BATCH_CREATE_TABLE_AS", "PROJECTION", "READ_CSV"}
+
+
+def _operators(nodes: list[dict]) -> set[str]:
+    return {n["name"] for n in nodes} | {name for n in nodes for name in _operators(n["children"])}
+
+
+def test_line_numbers_restart_in_every_file_and_follow_the_rows(tmp_path, write_csv):
+    first = write_csv("a.csv", "contact_id,arrived_at,wait_s,outcome", *(f"a{i},{GOOD},5,answered" for i in range(5)),
+                      f"a5,{GOOD},-1,answered")
+    second = write_csv("b.csv", "contact_id,arrived_at,wait_s,outcome", f"b0,{GOOD},x,answered",
+                       *(f"b{i},{GOOD},5,answered" for i in range(1, 4)), f"b4,{GOOD},5,ringing")
+    con, _ = load(tmp_path, [first, second])
+    rows = con.execute("SELECT contact_id, line, source, reject_reason FROM staged ORDER BY file_index, line"
+                       ).fetchall()
+    expected = [(f"a{i}", i + 2) for i in range(6)] + [(f"b{i}", i + 2) for i in range(5)]
+    assert [(c, n) for c, n, _, _ in rows] == expected
+    assert rows[0][2] == f"{first}:2" and rows[-1][2] == f"{second}:6"
+    assert [(c, r) for c, _, _, r in rows if r] == [("a5", "negative_duration"), ("b0", "bad_duration"),
+                                                    ("b4", "unknown_outcome")]
 
 
 def test_a_file_with_no_usable_row_is_an_error_naming_the_first_bad_line(write_csv):

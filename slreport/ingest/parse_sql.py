@@ -103,9 +103,12 @@ def duration_sql(text: str, unit: str = "s") -> str:
 
 def flag_sql(text: str) -> str:
     """BOOLEAN of Y/N, yes/no, 1/0, TRUE/FALSE (and Finnish/Swedish kyllä/ei, ja/nej); else NULL."""
-    t = ", ".join(quote_literal(v) for v in TRUE_VALUES)
-    f = ", ".join(quote_literal(v) for v in FALSE_VALUES)
-    return f"CASE WHEN lower({text}) IN ({t}) THEN true WHEN lower({text}) IN ({f}) THEN false END"
+    # A CASE, not IN (...): DuckDB plans a long IN list (and list_contains of a constant list) as a
+    # join, and a join may reorder the rows of a parallel read, whose file order gives the line
+    # numbers (slreport.ingest.generic).
+    whens = [f"WHEN {quote_literal(v)} THEN true" for v in TRUE_VALUES]
+    whens += [f"WHEN {quote_literal(v)} THEN false" for v in FALSE_VALUES]
+    return f"CASE lower({text}) {' '.join(whens)} END"
 
 
 def decimal_sql(text: str, sql_type: str) -> str:
