@@ -34,11 +34,13 @@ from slreport.policy import SUMMARY_POLICY, companies_json, create_company_setti
 from slreport.settings import Settings
 
 SCHEMA_VERSION = 1
-# The contact columns the metric families read: contacts_local keeps only these (at 10 M contacts
-# every column kept costs memory). The repeat search still orders ties by source.
+# The contact columns the metric families read: contacts_local keeps only these and the --by keys
+# (at 10 M contacts every column kept costs memory: the table outgrows the default memory limit
+# and spills). Of the caller it keeps only whether one is known; the repeat search reads the
+# number itself (and orders ties by source) before the table is written.
 LOCAL_COLUMNS = (
-    "company", "queue", "segment", "channel", "agent", "caller", "arrived_at",
-    "wait_s", "talk_s", "hold_s", "acw_s", "outcome", "resolved", "nps_score", "csat_score",
+    "company", "agent", "arrived_at", "wait_s", "talk_s", "hold_s", "acw_s", "outcome", "resolved", "nps_score",
+    "csat_score",
 )
 
 
@@ -152,7 +154,8 @@ def create_local_contacts(con: duckdb.DuckDBPyConnection, settings: Settings) ->
               FROM (SELECT *, {local} AS local_at FROM contacts) c {joins}
               JOIN company_settings p ON p.company = c.company
             )
-            SELECT {', '.join(LOCAL_COLUMNS)}, hour, day, interval_start, in_hours,
+            SELECT {', '.join(local_columns(settings.by))}, hour, day, interval_start, in_hours,
+                   caller IS NOT NULL AS caller_known,
                    {fcr.REPEAT_GAP_SQL}
             FROM localised"""
     )
@@ -160,6 +163,11 @@ def create_local_contacts(con: duckdb.DuckDBPyConnection, settings: Settings) ->
         "CREATE OR REPLACE VIEW offered_local AS SELECT * FROM contacts_local"
         + ("" if settings.include_closed else " WHERE in_hours")
     )
+
+
+def local_columns(by: tuple[str, ...]) -> list[str]:
+    """The contact columns ``contacts_local`` keeps for a report grouped ``--by``."""
+    return [*LOCAL_COLUMNS, *(key for key in by if key not in LOCAL_COLUMNS)]
 
 
 def build_report(con: duckdb.DuckDBPyConnection, settings: Settings, input_section: dict[str, Any]) -> dict[str, Any]:

@@ -39,7 +39,7 @@ REPEAT_GAP_SQL = """
   (SELECT epoch_ms(max(arrived_at)) FROM contacts) - arrived_ms AS observed_after_ms"""
 
 # Over answered contacts of a known caller: judged when the whole window lies inside the data.
-KNOWN = "c.outcome = 'answered' AND c.caller IS NOT NULL"
+KNOWN = "c.outcome = 'answered' AND c.caller_known"
 
 
 def _window_counts(name: str, ms: int) -> tuple[Count, ...]:
@@ -55,7 +55,7 @@ def _window_counts(name: str, ms: int) -> tuple[Count, ...]:
 # Per contact → counts (added up over cells, slreport.metrics.cells).
 COUNTS: tuple[Count, ...] = (
     Count("fcr_answered", "count(c.outcome) FILTER (WHERE c.outcome = 'answered')"),
-    Count("withheld", "count(c.outcome) FILTER (WHERE c.outcome = 'answered' AND c.caller IS NULL)"),
+    Count("withheld", "count(c.outcome) FILTER (WHERE c.outcome = 'answered' AND NOT c.caller_known)"),
     Count("flagged", "count(c.resolved) FILTER (WHERE c.outcome = 'answered')"),
     Count("flagged_resolved", "count(c.outcome) FILTER (WHERE c.outcome = 'answered' AND c.resolved)"),
 ) + tuple(count for h in WINDOWS_H.values() for count in _window_counts(f"w{h}", h * 3_600_000))
