@@ -37,7 +37,7 @@ SCHEMA_VERSION = 1
 # The contact columns the metric families read: contacts_local keeps only these and the --by keys
 # (at 10 M contacts every column kept costs memory: the table outgrows the default memory limit
 # and spills). Of the caller it keeps only whether one is known; the repeat search reads the
-# number itself (and orders ties by source) before the table is written.
+# number itself before the table is written.
 LOCAL_COLUMNS = (
     "company", "agent", "arrived_at", "wait_s", "talk_s", "hold_s", "acw_s", "outcome", "resolved", "nps_score",
     "csat_score",

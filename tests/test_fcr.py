@@ -110,6 +110,38 @@ def test_company_without_answered_contacts_has_null_fcr(write_csv):
     assert (c["fcr_pct"], c["fcr_judged"], c["fcr_censored"], c["fcr_unknown_caller_pct"]) == (None, 0, 0, None)
 
 
+# Same instant, same caller: each is the other's repeat at 0, however the files or lines are ordered.
+#   t1, t2  +1 answered 01-01 10:00 (both)      → repeated (gap 0) in every window
+#   t3      +1 answered 01-05 10:00 (96 h on)   → resolved: nothing after it
+#   u1, u2  +2 answered 01-01 11:00 and a short abandon at the same instant → u1 resolved (a short
+#           abandon is never a repeat), u2 not answered
+#   z       +9 answered 02-15 00:00             → the data's end; censored
+# Judged in 24h and 72h: t1, t2, t3, u1 → resolved t3, u1 = 50 %.
+TIES = [
+    "t1,A,q,+3584010001,2024-01-01 10:00:00,5,60,answered",
+    "t2,A,q,+3584010001,2024-01-01 10:00:00,5,60,answered",
+    "t3,A,q,+3584010001,2024-01-05 10:00:00,5,60,answered",
+    "u1,A,q,+3584010002,2024-01-01 11:00:00,5,60,answered",
+    "u2,A,q,+3584010002,2024-01-01 11:00:00,2,,abandoned",
+    "z,A,q,+3584010009,2024-02-15 00:00:00,5,60,answered",
+]
+
+
+@pytest.mark.parametrize("order", [TIES, TIES[::-1], [TIES[1], TIES[4], TIES[0], TIES[2], TIES[3], TIES[5]]])
+def test_contacts_at_the_same_instant_are_each_others_repeat_in_any_order(write_csv, order):
+    path = write_csv("ties.csv", HEADER, *order)
+    a = run_analyze([path], fcr_method="repeat", fcr_window_h=24, short_abandon_s=5)["by_company"][0]
+    assert (a["fcr_judged"], a["fcr_censored"], a["fcr_pct"]) == (4, 1, 50.0)
+    assert a["fcr_by_window"] == {"24h": 50.0, "72h": 50.0, "7d": 50.0, "30d": 50.0}
+
+
+def test_contacts_at_the_same_instant_in_two_files_are_each_others_repeat(write_csv):
+    first = write_csv("b.csv", HEADER, TIES[0], TIES[5])
+    second = write_csv("a.csv", HEADER, TIES[1])
+    a = run_analyze([first, second], fcr_method="repeat", fcr_window_h=24)["by_company"][0]
+    assert (a["fcr_judged"], a["fcr_pct"]) == (2, 0.0)
+
+
 def test_seven_day_window_is_168_hours_across_the_autumn_dst_change(write_csv):
     # 2024-10-27 has 25 hours in Europe/Helsinki. From 10-21 12:00 EEST (09:00Z) 168 h end at 10-28 11:00 EET;
     # a calendar week would end an hour later, at 12:00 EET.

@@ -1,15 +1,16 @@
 """First-contact resolution (FCR): by a resolved flag, or by the absence of a repeat contact.
 
-The repeat search is one window function over (company, caller, arrived_at): for every inbound
-contact that is not a short abandon, the elapsed time to the same caller's next such contact to
-the same company (short abandons sit in a partition of their own, so they are never "next"). It
-runs once, as a column of the table ``contacts_local`` (slreport.analysis), and every grouping
-then only counts answered contacts. Gaps and the observed tail are integer milliseconds of
-elapsed time, so "7d" is 168 hours also across a DST change.
+The repeat search is one window over (company, caller, arrived_at): for every inbound contact
+that is not a short abandon, the elapsed time to the same caller's next such contact to the same
+company, 0 when another arrived at the same instant (short abandons sit in a partition of their
+own, so they are never "next"). It runs once, as a column of the table ``contacts_local``
+(slreport.analysis), and every grouping then only counts answered contacts. Gaps and the observed
+tail are integer milliseconds of elapsed time, so "7d" is 168 hours also across a DST change.
 
 Definitions (docs/fcr-and-targets.md):
 - repeat: an answered contact is a repeat-free ("resolved") contact when the next contact of the
-  same caller to the same company comes more than W after its arrival, or never;
+  same caller to the same company comes more than W after its arrival, or never (another contact
+  at the same instant is a repeat at 0);
 - judged: answered contacts with a known caller whose window [arrival, arrival + W] ends at or
   before the last arrival in the data; the others are censored (cannot be judged yet);
 - flag: resolved answered contacts / answered contacts with a known resolved flag.
@@ -32,10 +33,14 @@ METHODS = ("flag", "repeat", "auto")
 
 # The repeat gap of each contact, for the one pass that builds ``contacts_local`` (slreport.analysis):
 # every inbound contact counts as a repeat except a short abandon, which sits in a partition of its
-# own and so is never "next". Needs ``arrived_ms`` and ``is_short_abandon`` on the rows.
-REPEAT_GAP_SQL = """
-  lead(arrived_ms) OVER (PARTITION BY company, caller, is_short_abandon ORDER BY arrived_at, source)
-    - arrived_ms AS next_contact_ms,
+# own and so is never "next". Contacts of one caller at the same instant are each other's repeat
+# (gap 0): a tie group is contiguous in arrival order, so each member has an equal neighbour, and
+# the gap does not depend on how the sort orders the group (nor on file names or line numbers).
+# Needs ``arrived_ms`` and ``is_short_abandon`` on the rows.
+_BY_CALLER = "OVER (PARTITION BY company, caller, is_short_abandon ORDER BY arrived_at)"
+REPEAT_GAP_SQL = f"""
+  CASE WHEN lag(arrived_at) {_BY_CALLER} = arrived_at THEN 0
+       ELSE lead(arrived_ms) {_BY_CALLER} - arrived_ms END AS next_contact_ms,
   (SELECT epoch_ms(max(arrived_at)) FROM contacts) - arrived_ms AS observed_after_ms"""
 
 # Over answered contacts of a known caller: judged when the whole window lies inside the data.
