@@ -292,7 +292,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--date", default=datetime.now(UTC).date().isoformat(), help="date for RESULTS.md")
     ap.add_argument("--output", default=str(BENCH / "RESULTS.md"))
     ap.add_argument("--baseline", type=Path, help="another checkout (e.g. `git worktree add /tmp/base REV`): "
-                    "its analyze of each CSV size runs interleaved too, for before/after numbers")
+                    "its analyze of each case up to 10 M contacts runs interleaved too, for before/after numbers")
     a = ap.parse_args(argv)
     DATA.mkdir(exist_ok=True)
     extra = shlex.split(a.analyze_args)
