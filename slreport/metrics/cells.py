@@ -41,12 +41,20 @@ class Count:
     rollup: str = "count"  # a key of _ROLLUPS
 
 
-# Per cell only (a cell is one company × local interval): values that do not add up over cells,
-# read only by the staffing table, which is per interval.
-CELL_ONLY = (
-    Count("agents_seen", "count(DISTINCT c.agent) FILTER (WHERE c.outcome = 'answered')"),
-    Count("agents_named", "count(c.agent)"),
-)
+# Per cell only (a cell is one company × local interval), read only by the staffing tables.
+CELL_ONLY = (Count("agents_named", "count(c.agent)"),)
+
+# The distinct answering agents of each cell: they do not add up over cells (one agent works many
+# intervals), and as a count(DISTINCT) beside the cells' other aggregates they made DuckDB materialise
+# the whole input of that query (10 M contacts: 4.8–5.8 s for the cells, 3.9–4.4 s with this apart).
+CELL_AGENTS = "cell_agents"
+CELL_AGENTS_SQL = f"""
+CREATE OR REPLACE TEMP TABLE {CELL_AGENTS} AS
+SELECT company, interval_start, count(*) AS agents_seen
+FROM (SELECT DISTINCT company, interval_start, agent FROM offered_local
+      WHERE outcome = 'answered' AND agent IS NOT NULL)
+GROUP BY company, interval_start
+"""
 
 
 def per_contact_select(counts: tuple[Count, ...]) -> str:
@@ -89,7 +97,8 @@ def by_source(by: tuple[str, ...]) -> str:
 
 
 def create_cells(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
-    """``cells`` (and ``cells_by`` for a --by grouping other than company): one scan each."""
+    """``cells`` (and ``cells_by`` for a --by grouping other than company): one scan each; and the
+    agents seen per cell (``cell_agents``)."""
     from slreport.metrics.service_level import POLICY_JOIN
 
     groupings: dict[str, tuple[tuple[str, ...], tuple[Count, ...]]] = {
@@ -102,3 +111,4 @@ def create_cells(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
             f"  {per_contact_select(counts)}\nFROM offered_local c\n{POLICY_JOIN}\n"
             f"GROUP BY {', '.join(f'c.{k}' for k in keys)}"
         )
+    con.execute(CELL_AGENTS_SQL)

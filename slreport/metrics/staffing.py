@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 
 from slreport.ingest.sql import quote_literal
+from slreport.metrics.cells import CELL_AGENTS
 from slreport.metrics.peaks import INTERVAL_TABLE
 from slreport.settings import Settings
 
@@ -25,9 +26,10 @@ WORST_PER_COMPANY = 10  # understaffed intervals listed per company in the JSON 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 # Handle time and agents per interval: a cell is one company × interval (metrics.cells), holding the
-# service-level family's handle-time sum and count and the interval's distinct answering agents.
-EXTRA_SQL = """
-SELECT company, interval_start, handle_sum, answered_with_talk AS aht_calls, agents_seen FROM cells
+# service-level family's handle-time sum and count; its distinct answering agents are in cell_agents.
+EXTRA_SQL = f"""
+SELECT company, interval_start, handle_sum, answered_with_talk AS aht_calls, agents_seen
+FROM cells LEFT JOIN {CELL_AGENTS} USING (company, interval_start)
 """
 
 COMPANY_SQL = """
