@@ -116,7 +116,7 @@ def test_company_without_answered_contacts_has_null_fcr(write_csv):
 #   u1, u2  +2 answered 01-01 11:00 and a short abandon at the same instant → u1 resolved (a short
 #           abandon is never a repeat), u2 not answered
 #   z       +9 answered 02-15 00:00             → the data's end; censored
-# Judged in 24h and 72h: t1, t2, t3, u1 → resolved t3, u1 = 50 %.
+# Judged in every window: t1, t2, t3, u1 (z is censored) → resolved t3, u1 = 50 %.
 TIES = [
     "t1,A,q,+3584010001,2024-01-01 10:00:00,5,60,answered",
     "t2,A,q,+3584010001,2024-01-01 10:00:00,5,60,answered",
