@@ -71,9 +71,9 @@ ALL_COLUMNS = ("contact_id,company,queue,segment,channel,direction,caller,arrive
 @pytest.mark.parametrize("read", [{}, {"input_tz": "Europe/Helsinki", "time_formats": ("%d.%m.%Y %H:%M",),
                                        "country": "FI", "outcome_map": {"Hung up": "abandoned"}}])
 def test_the_parse_is_projections_only_so_rows_keep_their_file_order(tmp_path, write_csv, read):
-    """Line numbers are the rows' order in the parsed table (generic.build_stage_sql). DuckDB keeps
-    that order through projections but not through a join, and it plans an IN list as one. Every
-    column is mapped, so every parse expression is in the plan."""
+    """Line numbers are the order in which the rows were appended to staged (generic.build_stage_sql).
+    DuckDB keeps the file's order through projections but not through a join, and it plans an IN
+    list as one. Every column is mapped, so every parse expression is in the plan."""
     path = write_csv("c.csv", ALL_COLUMNS, f"1,A,q,s,voice,in,0401234567,{GOOD},,,5,60,0,0,yes,a1,yes,9,4")
     con, _ = load(tmp_path, [path], **read)
     options = ReadOptions(**read)
@@ -81,10 +81,10 @@ def test_the_parse_is_projections_only_so_rows_keep_their_file_order(tmp_path, w
     relation = tabular.relation_for(source, 0)
     columns = generic.resolve_columns(tabular.columns_of(con, relation, source.display), options, source.display)
     assert set(columns) == set(ALL_COLUMNS.split(","))
-    parse, _ = generic.build_stage_sql(relation, source, 0, columns, options)
-    plan = json.loads(con.execute("EXPLAIN (FORMAT json) " + parse).fetchall()[0][1])
-    # BATCH_CREATE_TABLE_AS is DuckDB's order-keeping table writer; a join would make it plan another
-    assert _operators(plan) == {"BATCH_CREATE_TABLE_AS", "PROJECTION", "READ_CSV"}
+    insert, _ = generic.build_stage_sql(relation, source, 0, columns, options, first_row=0)
+    plan = json.loads(con.execute("EXPLAIN (FORMAT json) " + insert).fetchall()[0][1])
+    # BATCH_INSERT is DuckDB's order-keeping insert; a join would make it plan another
+    assert _operators(plan) == {"BATCH_INSERT", "PROJECTION", "READ_CSV"}
 
 
 def _operators(nodes: list[dict]) -> set[str]:
