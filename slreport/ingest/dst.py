@@ -38,16 +38,19 @@ def create_dst_functions(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(sql)
 
 
-def dst_note_sql(texts: list[str], input_tz: str | None, time_formats: tuple[str, ...] = ()) -> str:
+def dst_note_sql(
+    texts: list[str], input_tz: str | None, time_formats: tuple[str, ...] = (), kinds: list[str] | None = None
+) -> str:
     """SQL: NONEXISTENT or AMBIGUOUS when one of the raw timestamp texts is an offset-less local
-    time that the DST rule had to resolve, else NULL."""
+    time that the DST rule had to resolve, else NULL. ``kinds``: each text's timestamp_kind_sql,
+    when computed already."""
     if input_tz is None or not texts:
         return "CAST(NULL AS VARCHAR)"
     zone = quote_literal(input_tz)
     notes = [
-        f"CASE WHEN {t} IS NOT NULL AND NOT {has_own_offset_sql(t)} "
+        f"CASE WHEN {t} IS NOT NULL AND NOT {has_own_offset_sql(t, kind)} "
         f"THEN slr_dst_note({local_parse_sql(t, time_formats)}, {zone}) END"
-        for t in texts
+        for t, kind in zip(texts, kinds or [None] * len(texts), strict=True)
     ]
     return notes[0] if len(notes) == 1 else f"COALESCE({', '.join(notes)})"
 

@@ -39,22 +39,32 @@ def local_parse_sql(text: str, time_formats: tuple[str, ...]) -> str:
     return f"CAST(COALESCE({', '.join(parts)}) AS TIMESTAMP)"
 
 
-def has_own_offset_sql(text: str) -> str:
-    return f"(regexp_matches({text}, {quote_literal(OFFSET_RE)}) OR regexp_matches({text}, {quote_literal(EPOCH_RE)}))"
+def timestamp_kind_sql(text: str) -> str:
+    """'offset' when the text carries its own UTC offset, 'epoch' when it is seconds or ms since
+    1970, NULL otherwise (a local time, or unreadable). The two patterns cannot both match: an
+    offset follows a time of day, which has a colon, and an epoch is digits only."""
+    return (f"CASE WHEN regexp_matches({text}, {quote_literal(OFFSET_RE)}) THEN 'offset' "
+            f"WHEN regexp_matches({text}, {quote_literal(EPOCH_RE)}) THEN 'epoch' END")
 
 
-def timestamp_sql(text: str, input_tz: str | None, time_formats: tuple[str, ...] = ()) -> str:
-    """TIMESTAMPTZ of a text: its own offset or epoch if it has one, else local time in input_tz."""
+def has_own_offset_sql(text: str, kind: str | None = None) -> str:
+    """True when the text carries its own offset or is an epoch. ``kind`` is the text's
+    timestamp_kind_sql when the caller has it computed already (each use re-evaluates it)."""
+    return f"(({kind or timestamp_kind_sql(text)}) IS NOT NULL)"
+
+
+def timestamp_sql(text: str, input_tz: str | None, time_formats: tuple[str, ...] = (), kind: str | None = None) -> str:
+    """TIMESTAMPTZ of a text: its own offset or epoch if it has one, else local time in input_tz.
+    ``kind``: as for has_own_offset_sql."""
     epoch = (
         f"CASE WHEN length({text}) = 13 THEN to_timestamp(CAST({text} AS DOUBLE) / 1000) "
         f"ELSE to_timestamp(CAST({text} AS DOUBLE)) END"
     )
     local = f"timezone({quote_literal(input_tz)}, {local_parse_sql(text, time_formats)})" if input_tz else "NULL"
     parsed = (
-        f"CASE WHEN {text} IS NULL THEN NULL "
-        f"WHEN regexp_matches({text}, {quote_literal(EPOCH_RE)}) THEN {epoch} "
-        f"WHEN regexp_matches({text}, {quote_literal(OFFSET_RE)}) THEN TRY_CAST({text} AS TIMESTAMPTZ) "
-        f"ELSE {local} END"
+        f"CASE WHEN {text} IS NULL THEN NULL ELSE (CASE {kind or timestamp_kind_sql(text)} "
+        f"WHEN 'epoch' THEN {epoch} WHEN 'offset' THEN TRY_CAST({text} AS TIMESTAMPTZ) "
+        f"ELSE {local} END) END"
     )
     return plausible_sql(parsed)
 
@@ -70,10 +80,11 @@ def plausible_sql(ts: str) -> str:
             f"AND t < TIMESTAMPTZ '{PLAUSIBLE_UNTIL}' THEN t END)[1]")
 
 
-def without_offset_sql(text: str, time_formats: tuple[str, ...] = ()) -> str:
-    """True when the text is a readable local time with no offset (so --tz is needed)."""
+def without_offset_sql(text: str, time_formats: tuple[str, ...] = (), kind: str | None = None) -> str:
+    """True when the text is a readable local time with no offset (so --tz is needed).
+    ``kind``: as for has_own_offset_sql."""
     return (
-        f"({text} IS NOT NULL AND NOT {has_own_offset_sql(text)} "
+        f"({text} IS NOT NULL AND NOT {has_own_offset_sql(text, kind)} "
         f"AND {local_parse_sql(text, time_formats)} IS NOT NULL)"
     )
 
