@@ -47,10 +47,11 @@ def dst_note_sql(
     if input_tz is None or not texts:
         return "CAST(NULL AS VARCHAR)"
     zone = quote_literal(input_tz)
+    known: list[str | None] = list(kinds) if kinds else [None] * len(texts)
     notes = [
         f"CASE WHEN {t} IS NOT NULL AND NOT {has_own_offset_sql(t, kind)} "
         f"THEN slr_dst_note({local_parse_sql(t, time_formats)}, {zone}) END"
-        for t, kind in zip(texts, kinds or [None] * len(texts), strict=True)
+        for t, kind in zip(texts, known, strict=True)
     ]
     return notes[0] if len(notes) == 1 else f"COALESCE({', '.join(notes)})"
 
