@@ -22,14 +22,16 @@ _MACROS = (
     "CREATE OR REPLACE MACRO slr_offset_s(zone, x) AS epoch(timezone(zone, x)) - epoch(x)",
     # i is the instant the rule chose for local time l. Gap: i does not read back as l.
     # Overlap: the offset a day earlier was larger, and i minus that difference also reads as l.
-    f"""CREATE OR REPLACE MACRO slr_dst_note(l, zone) AS
-        list_transform([timezone(zone, l)], lambda i: CASE
+    # Once i reads back as l, i's own offset is epoch(l) - epoch(i), without asking the zone again.
+    f"""CREATE OR REPLACE MACRO slr_dst_note_at(l, i, zone) AS CASE
           WHEN i IS NULL THEN NULL
           WHEN timezone(zone, i) <> l THEN {quote_literal(NONEXISTENT)}
-          WHEN slr_offset_s(zone, i - INTERVAL 24 HOUR) > slr_offset_s(zone, i)
+          WHEN slr_offset_s(zone, i - INTERVAL 24 HOUR) > epoch(l) - epoch(i)
            AND timezone(zone, i - to_seconds(CAST(slr_offset_s(zone, i - INTERVAL 24 HOUR)
-                                                  - slr_offset_s(zone, i) AS BIGINT))) = l
-          THEN {quote_literal(AMBIGUOUS)} END)[1]""",
+                                                  - (epoch(l) - epoch(i)) AS BIGINT))) = l
+          THEN {quote_literal(AMBIGUOUS)} END""",
+    "CREATE OR REPLACE MACRO slr_dst_note(l, zone) AS "
+    "list_transform([timezone(zone, l)], lambda i: slr_dst_note_at(l, i, zone))[1]",
 )
 
 
@@ -38,21 +40,26 @@ def create_dst_functions(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(sql)
 
 
-def dst_note_sql(
-    texts: list[str], input_tz: str | None, time_formats: tuple[str, ...] = (), kinds: list[str] | None = None
-) -> str:
+def dst_note_sql(texts: list[str], input_tz: str | None, time_formats: tuple[str, ...] = ()) -> str:
     """SQL: NONEXISTENT or AMBIGUOUS when one of the raw timestamp texts is an offset-less local
-    time that the DST rule had to resolve, else NULL. ``kinds``: each text's timestamp_kind_sql,
-    when computed already."""
+    time that the DST rule had to resolve, else NULL."""
     if input_tz is None or not texts:
         return "CAST(NULL AS VARCHAR)"
     zone = quote_literal(input_tz)
-    known: list[str | None] = list(kinds) if kinds else [None] * len(texts)
     notes = [
-        f"CASE WHEN {t} IS NOT NULL AND NOT {has_own_offset_sql(t, kind)} "
+        f"CASE WHEN {t} IS NOT NULL AND NOT {has_own_offset_sql(t)} "
         f"THEN slr_dst_note({local_parse_sql(t, time_formats)}, {zone}) END"
-        for t, kind in zip(texts, known, strict=True)
+        for t in texts
     ]
+    return notes[0] if len(notes) == 1 else f"COALESCE({', '.join(notes)})"
+
+
+def dst_note_of_parsed_sql(pairs: list[tuple[str, str]], input_tz: str) -> str:
+    """dst_note_sql for a reader that has parsed already: (local TIMESTAMP, the instant chosen for
+    it) per timestamp column, the local time NULL where the text carried an offset."""
+    zone = quote_literal(input_tz)
+    notes = [f"CASE WHEN {local} IS NOT NULL THEN slr_dst_note_at({local}, {instant}, {zone}) END"
+             for local, instant in pairs]
     return notes[0] if len(notes) == 1 else f"COALESCE({', '.join(notes)})"
 
 
