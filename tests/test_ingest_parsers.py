@@ -59,6 +59,13 @@ def test_timestamps_in_helsinki(con, text, iso):
     assert got.isoformat() == iso
 
 
+@pytest.mark.parametrize("text", ["5-1-1 10:00", "26-01-05 10:00:00", "epoch", "infinity", "1989-12-31 23:00:00"])
+def test_timestamps_outside_1990_to_2099_are_not_read(con, text):
+    """Texts DuckDB's cast reads as a year before 1000, 1970 or infinity, and a year before 1990,
+    are bad timestamps: the cast is tried only on texts starting with a four-digit year."""
+    assert value(con, timestamp_sql(quote_literal(text), "Europe/Helsinki")) is None
+
+
 def test_offsetless_time_needs_tz(con):
     assert value(con, without_offset_sql("'2024-03-04 10:00:00'")) is True
     assert value(con, without_offset_sql("'2024-03-04T10:00:00Z'")) is False
