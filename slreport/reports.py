@@ -72,9 +72,7 @@ def analyze_split(inputs: list[str], settings: Any, run: Any) -> list[tuple[str,
     """(company, Analysis) for every company with contacts, from one read of the input."""
     from slreport import engine, ingest
     from slreport.analysis import analyze_loaded
-    from slreport.ingest.sql import quote_literal
-    from slreport.ingest.staging import STAGED
-    from slreport.schema import COLUMN_NAMES
+    from slreport.ingest.staging import create_contacts_view
 
     with tempfile.TemporaryDirectory(prefix="slreport-") as tmp:
         con = engine.connect(Path(tmp), run.memory_limit, run.threads)
@@ -82,10 +80,9 @@ def analyze_split(inputs: list[str], settings: Any, run: Any) -> list[tuple[str,
             input_section = ingest.load(con, inputs, run.read, Path(tmp), run.profile)
             names = [r[0] for r in con.execute("SELECT DISTINCT company FROM contacts ORDER BY 1").fetchall()]
             parts = []
+            displays = [f["path"] for f in input_section["files"]]
             for name in names:  # the same view as ingest's, narrowed to one company
-                con.execute(f"CREATE OR REPLACE VIEW contacts AS SELECT {', '.join(COLUMN_NAMES)} FROM {STAGED} "
-                            f"WHERE reject_reason IS NULL AND ignore_reason IS NULL "
-                            f"AND company = {quote_literal(name)}")
+                create_contacts_view(con, displays, company=name)
                 analysis = analyze_loaded(con, settings, input_section)
                 analysis.report["scope"] = {
                     "split_by": "company", "company": name, "input": company_account(con, name),

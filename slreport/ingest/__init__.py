@@ -83,7 +83,7 @@ def load(
         detected = [{"profile": canonical_parquet.NAME, "detected": forced is None} | info]
     else:
         detected = _stage(con, sources, forced, options)
-    create_contacts_view(con)
+    create_contacts_view(con, [src.display for src in sources])
     _raise_for_unusable(con, sources, options)
     if options.rejects_path:  # only once the rows are usable: a run that fails writes nothing
         from slreport.ingest.rejects import write_rejects

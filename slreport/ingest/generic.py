@@ -214,10 +214,9 @@ SELECT {', '.join('p.' + c for c in final)},
   NULL AS version_at
 FROM checked p
 """
-    # The rowid filter is pushed into the scan: numbering one file does not read the others.
-    line = f"rowid - {first_row} + {relation.first_line}"
-    number = (f"UPDATE {STAGED} SET line = {line}, source = {quote_literal(source.display + ':')} || ({line}) "
-              f"WHERE rowid >= {first_row}")
+    # The rowid filter is pushed into the scan: numbering one file does not read the others. The
+    # contacts view derives source ("file:line") from file_index and line.
+    number = f"UPDATE {STAGED} SET line = rowid - {first_row} + {relation.first_line} WHERE rowid >= {first_row}"
     return insert, number
 
 
