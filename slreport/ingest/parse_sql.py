@@ -67,11 +67,11 @@ def timestamp_sql(
         f"ELSE to_timestamp(CAST({text} AS DOUBLE)) END"
     )
     wall = local or local_parse_sql(text, time_formats)
-    local = f"timezone({quote_literal(input_tz)}, {wall})" if input_tz else "NULL"
+    in_zone = f"timezone({quote_literal(input_tz)}, {wall})" if input_tz else "NULL"
     parsed = (
         f"CASE WHEN {text} IS NULL THEN NULL ELSE (CASE {kind or timestamp_kind_sql(text)} "
         f"WHEN 'epoch' THEN {epoch} WHEN 'offset' THEN TRY_CAST({text} AS TIMESTAMPTZ) "
-        f"ELSE {local} END) END"
+        f"ELSE {in_zone} END) END"
     )
     return plausible_sql(parsed)
 
