@@ -51,7 +51,7 @@ def dst_note_sql(texts: list[str], input_tz: str | None, time_formats: tuple[str
         f"THEN slr_dst_note({local_parse_sql(t, time_formats)}, {zone}) END"
         for t in texts
     ]
-    return notes[0] if len(notes) == 1 else f"COALESCE({', '.join(notes)})"
+    return _first_note(notes)
 
 
 def dst_note_of_parsed_sql(pairs: list[tuple[str, str]], input_tz: str) -> str:
@@ -60,6 +60,11 @@ def dst_note_of_parsed_sql(pairs: list[tuple[str, str]], input_tz: str) -> str:
     zone = quote_literal(input_tz)
     notes = [f"CASE WHEN {local} IS NOT NULL THEN slr_dst_note_at({local}, {instant}, {zone}) END"
              for local, instant in pairs]
+    return _first_note(notes)
+
+
+def _first_note(notes: list[str]) -> str:
+    """The first timestamp column's note that is not NULL."""
     return notes[0] if len(notes) == 1 else f"COALESCE({', '.join(notes)})"
 
 

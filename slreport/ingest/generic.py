@@ -170,7 +170,7 @@ def build_stage_sql(
     kinds = {name: timestamp_kind_sql(f"raw_{name}") for name in stamps}
     walls = ({name: f"CASE WHEN kind_{name} IS NULL THEN {local_parse_sql(f'raw_{name}', options.time_formats)} END"
               for name in stamps} if options.input_tz else {})
-    parsed = _parsed_expressions({name: f"raw_{name}" for name in raw}, columns, source, options, local=set(walls))
+    parsed = _parsed_expressions({name: f"raw_{name}" for name in raw}, columns, source, options, walls=set(walls))
     checks = _checks(raw, options)
     failed = "CASE " + " ".join(f"WHEN {cond} THEN {i}" for i, (_, _, cond) in enumerate(checks, 1)) + " END"
     note = (dst_note_of_parsed_sql([(f"wall_{name}", name) for name in walls], options.input_tz)
@@ -226,10 +226,10 @@ def _pick(values: list[str]) -> str:
 
 
 def _parsed_expressions(
-    raw: dict[str, str], columns: dict[str, str], source: Source, options: ReadOptions, local: set[str]
+    raw: dict[str, str], columns: dict[str, str], source: Source, options: ReadOptions, walls: set[str]
 ) -> dict[str, str]:
     """Parsed column → expression over the raw texts ``raw_*``, their kinds ``kind_*`` and, for the
-    timestamp columns in ``local``, their wall-clock times ``wall_*``."""
+    timestamp columns in ``walls``, their wall-clock times ``wall_*``."""
     e: dict[str, str] = {}
     e["contact_id"] = raw.get("contact_id", "NULL")
     e["company"] = f"COALESCE({raw.get('company', 'NULL')}, {quote_literal(source.default_company)})"
@@ -240,7 +240,7 @@ def _parsed_expressions(
     e["direction"] = _direction(raw.get("direction"))
     for name in TIMESTAMP_COLUMNS:
         e[name] = (timestamp_sql(raw[name], options.input_tz, options.time_formats, kind=f"kind_{name}",
-                                 local=f"wall_{name}" if name in local else None)
+                                 wall=f"wall_{name}" if name in walls else None)
                    if name in raw else "NULL")
     e.update(_durations(raw, columns, e))
     e["outcome"] = _outcome(raw.get("outcome"), e["answered_at"], options.outcome_map)

@@ -58,15 +58,15 @@ def has_own_offset_sql(text: str, kind: str | None = None) -> str:
 
 def timestamp_sql(
     text: str, input_tz: str | None, time_formats: tuple[str, ...] = (), kind: str | None = None,
-    local: str | None = None,
+    wall: str | None = None,
 ) -> str:
     """TIMESTAMPTZ of a text: its own offset or epoch if it has one, else local time in input_tz.
-    ``kind``: as for has_own_offset_sql; ``local``: the text's local_parse_sql, likewise."""
+    ``kind``: as for has_own_offset_sql; ``wall``: the text's local_parse_sql, likewise."""
     epoch = (
         f"CASE WHEN length({text}) = 13 THEN to_timestamp(CAST({text} AS DOUBLE) / 1000) "
         f"ELSE to_timestamp(CAST({text} AS DOUBLE)) END"
     )
-    wall = local or local_parse_sql(text, time_formats)
+    wall = wall or local_parse_sql(text, time_formats)
     in_zone = f"timezone({quote_literal(input_tz)}, {wall})" if input_tz else "NULL"
     parsed = (
         f"CASE WHEN {text} IS NULL THEN NULL ELSE (CASE {kind or timestamp_kind_sql(text)} "
