@@ -73,19 +73,20 @@ def staffing_sections(
     before the contacts were dropped: Erlang A takes each company's patience from it); the full interval
     table goes to ``tables['staffing']``. Reads the interval tables, not the contacts."""
     from slreport.metrics.patience import theta_by_company
-    from slreport.metrics.staffing_calc import columns_of, profile_rows, required_columns, summary
+    from slreport.metrics.staffing_calc import columns_of, company_rows, profile_rows, required_columns, summary
 
     theta = theta_by_company(patience)
     con.execute(f"CREATE OR REPLACE TEMP TABLE {STAFFING_TABLE} AS {interval_sql(settings)}")
     cols = columns_of(con.sql(f"SELECT * EXCLUDE (instant) FROM {STAFFING_TABLE} ORDER BY company, instant")
                       .fetchnumpy())
-    targets = company_targets(settings, sorted(set(cols["company"])))
-    required_columns(cols, settings.interval_minutes * 60, targets, theta)
+    groups = company_rows(cols["company"])
+    targets = company_targets(settings, list(groups))
+    required_columns(cols, groups, settings.interval_minutes * 60, targets, theta)
     # pyarrow imports pandas (≈0.3 s) to build a table from NumPy, so only when files are written
     tables["staffing"] = partial(to_arrow, cols)
     slots = columns_of(con.sql(SLOTS_SQL).fetchnumpy())
     return {
-        "staffing": summary(cols, settings, targets, theta),
+        "staffing": summary(cols, groups, settings, targets, theta),
         "staffing_profile": profile_rows(slots, settings.interval_minutes * 60, targets, theta),
         "patience": patience,
     }
