@@ -180,10 +180,7 @@ def build_report(con: duckdb.DuckDBPyConnection, settings: Settings, input_secti
         "period": period(con, settings.timezone),
         "summary": metric_rows(con, settings, [])[0],
         # every company, also one whose contacts all arrived outside opening hours
-        "by_company": metric_rows(
-            con, settings, ["company"],
-            "(SELECT DISTINCT company FROM contacts) LEFT JOIN cells c USING (company)",
-        ),
+        "by_company": metric_rows(con, settings, ["company"], grid="(SELECT DISTINCT company FROM contacts)"),
     }
     report["targets"] = evaluate_targets(settings, report["by_company"])
     if list(settings.by) != ["company"]:
@@ -196,10 +193,12 @@ def build_report(con: duckdb.DuckDBPyConnection, settings: Settings, input_secti
 
 
 def metric_rows(
-    con: duckdb.DuckDBPyConnection, settings: Settings, keys: list[str], source: str = "cells c"
+    con: duckdb.DuckDBPyConnection, settings: Settings, keys: list[str], source: str = "cells c",
+    grid: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Every metric family grouped by ``keys`` over the cells ``source``: one row per group."""
-    return rows(con, metrics_sql(settings, keys, source))
+    """Every metric family grouped by ``keys`` over the cells ``source``: one row per group (and
+    per row of ``grid``, see cells.rollup_sql)."""
+    return rows(con, metrics_sql(settings, keys, source, grid))
 
 
 def policy_settings(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, Any]:
@@ -209,13 +208,10 @@ def policy_settings(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[
 
 def by_hour(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[dict[str, Any]]:
     """Hour-of-day profile over the whole period, all 24 hours present; company null = all."""
-    per_company = (
-        "(SELECT DISTINCT company FROM contacts) CROSS JOIN range(24) h(hour) "
-        "LEFT JOIN cells c USING (company, hour)"
-    )
-    overall = "range(24) h(hour) LEFT JOIN cells c USING (hour)"
-    return [{"company": None} | r for r in metric_rows(con, settings, ["hour"], overall)] + metric_rows(
-        con, settings, ["company", "hour"], per_company)
+    per_company = "(SELECT DISTINCT company FROM contacts) CROSS JOIN range(24) h(hour)"
+    overall = "range(24) h(hour)"
+    return [{"company": None} | r for r in metric_rows(con, settings, ["hour"], grid=overall)] + metric_rows(
+        con, settings, ["company", "hour"], grid=per_company)
 
 
 def by_day(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[dict[str, Any]]:
@@ -224,12 +220,9 @@ def by_day(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[dict[str,
         "(SELECT CAST(d AS DATE) AS day FROM (SELECT min(day) lo, max(day) hi FROM contacts_local), "
         "generate_series(lo, hi, INTERVAL 1 DAY) s(d))"
     )
-    per_company = (
-        f"(SELECT DISTINCT company FROM contacts) CROSS JOIN {days} LEFT JOIN cells c USING (company, day)"
-    )
-    overall = f"{days} LEFT JOIN cells c USING (day)"
-    return [{"company": None} | r for r in metric_rows(con, settings, ["day"], overall)] + metric_rows(
-        con, settings, ["company", "day"], per_company)
+    per_company = f"(SELECT DISTINCT company FROM contacts) CROSS JOIN {days}"
+    return [{"company": None} | r for r in metric_rows(con, settings, ["day"], grid=days)] + metric_rows(
+        con, settings, ["company", "day"], grid=per_company)
 
 
 def aht_basis(con: duckdb.DuckDBPyConnection) -> str | None:

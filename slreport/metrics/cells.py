@@ -61,13 +61,23 @@ def per_contact_select(counts: tuple[Count, ...]) -> str:
     return ",\n  ".join(f"{c.aggregate} AS {c.name}" for c in counts)
 
 
-def rollup_sql(counts: tuple[Count, ...], keys: list[str], source: str) -> str:
-    """The counts of each group of ``keys``, added up from the cells ``source`` exposes as ``c``
-    (maybe LEFT JOINed to a grid, so that empty groups appear with zero counts)."""
+def rollup_sql(counts: tuple[Count, ...], keys: list[str], source: str, grid: str | None = None) -> str:
+    """The counts of each group of ``keys``, added up from the cells ``source`` exposes as ``c``.
+
+    ``grid`` (a FROM item holding the key columns, one row per group) lists groups that must appear
+    even without cells: with zero counts, and NULL sums and extremes, as the grid LEFT JOINed to the
+    cells would give them. The cells are added up first and the grid joined to the sums: grouping
+    the joined grid instead (a year of 15-minute intervals per company, mostly empty) took longer
+    than every other step of a 100 000-contact report."""
     key_list = "".join(f"{k}, " for k in keys)
     sums = ",\n  ".join(f"{_ROLLUPS[c.rollup].format(name=c.name)} AS {c.name}" for c in counts)
     group_by = f"GROUP BY {', '.join(keys)}" if keys else ""
-    return f"SELECT {key_list}\n  {sums}\nFROM {source}\n{group_by}"
+    summed = f"SELECT {key_list}\n  {sums}\nFROM {source}\n{group_by}"
+    if grid is None:
+        return summed
+    filled = ",\n  ".join(
+        f"coalesce(summed.{c.name}, 0) AS {c.name}" if c.rollup == "count" else f"summed.{c.name}" for c in counts)
+    return f"SELECT {key_list}\n  {filled}\nFROM {grid}\nLEFT JOIN ({summed}) summed USING ({', '.join(keys)})"
 
 
 def all_counts(settings: Settings) -> tuple[Count, ...]:
@@ -80,14 +90,14 @@ def order_by_keys(keys: list[str]) -> str:
     return f"ORDER BY {', '.join(f'{k} NULLS LAST' for k in keys)}" if keys else ""
 
 
-def metrics_sql(settings: Settings, keys: list[str], source: str = "cells c") -> str:
+def metrics_sql(settings: Settings, keys: list[str], source: str = "cells c", grid: str | None = None) -> str:
     """Every family's metrics grouped by ``keys`` (none: one row for everything), in one query:
-    one rollup of all families' counts, then each family's rate columns over it (service level,
-    FCR, scores, in that order; fcr_method must be resolved)."""
+    one rollup of all families' counts (every group of ``grid`` too: rollup_sql), then each family's
+    rate columns over it (service level, FCR, scores, in that order; fcr_method must be resolved)."""
     from slreport.metrics import fcr, scores, service_level
 
     columns = ",".join((service_level.RATE_COLUMNS, fcr.rate_columns(settings), scores.RATE_COLUMNS))
-    return (f"WITH counts AS ({rollup_sql(all_counts(settings), keys, source)})\n"
+    return (f"WITH counts AS ({rollup_sql(all_counts(settings), keys, source, grid)})\n"
             f"SELECT {''.join(f'{k}, ' for k in keys)}{columns}\nFROM counts\n{order_by_keys(keys)}")
 
 

@@ -56,12 +56,8 @@ def create_interval_table(con: Any, settings: Settings) -> None:
     grid = f"(SELECT k.company, i.interval_start FROM (SELECT DISTINCT company FROM contacts) k CROSS JOIN " \
            f"{interval_grid_sql(m, tz)} i)"
     con.execute(INTERVAL_FLAGS_SQL.format(grid=grid, local=local, m=int(m)))
-    per_company = service_level_sql(
-        settings, ["company", "interval_start"], f"{grid} g LEFT JOIN cells c USING (company, interval_start)"
-    )
-    overall = service_level_sql(
-        settings, ["interval_start"], f"{interval_grid_sql(m, tz)} g LEFT JOIN cells c USING (interval_start)"
-    )
+    per_company = service_level_sql(settings, ["company", "interval_start"], grid=f"{grid} g")
+    overall = service_level_sql(settings, ["interval_start"], grid=f"{interval_grid_sql(m, tz)} g")
     con.execute(INTERVALS_SQL.format(
         per_company=per_company, overall=overall, iso=local_iso_sql(tz, "f.interval_start"),
         local=f"timezone({quote_literal(tz)}, f.interval_start)", table=INTERVAL_TABLE,

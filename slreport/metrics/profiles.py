@@ -26,15 +26,14 @@ def hour_profile(con: Any, settings: Settings) -> list[dict[str, Any]]:
     from slreport.analysis import rows
 
     per_company = service_level_sql(
-        settings, ["company", "hour"],
-        f"(SELECT DISTINCT company FROM contacts) k CROSS JOIN range(24) h(hour) LEFT JOIN {ON_OPEN_DAYS} c "
-        "USING (company, hour)",
+        settings, ["company", "hour"], f"{ON_OPEN_DAYS} c",
+        grid="(SELECT DISTINCT company FROM contacts) k CROSS JOIN range(24) h(hour)",
     )
-    overall = service_level_sql(settings, ["hour"], f"range(24) h(hour) LEFT JOIN {ON_OPEN_DAYS} c USING (hour)")
+    overall = service_level_sql(settings, ["hour"], f"{ON_OPEN_DAYS} c", grid="range(24) h(hour)")
     cols = ", ".join(f"f.{c}" for c in PROFILE_COLUMNS)
     return rows(con, f"""
-        SELECT NULL AS company, f.hour, n.open_days, round(f.offered / NULLIF(n.open_days, 0), 4) AS offered_per_day,
-               {cols}
+        SELECT NULL AS company, f.hour, n.open_days,
+               round(f.offered / NULLIF(n.open_days, 0), 4) AS offered_per_day, {cols}
         FROM ({overall}) f, (SELECT count(DISTINCT day) FILTER (WHERE open) AS open_days FROM company_days) n
         UNION ALL
         SELECT f.company, f.hour, n.open_days, round(f.offered / NULLIF(n.open_days, 0), 4), {cols}

@@ -78,12 +78,12 @@ RATE_COLUMNS = """
 RATES_SQL = "WITH counts AS ({counts})\nSELECT {keys}" + RATE_COLUMNS + "\nFROM counts\n{order_by}"
 
 
-def service_level_sql(settings: Settings, keys: list[str], source: str = "cells c") -> str:
+def service_level_sql(settings: Settings, keys: list[str], source: str = "cells c", grid: str | None = None) -> str:
     """The family's query grouped by ``keys`` (none: one row for everything).
 
-    ``source`` exposes cells (slreport.metrics.cells) as ``c``, maybe LEFT JOINed to a grid so
-    that empty groups appear with zero counts. Each contact was judged by its company's policy
+    ``source`` exposes cells (slreport.metrics.cells) as ``c``; every group of ``grid`` appears,
+    empty ones with zero counts (rollup_sql). Each contact was judged by its company's policy
     (table ``company_settings``, slreport.policy) when the cells were counted.
     """
-    return RATES_SQL.format(counts=rollup_sql(COUNTS, keys, source), keys="".join(f"{k}, " for k in keys),
+    return RATES_SQL.format(counts=rollup_sql(COUNTS, keys, source, grid), keys="".join(f"{k}, " for k in keys),
                             order_by=order_by_keys(keys))
