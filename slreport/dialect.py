@@ -273,17 +273,25 @@ def _division(node: Any, exp: Any) -> Any:
                    expression=node.expression.copy())
 
 
-def _round(node: Any, exp: Any) -> Any:
-    # DuckDB rounds a DOUBLE as round(x * 10^n) / 10^n, half away from zero on the binary value;
-    # Spark's round(x, n) goes through the decimal text of x (1.00005 → 1.0001 where DuckDB gives 1.0).
-    # Rounding the scaled value to a whole number agrees in both (an exact .5 stays exact).
-    digits = node.args.get("decimals")
-    if not (isinstance(digits, exp.Literal) and digits.is_int and int(digits.this) > 0):
+def _slr_round(node: Any, exp: Any) -> Any:
+    # slreport's rounding (slreport.engine.ROUND_MACRO, a DuckDB macro): the scaled value rounded to a
+    # whole number, halves away from zero; Spark's ROUND(x, 0) on a DOUBLE is that (HALF_UP).
+    if node.name.lower() != "slr_round":
         return None
+    value, digits = node.expressions
     scale = exp.Cast(this=exp.Literal.number(10 ** int(digits.this)), to=exp.DataType.build("DOUBLE"))
-    scaled = exp.Mul(this=exp.Cast(this=node.this.copy(), to=exp.DataType.build("DOUBLE")), expression=scale)
+    scaled = exp.Mul(this=exp.Cast(this=value.copy(), to=exp.DataType.build("DOUBLE")), expression=scale)
     whole = exp.Round(this=scaled, decimals=exp.Literal.number(0))
     return exp.Div(this=whole, expression=scale.copy())
+
+
+def _round(node: Any, exp: Any) -> Any:
+    # round(x, n) with n > 0 rounds the binary value in DuckDB since 2.0.1 (5.22374999… → 5.2237) and
+    # the decimal text in Spark: reports round with slr_round, which both engines do alike.
+    digits = node.args.get("decimals")
+    if digits is not None and not (isinstance(digits, exp.Literal) and digits.this == "0"):
+        raise ValueError(f"round(x, n) gives other numbers on Spark; use slr_round(x, n): {node.sql()}")
+    return None
 
 
 def _timestamp_type(node: Any, exp: Any) -> Any:
@@ -319,8 +327,8 @@ def _rules() -> list[tuple[type, Callable[[Any, Any], Any]]]:
     from sqlglot import exp
 
     return [
-        (exp.Anonymous, _timezone), (exp.Anonymous, _epoch_us), (exp.UnixToTime, _epoch_ms),
-        (exp.TimeToUnix, _epoch), (exp.DayOfWeekIso, _isodow), (exp.TimeToStr, _strftime),
+        (exp.Anonymous, _timezone), (exp.Anonymous, _epoch_us), (exp.Anonymous, _slr_round),
+        (exp.UnixToTime, _epoch_ms), (exp.TimeToUnix, _epoch), (exp.DayOfWeekIso, _isodow), (exp.TimeToStr, _strftime),
         (exp.DateBin, _time_bucket), (exp.ArrayAgg, _ordered_aggregate), (exp.First, _ordered_aggregate),
         (exp.Table, _series_table), (exp.Select, _grouping_in_order), (exp.Round, _round), (exp.Div, _division),
         (exp.DataType, _timestamp_type),

@@ -72,11 +72,16 @@ def test_series_in_from_become_lateral_explodes():
                    "LATERAL EXPLODE(IF(lo > hi, ARRAY(), SEQUENCE(lo, hi, INTERVAL '1' DAY))) AS g(s)")
 
 
-def test_division_is_in_double_and_round_half_away_from_zero_on_the_scaled_value():
+def test_division_is_in_double_and_slr_round_half_away_from_zero_on_the_scaled_value():
     assert to_spark("SELECT a / b FROM c") == "SELECT CAST(a AS DOUBLE) / b FROM c"
-    assert to_spark("SELECT round(a, 4) FROM c") == \
+    assert to_spark("SELECT slr_round(a, 4) FROM c") == \
         "SELECT ROUND(CAST(a AS DOUBLE) * CAST(10000 AS DOUBLE), 0) / CAST(10000 AS DOUBLE) FROM c"
     assert to_spark("SELECT round(a) FROM c") == "SELECT ROUND(a) FROM c"
+
+
+def test_round_to_decimals_is_refused_because_the_engines_round_it_otherwise():
+    with pytest.raises(ValueError, match="use slr_round"):
+        to_spark("SELECT round(a, 4) FROM c")
 
 
 def test_grouping_in_order_by_names_the_input_column():

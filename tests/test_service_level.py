@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from slreport.errors import UsageError
 from slreport.settings import Settings, SlMethod
-from tests.conftest import run_analyze
+from tests.conftest import run_analyze, run_cli
 
 HEADER = "contact_id,company,arrived_at,wait_s,talk_s,outcome"
 
@@ -197,3 +199,13 @@ def test_grouping_by_several_columns(write_csv):
     assert set(groups) == {("a", "VIP"), ("a", "std"), ("b", "VIP")}
     assert groups[("a", "VIP")]["service_level_pct"] == 50.0
     assert groups[("b", "VIP")]["service_level_pct"] == 0.0
+
+
+def test_a_mean_exactly_halfway_between_two_reported_values_rounds_away_from_zero(write_csv):
+    # 80 answered calls waiting 417.9 s in all: ASA 5.22375 s is reported as 5.2238 (README, "Rounding"),
+    # through the library and the CLI alike.
+    path = calls(write_csv, [(5.2, "answered")] * 79 + [(7.1, "answered")])
+    assert run_analyze([path])["summary"]["asa_s"] == 5.2238
+    out = run_cli("analyze", str(path), "--tz", "UTC", "--format", "json")
+    assert out.returncode == 0, out.stderr.decode()
+    assert json.loads(out.stdout)["summary"]["asa_s"] == 5.2238

@@ -67,12 +67,12 @@ COUNTS: tuple[Count, ...] = (
 
 # A group's summed counts → the family's columns, for the chosen method (rate_columns fills them in).
 RATE_COLUMNS = """
-  round(100 * {resolved} / NULLIF({judged}, 0), 4)        AS fcr_pct,
+  slr_round(100 * {resolved} / NULLIF({judged}, 0), 4)    AS fcr_pct,
   {method}                                                AS fcr_method,
   {window_h}                                              AS fcr_window_h,
   {judged}                                                AS fcr_judged,
   {censored}                                              AS fcr_censored,
-  round(100 * withheld / NULLIF(fcr_answered, 0), 4)      AS fcr_unknown_caller_pct,
+  slr_round(100 * withheld / NULLIF(fcr_answered, 0), 4)  AS fcr_unknown_caller_pct,
   {{{by_window}}}                                         AS fcr_by_window"""
 
 
@@ -107,7 +107,7 @@ def rate_columns(settings: Settings) -> str:
 
 def _by_window() -> str:
     return ", ".join(
-        f"'{name}': round(100 * resolved_w{h} / NULLIF(judged_w{h}, 0), 4)" for name, h in WINDOWS_H.items()
+        f"'{name}': slr_round(100 * resolved_w{h} / NULLIF(judged_w{h}, 0), 4)" for name, h in WINDOWS_H.items()
     )
 
 

@@ -39,7 +39,7 @@ SELECT CASE WHEN grouping(company) = 1 THEN NULL ELSE company END AS company,
        count(wait_s) AS with_wait,
        count(*) - count(wait_s) AS without_wait,
        count(wait_s) FILTER (WHERE outcome = 'abandoned') AS abandoned,
-       round(sum(wait_s) / NULLIF(count(wait_s) FILTER (WHERE outcome = 'abandoned'), 0), 4) AS theta_s
+       slr_round(sum(wait_s) / NULLIF(count(wait_s) FILTER (WHERE outcome = 'abandoned'), 0), 4) AS theta_s
 FROM offered_local
 GROUP BY GROUPING SETS ((company), ())
 ORDER BY grouping(company) DESC, company

@@ -227,9 +227,9 @@ def peak_to_average(con: Any) -> dict[str, Any]:
                    AS peak_interval_start,
                count(*) FILTER (WHERE open) AS open_intervals,
                CAST(coalesce(sum(offered) FILTER (WHERE open), 0) AS BIGINT) AS offered_in_open_intervals,
-               round(sum(offered) FILTER (WHERE open) / NULLIF(count(*) FILTER (WHERE open), 0), 4)
+               slr_round(sum(offered) FILTER (WHERE open) / NULLIF(count(*) FILTER (WHERE open), 0), 4)
                    AS mean_offered_per_open_interval,
-               round(max(offered) / NULLIF(sum(offered) FILTER (WHERE open)
+               slr_round(max(offered) / NULLIF(sum(offered) FILTER (WHERE open)
                      / NULLIF(count(*) FILTER (WHERE open), 0), 0), 4) AS ratio
         FROM {INTERVAL_TABLE} GROUP BY company ORDER BY company NULLS FIRST""")
     return {

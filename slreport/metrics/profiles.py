@@ -33,10 +33,10 @@ def hour_profile(con: Any, settings: Settings) -> list[dict[str, Any]]:
     cols = ", ".join(f"f.{c}" for c in PROFILE_COLUMNS)
     return rows(con, f"""
         SELECT NULL AS company, f.hour, n.open_days,
-               round(f.offered / NULLIF(n.open_days, 0), 4) AS offered_per_day, {cols}
+               slr_round(f.offered / NULLIF(n.open_days, 0), 4) AS offered_per_day, {cols}
         FROM ({overall}) f, (SELECT count(DISTINCT day) FILTER (WHERE open) AS open_days FROM company_days) n
         UNION ALL
-        SELECT f.company, f.hour, n.open_days, round(f.offered / NULLIF(n.open_days, 0), 4), {cols}
+        SELECT f.company, f.hour, n.open_days, slr_round(f.offered / NULLIF(n.open_days, 0), 4), {cols}
         FROM ({per_company}) f
         JOIN (SELECT company, count(*) FILTER (WHERE open) AS open_days FROM company_days GROUP BY company) n
           USING (company)
@@ -52,7 +52,7 @@ arrivals AS (SELECT company, d.weekday, c.hour FROM offered_local c JOIN days d 
 counts AS (SELECT company, weekday, hour, count(*) AS offered FROM arrivals GROUP BY ALL
            UNION ALL SELECT NULL, weekday, hour, count(*) FROM arrivals GROUP BY ALL)
 SELECT n.company, n.weekday, n.days,
-       list(round(coalesce(x.offered, 0) / n.days, 4) ORDER BY h.hour) AS offered_per_day
+       list(slr_round(coalesce(x.offered, 0) / n.days, 4) ORDER BY h.hour) AS offered_per_day
 FROM day_counts n CROSS JOIN range(24) h(hour)
 LEFT JOIN counts x ON x.company IS NOT DISTINCT FROM n.company AND x.weekday = n.weekday AND x.hour = h.hour
 GROUP BY n.company, n.weekday, n.days
@@ -77,7 +77,7 @@ totals AS (
            count(*) FILTER (WHERE NOT in_hours AND outcome = 'answered') AS outside_hours_answered
     FROM scoped GROUP BY company),
 by_hour AS (SELECT company, hour, count(*) AS n FROM scoped WHERE NOT in_hours GROUP BY ALL)
-SELECT t.company, t.contacts, t.outside_hours, round(100 * t.outside_hours / NULLIF(t.contacts, 0), 4) AS share_pct,
+SELECT t.company, t.contacts, t.outside_hours, slr_round(100 * t.outside_hours / NULLIF(t.contacts, 0), 4) AS share_pct,
        t.outside_hours_answered,
        list(coalesce(b.n, 0) ORDER BY h.hour) AS by_hour
 FROM totals t CROSS JOIN range(24) h(hour)

@@ -28,8 +28,8 @@ def counts(settings: Settings) -> tuple[Count, ...]:
 
 # A group's summed counts → the family's columns.
 RATE_COLUMNS = """
-  round(100 * (promoters - detractors) / NULLIF(nps_responses, 0), 4) AS nps,
+  slr_round(100 * (promoters - detractors) / NULLIF(nps_responses, 0), 4) AS nps,
   nps_responses,
-  round(csat_sum / NULLIF(csat_responses, 0), 4)                     AS csat_mean,
-  round(100 * csat_top2 / NULLIF(csat_responses, 0), 4)              AS csat_top2_pct,
+  slr_round(csat_sum / NULLIF(csat_responses, 0), 4)                    AS csat_mean,
+  slr_round(100 * csat_top2 / NULLIF(csat_responses, 0), 4)             AS csat_top2_pct,
   csat_responses"""

@@ -66,14 +66,14 @@ COUNTS: tuple[Count, ...] = (
 RATE_COLUMNS = """
   offered, answered, abandoned, short_abandoned, flowout,
   answered_within_threshold, abandoned_within_threshold,
-  round(100 * sl_numerator / NULLIF(sl_denominator, 0), 4) AS service_level_pct,
-  round(100 * answered / NULLIF(offered, 0), 4)            AS answer_rate_pct,
-  round(100 * abandoned / NULLIF(offered, 0), 4)           AS abandon_rate_pct,
-  round(answered_wait_sum / NULLIF(answered_with_wait, 0), 4) AS asa_s,
-  round(handle_sum / NULLIF(answered_with_talk, 0), 4)      AS aht_s,
-  CAST(max_wait_s AS DOUBLE)                                AS max_wait_s,
+  slr_round(100 * sl_numerator / NULLIF(sl_denominator, 0), 4)    AS service_level_pct,
+  slr_round(100 * answered / NULLIF(offered, 0), 4)               AS answer_rate_pct,
+  slr_round(100 * abandoned / NULLIF(offered, 0), 4)              AS abandon_rate_pct,
+  slr_round(answered_wait_sum / NULLIF(answered_with_wait, 0), 4) AS asa_s,
+  slr_round(handle_sum / NULLIF(answered_with_talk, 0), 4)        AS aht_s,
+  CAST(max_wait_s AS DOUBLE)                                      AS max_wait_s,
   100 * sl_numerator / NULLIF(sl_denominator, 0) >= CASE WHEN target_min = target_max THEN target_min END
-                                                            AS target_met"""
+                                                                  AS target_met"""
 
 RATES_SQL = "WITH counts AS ({counts})\nSELECT {keys}" + RATE_COLUMNS + "\nFROM counts\n{order_by}"
 

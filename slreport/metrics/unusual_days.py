@@ -40,8 +40,8 @@ classified AS (
     FROM judged
 )
 SELECT c.company, c.day, isodow(c.day) - 1 AS weekday, c.kind, c.offered,
-       round(c.baseline, 4) AS baseline_offered, c.baseline_days,
-       round(c.offered / NULLIF(c.baseline, 0), 4) AS ratio, {day_cols}
+       slr_round(c.baseline, 4) AS baseline_offered, c.baseline_days,
+       slr_round(c.offered / NULLIF(c.baseline, 0), 4) AS ratio, {day_cols}
 FROM classified c JOIN daily d ON d.company IS NOT DISTINCT FROM c.company AND d.day = c.day
 """
 
