@@ -249,7 +249,19 @@ def rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
     """Run a metric query and return JSON-ready dicts (small results only)."""
     result = con.execute(sql)  # planned once (a relation's .columns would plan it a second time)
     names = [d[0] for d in result.description]
-    return [{k: plain(v) for k, v in zip(names, r, strict=True)} for r in result.fetchall()]
+    columns = [plain_column(values) for values in zip(*result.fetchall(), strict=True)]
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def plain_column(values: tuple[Any, ...]) -> Any:
+    """``plain`` of every value of a result column, without a call per value where the column's
+    type says what it needs (counts, names and flags need nothing; rates are floats)."""
+    kinds = {type(v) for v in values if v is not None}
+    if kinds <= {int, str, bool}:
+        return values
+    if kinds == {float}:
+        return [None if v is None else round(v, 4) for v in values]
+    return [plain(v) for v in values]
 
 
 def plain(value: Any) -> Any:
