@@ -204,10 +204,7 @@ def create_hours_tables(con: Any, policy: HoursPolicy, tz: str) -> None:
 
     zone = quote_literal(tz)
     companies = [r[0] for r in con.execute("SELECT DISTINCT company FROM contacts ORDER BY 1").fetchall()]
-    first, last = engine.one(
-        con, f"SELECT min(CAST(timezone({zone}, arrived_at) AS DATE)), max(CAST(timezone({zone}, arrived_at) AS DATE))"
-             " FROM contacts",
-    )
+    first, last = engine.one(con, LOCAL_DATE_SPAN_SQL.format(zone=zone))
     con.execute("CREATE OR REPLACE TEMP TABLE hours_ranges (company VARCHAR, day_kind INTEGER, start_min INTEGER, "
                 "end_min INTEGER)")
     con.execute("CREATE OR REPLACE TEMP TABLE holiday_days (company VARCHAR, day DATE, name VARCHAR)")
@@ -223,6 +220,16 @@ def create_hours_tables(con: Any, policy: HoursPolicy, tz: str) -> None:
         "unnest(range(start_min, end_min)) AS minute FROM hours_ranges"
     )
 
+
+# The first and last local date of an arrival. A later instant never has an earlier local date
+# unless the clocks go back across midnight, and never by a day or more: so only arrivals within 24
+# hours of the first and the last need converting (at 10 M contacts converting all took 0.9 s).
+LOCAL_DATE_SPAN_SQL = """
+WITH span AS (SELECT min(arrived_at) AS lo, max(arrived_at) AS hi FROM contacts)
+SELECT min(CAST(timezone({zone}, arrived_at) AS DATE)), max(CAST(timezone({zone}, arrived_at) AS DATE))
+FROM contacts, span
+WHERE arrived_at < lo + INTERVAL 24 HOUR OR arrived_at > hi - INTERVAL 24 HOUR
+"""
 
 COMPANY_DAYS_SQL = """
 CREATE OR REPLACE TEMP TABLE company_days AS
