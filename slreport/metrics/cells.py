@@ -2,14 +2,16 @@
 
 Each family (service level, FCR, scores) defines its counts once, as aggregates over contacts
 (``Count``: a name, the aggregate over the offered contacts ``c`` with their company policy ``p``,
-and how cells add up). ``create_cells`` runs all of them in one GROUP BY over ``offered_local``
+and how cells add up) or as a sum of the cell's other counts (``derived``: the fewer aggregates
+per contact, the faster the scan). ``create_cells`` runs all of them in one GROUP BY over ``offered_local``
 into the small table ``cells`` (company × day × hour × interval); every report grouping (the
 summary, per company, per hour, per day, per interval, the profiles) then adds cells up instead of
 scanning the contacts again. Counts, sums and extremes add up exactly (sums of DECIMALs), so a
 metric computed from cells equals the metric computed from the contacts; a family's rates are
 always computed from its summed counts, never by averaging rates.
 
-``--by`` groupings other than company get their own cells (``cells_by``), grouped by those keys.
+``--by`` groupings other than company get their own cells (``cells_by``), grouped by those keys and
+the company (a derived count follows its company's policy).
 """
 
 from __future__ import annotations
@@ -37,8 +39,11 @@ _ROLLUPS = {
 @dataclass(frozen=True)
 class Count:
     name: str
-    aggregate: str  # over offered contacts ``c`` joined to their company policy ``p``
+    # over offered contacts ``c`` joined to their company policy ``p``; derived: over the cell's
+    # other counts ``c`` (not derived ones) and its company policy ``p``
+    aggregate: str
     rollup: str = "count"  # a key of _ROLLUPS
+    derived: bool = False
 
 
 # Per cell only (a cell is one company × local interval), read only by the staffing tables.
@@ -58,7 +63,11 @@ GROUP BY company, interval_start
 
 
 def per_contact_select(counts: tuple[Count, ...]) -> str:
-    return ",\n  ".join(f"{c.aggregate} AS {c.name}" for c in counts)
+    return ",\n  ".join(f"{c.aggregate} AS {c.name}" for c in counts if not c.derived)
+
+
+def derived_select(counts: tuple[Count, ...]) -> str:
+    return "".join(f",\n  {c.aggregate} AS {c.name}" for c in counts if c.derived)
 
 
 def rollup_sql(counts: tuple[Count, ...], keys: list[str], source: str, grid: str | None = None) -> str:
@@ -114,11 +123,12 @@ def create_cells(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     groupings: dict[str, tuple[tuple[str, ...], tuple[Count, ...]]] = {
         CELLS: (CELL_KEYS, all_counts(settings) + CELL_ONLY)}
     if by_source(settings.by) == CELLS_BY:
-        groupings[CELLS_BY] = (settings.by, all_counts(settings))
+        groupings[CELLS_BY] = (tuple(dict.fromkeys(("company", *settings.by))), all_counts(settings))
     for table, (keys, counts) in groupings.items():
+        key_list = ", ".join(f"c.{k}" for k in keys)
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table} AS\nSELECT {', '.join(f'c.{k}' for k in keys)},\n"
-            f"  {per_contact_select(counts)}\nFROM offered_local c\n{POLICY_JOIN}\n"
-            f"GROUP BY {', '.join(f'c.{k}' for k in keys)}"
+            f"CREATE OR REPLACE TEMP TABLE {table} AS\nSELECT c.*{derived_select(counts)}\nFROM (\n"
+            f"SELECT {key_list},\n  {per_contact_select(counts)}\nFROM offered_local c\n{POLICY_JOIN}\n"
+            f"GROUP BY {key_list}) c\n{POLICY_JOIN}"
         )
     con.execute(CELL_AGENTS_SQL)

@@ -51,15 +51,16 @@ def _window_counts(name: str, ms: int) -> tuple[Count, ...]:
     judged = f"{KNOWN} AND c.observed_after_ms >= {ms}"
     return (
         Count(f"judged_{name}", f"count(c.outcome) FILTER (WHERE {judged})"),
-        Count(f"censored_{name}", f"count(c.outcome) FILTER (WHERE {KNOWN} AND c.observed_after_ms < {ms})"),
+        # the answered contacts of a known caller that are not judged
+        Count(f"censored_{name}", f"c.answered - c.withheld - c.judged_{name}", derived=True),
         Count(f"resolved_{name}",
               f"count(c.outcome) FILTER (WHERE {judged} AND coalesce(c.next_contact_ms > {ms}, true))"),
     )
 
 
-# Per contact → counts (added up over cells, slreport.metrics.cells).
+# Per contact → counts (added up over cells, slreport.metrics.cells); with the service-level
+# family's ``answered``.
 COUNTS: tuple[Count, ...] = (
-    Count("fcr_answered", "count(c.outcome) FILTER (WHERE c.outcome = 'answered')"),
     Count("withheld", "count(c.outcome) FILTER (WHERE c.outcome = 'answered' AND NOT c.caller_known)"),
     Count("flagged", "count(c.resolved) FILTER (WHERE c.outcome = 'answered')"),
     Count("flagged_resolved", "count(c.outcome) FILTER (WHERE c.outcome = 'answered' AND c.resolved)"),
@@ -72,7 +73,7 @@ RATE_COLUMNS = """
   {window_h}                                              AS fcr_window_h,
   {judged}                                                AS fcr_judged,
   {censored}                                              AS fcr_censored,
-  slr_round(100 * withheld / NULLIF(fcr_answered, 0), 4)  AS fcr_unknown_caller_pct,
+  slr_round(100 * withheld / NULLIF(answered, 0), 4)      AS fcr_unknown_caller_pct,
   {{{by_window}}}                                         AS fcr_by_window"""
 
 

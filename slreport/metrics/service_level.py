@@ -17,14 +17,14 @@ ANSWERED_WITHIN_T = "coalesce(c.outcome = 'answered' AND c.wait_s <= p.threshold
 ABANDONED_WITHIN_T = "coalesce(c.outcome = 'abandoned' AND c.wait_s <= p.threshold_s, false)"
 SHORT_ABANDON = "coalesce(c.outcome = 'abandoned' AND p.short_abandon_s > 0 AND c.wait_s <= p.short_abandon_s, false)"
 
-# Whether a contact counts in the numerator and in the denominator of each service-level method;
-# summed per group these are the classic formulas (e.g. negative: answered ≤ T / (offered − short)).
-SL_RULES: dict[SlMethod, tuple[str, str]] = {
-    SlMethod.NEGATIVE: (ANSWERED_WITHIN_T, f"NOT {SHORT_ABANDON}"),
-    SlMethod.IGNORE: (ANSWERED_WITHIN_T, f"NOT {ABANDONED_WITHIN_T}"),
-    SlMethod.POSITIVE: (f"{ANSWERED_WITHIN_T} OR ({ABANDONED_WITHIN_T} AND NOT {SHORT_ABANDON})",
-                        f"NOT {SHORT_ABANDON}"),
-    SlMethod.ANSWERED_ONLY: (ANSWERED_WITHIN_T, "c.outcome = 'answered'"),
+# The numerator and denominator of each service-level method, from a cell's counts (README, the
+# methods table). Short abandons are abandoned within T, since S <= T (slreport.policy).
+SL_FORMULAS: dict[SlMethod, tuple[str, str]] = {
+    SlMethod.NEGATIVE: ("c.answered_within_threshold", "c.offered - c.short_abandoned"),
+    SlMethod.IGNORE: ("c.answered_within_threshold", "c.offered - c.abandoned_within_threshold"),
+    SlMethod.POSITIVE: ("c.answered_within_threshold + c.abandoned_within_threshold - c.short_abandoned",
+                        "c.offered - c.short_abandoned"),
+    SlMethod.ANSWERED_ONLY: ("c.answered_within_threshold", "c.answered"),
 }
 
 
@@ -36,7 +36,7 @@ POLICY_JOIN = (
 
 
 def _by_method(part: int) -> str:
-    whens = " ".join(f"WHEN '{m.value}' THEN {rule[part]}" for m, rule in SL_RULES.items())
+    whens = " ".join(f"WHEN '{m.value}' THEN {formula[part]}" for m, formula in SL_FORMULAS.items())
     return f"CASE p.sl_method {whens} END"
 
 
@@ -49,11 +49,11 @@ COUNTS: tuple[Count, ...] = (
     Count("flowout", "count(c.outcome) FILTER (WHERE c.outcome = 'flowout')"),
     Count("answered_within_threshold", f"count(c.outcome) FILTER (WHERE {ANSWERED_WITHIN_T})"),
     Count("abandoned_within_threshold", f"count(c.outcome) FILTER (WHERE {ABANDONED_WITHIN_T})"),
-    Count("sl_numerator", f"count(c.outcome) FILTER (WHERE {_by_method(0)})"),
-    Count("sl_denominator", f"count(c.outcome) FILTER (WHERE {_by_method(1)})"),
+    Count("sl_numerator", _by_method(0), derived=True),
+    Count("sl_denominator", _by_method(1), derived=True),
     # a group's target: its companies' target percentage when they agree
-    Count("target_min", "min(p.target_pct)", "min"),
-    Count("target_max", "max(p.target_pct)", "max"),
+    Count("target_min", "p.target_pct", "min", derived=True),
+    Count("target_max", "p.target_pct", "max", derived=True),
     Count("answered_wait_sum", "sum(c.wait_s) FILTER (WHERE c.outcome = 'answered')", "sum"),
     Count("answered_with_wait", "count(c.wait_s) FILTER (WHERE c.outcome = 'answered')"),
     Count("handle_sum", "sum(c.talk_s + coalesce(c.hold_s, 0) + coalesce(c.acw_s, 0)) "
