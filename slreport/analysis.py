@@ -188,7 +188,7 @@ def build_report(con: duckdb.DuckDBPyConnection, settings: Settings, input_secti
     report["by_hour"] = by_hour(con, settings)
     report["by_day"] = by_day(con, settings)
     report.update(peaks_sections(con, settings))
-    report["wait_distribution"] = wait_distribution(con, rows)
+    report["wait_distribution"] = wait_distribution(con, rows, "offered_local")
     return report
 
 

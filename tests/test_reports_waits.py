@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import HEADER, run_analyze
+from tests.peaks_data import hours as hours_policy
 
 
 def bins_of(report, company=None):
@@ -51,3 +52,44 @@ def test_every_company_gets_every_bin_and_overall_is_their_sum(write_csv):
     assert len(a) == len(b) == len(overall) == 61
     assert a[0] == (1, 0, 0) and b[0] == (0, 1, 0) and b[40] == (1, 0, 0) and a[40] == (0, 0, 0)
     assert all(overall[k] == tuple(x + y for x, y in zip(a[k], b[k], strict=True)) for k in overall)
+
+
+def _within_threshold(report, company, threshold_s):
+    return sum(b["answered"] for b in report["wait_distribution"]["bins"]
+               if b["company"] == company and b["to_s"] is not None and b["to_s"] <= threshold_s)
+
+
+def test_bins_count_the_service_levels_contacts_with_opening_hours_on(write_csv):
+    # 2024-01-06 is a Saturday: with "mon-fri 08:00-18:00" the 07:00, 19:00 and Saturday calls are
+    # outside opening hours, so the service level leaves them out, and so must the bins.
+    path = write_csv(
+        "w.csv", HEADER,
+        "1,X,,2024-01-05T07:00:00Z,3,10,answered",   # before opening
+        "2,X,,2024-01-05T09:00:00Z,3,10,answered",   # in hours, within 20 s
+        "3,X,,2024-01-05T10:00:00Z,15,10,answered",  # in hours, within 20 s
+        "4,X,,2024-01-05T11:00:00Z,25,10,answered",  # in hours, over 20 s
+        "5,X,,2024-01-05T19:00:00Z,4,10,answered",   # after closing
+        "6,X,,2024-01-06T10:00:00Z,2,10,answered",   # Saturday
+    )
+    report = run_analyze([path], hours=hours_policy("mon-fri 08:00-18:00"))
+    assert report["summary"]["answered"] == 3
+    assert _within_threshold(report, None, 20) == report["summary"]["answered_within_threshold"] == 2
+    assert sum(b["answered"] for b in report["wait_distribution"]["bins"] if b["company"] is None) == 3
+    closed = run_analyze([path], hours=hours_policy("mon-fri 08:00-18:00"), include_closed=True)
+    assert _within_threshold(closed, None, 20) == closed["summary"]["answered_within_threshold"] == 5
+
+
+def test_bins_add_up_to_the_threshold_count_per_company_on_the_sample_through_the_cli():
+    import json
+
+    from tests.conftest import ROOT, run_cli
+
+    done = run_cli("analyze", str(ROOT / "sample_data" / "calls.csv"), "--config",
+                   str(ROOT / "sample_data" / "slreport.toml"), "-f", "json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["settings"]["opening_hours"]  # the sample's config has opening hours
+    thresholds = {c["company"]: int(c["service_level"].split("/")[1]) for c in report["settings"]["companies"]}
+    for row in report["by_company"]:
+        assert _within_threshold(report, row["company"], thresholds[row["company"]]) == \
+            row["answered_within_threshold"], row["company"]

@@ -4,7 +4,8 @@ Bins are closed on the right so they line up with the service-level threshold, w
 inclusive (answered with wait <= T): bin 0 holds waits 0..5 s, bin 1 holds (5, 10] s, and so
 on up to the cap; waits above the cap fall in one overflow bin (to_s null). With T a multiple
 of the bin width, the answered counts of the bins with to_s <= T add up to
-answered_within_threshold. Contacts without a known wait are counted per outcome in
+answered_within_threshold, as long as the bins read the same contacts as the service level
+(``offered_local``: contacts outside opening hours are not binned unless --include-closed). Contacts without a known wait are counted per outcome in
 ``unknown_wait`` rather than binned.
 """
 
@@ -17,9 +18,9 @@ CAP_S = 300
 OUTCOMES = ("answered", "abandoned", "flowout")
 
 
-def wait_bins_sql(bin_s: int = BIN_S, cap_s: int = CAP_S, source: str = "contacts_local") -> str:
-    """One row per (company, bin) for every company and every bin (empty bins included);
-    company NULL rows are all companies together."""
+def wait_bins_sql(source: str, bin_s: int = BIN_S, cap_s: int = CAP_S) -> str:
+    """One row per (company, bin) of the contacts in ``source``, for every company and every bin
+    (empty bins included); company NULL rows are all companies together."""
     n_bins = cap_s // bin_s
     bin_of = (
         f"CASE WHEN wait_s > {cap_s} THEN {n_bins} "
@@ -43,17 +44,18 @@ def wait_bins_sql(bin_s: int = BIN_S, cap_s: int = CAP_S, source: str = "contact
     """
 
 
-def unknown_wait_sql(source: str = "contacts_local") -> str:
+def unknown_wait_sql(source: str) -> str:
     counts = ", ".join(f"count(*) FILTER (WHERE outcome = '{o}') AS {o}" for o in OUTCOMES)
     return f"SELECT {counts} FROM {source} WHERE wait_s IS NULL"
 
 
-def wait_distribution(con: Any, rows: Any, bin_s: int = BIN_S, cap_s: int = CAP_S) -> dict[str, Any]:
-    """The JSON ``wait_distribution`` section (``rows`` is analysis.rows, passed in to keep
-    this module free of the report assembly)."""
+def wait_distribution(con: Any, rows: Any, source: str, bin_s: int = BIN_S, cap_s: int = CAP_S) -> dict[str, Any]:
+    """The JSON ``wait_distribution`` section over the contacts in ``source``: the service level's
+    own (``offered_local``), so that the answered bins up to T add up to answered_within_threshold
+    (``rows`` is analysis.rows, passed in to keep this module free of the report assembly)."""
     return {
         "bin_s": bin_s,
         "cap_s": cap_s,
-        "unknown_wait": rows(con, unknown_wait_sql())[0],
-        "bins": rows(con, wait_bins_sql(bin_s, cap_s)),
+        "unknown_wait": rows(con, unknown_wait_sql(source))[0],
+        "bins": rows(con, wait_bins_sql(source, bin_s, cap_s)),
     }
