@@ -178,9 +178,9 @@ def build_report(con: duckdb.DuckDBPyConnection, settings: Settings, input_secti
         "settings": settings_json,
         "input": input_section | {"aht_basis": aht_basis(con)},
         "period": period(con, settings.timezone),
-        "summary": metric_rows(con, settings, [])[0],
+        "summary": metric_rows(con, settings, [], "cells c")[0],
         # every company, also one whose contacts all arrived outside opening hours
-        "by_company": metric_rows(con, settings, ["company"], grid="(SELECT DISTINCT company FROM contacts)"),
+        "by_company": metric_rows(con, settings, ["company"], "cells c", grid="(SELECT DISTINCT company FROM contacts)"),
     }
     report["targets"] = evaluate_targets(settings, report["by_company"])
     if list(settings.by) != ["company"]:
@@ -193,7 +193,7 @@ def build_report(con: duckdb.DuckDBPyConnection, settings: Settings, input_secti
 
 
 def metric_rows(
-    con: duckdb.DuckDBPyConnection, settings: Settings, keys: list[str], source: str = "cells c",
+    con: duckdb.DuckDBPyConnection, settings: Settings, keys: list[str], source: str,
     grid: str | None = None,
 ) -> list[dict[str, Any]]:
     """Every metric family grouped by ``keys`` over the cells ``source``: one row per group (and
@@ -210,8 +210,8 @@ def by_hour(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[dict[str
     """Hour-of-day profile over the whole period, all 24 hours present; company null = all."""
     per_company = "(SELECT DISTINCT company FROM contacts) CROSS JOIN range(24) h(hour)"
     overall = "range(24) h(hour)"
-    return [{"company": None} | r for r in metric_rows(con, settings, ["hour"], grid=overall)] + metric_rows(
-        con, settings, ["company", "hour"], grid=per_company)
+    return [{"company": None} | r for r in metric_rows(con, settings, ["hour"], "cells c", grid=overall)] + metric_rows(
+        con, settings, ["company", "hour"], "cells c", grid=per_company)
 
 
 def by_day(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[dict[str, Any]]:
@@ -221,8 +221,8 @@ def by_day(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[dict[str,
         "generate_series(lo, hi, INTERVAL 1 DAY) s(d))"
     )
     per_company = f"(SELECT DISTINCT company FROM contacts) CROSS JOIN {days}"
-    return [{"company": None} | r for r in metric_rows(con, settings, ["day"], grid=days)] + metric_rows(
-        con, settings, ["company", "day"], grid=per_company)
+    return [{"company": None} | r for r in metric_rows(con, settings, ["day"], "cells c", grid=days)] + metric_rows(
+        con, settings, ["company", "day"], "cells c", grid=per_company)
 
 
 def aht_basis(con: duckdb.DuckDBPyConnection) -> str | None:

@@ -99,7 +99,7 @@ def order_by_keys(keys: list[str]) -> str:
     return f"ORDER BY {', '.join(f'{k} NULLS LAST' for k in keys)}" if keys else ""
 
 
-def metrics_sql(settings: Settings, keys: list[str], source: str = "cells c", grid: str | None = None) -> str:
+def metrics_sql(settings: Settings, keys: list[str], source: str, grid: str | None = None) -> str:
     """Every family's metrics grouped by ``keys`` (none: one row for everything), in one query:
     one rollup of all families' counts (every group of ``grid`` too: rollup_sql), then each family's
     rate columns over it (service level, FCR, scores, in that order; fcr_method must be resolved)."""

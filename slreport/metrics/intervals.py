@@ -18,7 +18,7 @@ def interval_start_sql(minutes: int, tz: str, ts: str = "arrived_at", local: str
     return f"({ts} - ({local} - time_bucket(INTERVAL {int(minutes)} MINUTE, {local})))"
 
 
-def interval_grid_sql(minutes: int, tz: str, source: str = "contacts") -> str:
+def interval_grid_sql(minutes: int, tz: str, source: str) -> str:
     """Every interval start from the local midnight of the first day to the end of the last
     day of ``source``, empty ones included (a subquery with one column ``interval_start``)."""
     zone = quote_literal(tz)

@@ -54,10 +54,10 @@ def create_interval_table(con: Any, settings: Settings) -> None:
     m, tz = settings.interval_minutes, settings.timezone
     local = f"timezone({quote_literal(tz)}, g.interval_start)"
     grid = f"(SELECT k.company, i.interval_start FROM (SELECT DISTINCT company FROM contacts) k CROSS JOIN " \
-           f"{interval_grid_sql(m, tz)} i)"
+           f"{interval_grid_sql(m, tz, 'contacts')} i)"
     con.execute(INTERVAL_FLAGS_SQL.format(grid=grid, local=local, m=int(m)))
-    per_company = service_level_sql(settings, ["company", "interval_start"], grid=f"{grid} g")
-    overall = service_level_sql(settings, ["interval_start"], grid=f"{interval_grid_sql(m, tz)} g")
+    per_company = service_level_sql(settings, ["company", "interval_start"], "cells c", grid=f"{grid} g")
+    overall = service_level_sql(settings, ["interval_start"], "cells c", grid=f"{interval_grid_sql(m, tz, 'contacts')} g")
     con.execute(INTERVALS_SQL.format(
         per_company=per_company, overall=overall, iso=local_iso_sql(tz, "f.interval_start"),
         local=f"timezone({quote_literal(tz)}, f.interval_start)", table=INTERVAL_TABLE,

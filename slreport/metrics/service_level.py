@@ -78,7 +78,7 @@ RATE_COLUMNS = """
 RATES_SQL = "WITH counts AS ({counts})\nSELECT {keys}" + RATE_COLUMNS + "\nFROM counts\n{order_by}"
 
 
-def service_level_sql(settings: Settings, keys: list[str], source: str = "cells c", grid: str | None = None) -> str:
+def service_level_sql(settings: Settings, keys: list[str], source: str, grid: str | None = None) -> str:
     """The family's query grouped by ``keys`` (none: one row for everything).
 
     ``source`` exposes cells (slreport.metrics.cells) as ``c``; every group of ``grid`` appears,

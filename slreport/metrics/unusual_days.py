@@ -47,8 +47,8 @@ FROM classified c JOIN daily d ON d.company IS NOT DISTINCT FROM c.company AND d
 
 
 def unusual_sql(settings: Settings) -> str:
-    per_company = service_level_sql(settings, ["company", "day"], grid="company_days g")
-    overall = service_level_sql(settings, ["day"], grid="(SELECT DISTINCT day FROM company_days) g")
+    per_company = service_level_sql(settings, ["company", "day"], "cells c", grid="company_days g")
+    overall = service_level_sql(settings, ["day"], "cells c", grid="(SELECT DISTINCT day FROM company_days) g")
     return UNUSUAL_SQL.format(
         per_company=per_company, overall=overall, min_days=MIN_BASELINE_DAYS, k=float(settings.unusual_factor),
         day_cols=", ".join(f"d.{c}" for c in DAY_COLUMNS),
