@@ -180,7 +180,8 @@ def build_report(con: duckdb.DuckDBPyConnection, settings: Settings, input_secti
         "period": period(con, settings.timezone),
         "summary": metric_rows(con, settings, [], "cells c")[0],
         # every company, also one whose contacts all arrived outside opening hours
-        "by_company": metric_rows(con, settings, ["company"], "cells c", grid="(SELECT DISTINCT company FROM contacts)"),
+        "by_company": metric_rows(con, settings, ["company"], "cells c",
+                                  grid="(SELECT DISTINCT company FROM contacts)"),
     }
     report["targets"] = evaluate_targets(settings, report["by_company"])
     if list(settings.by) != ["company"]:

@@ -57,7 +57,8 @@ def create_interval_table(con: Any, settings: Settings) -> None:
            f"{interval_grid_sql(m, tz, 'contacts')} i)"
     con.execute(INTERVAL_FLAGS_SQL.format(grid=grid, local=local, m=int(m)))
     per_company = service_level_sql(settings, ["company", "interval_start"], "cells c", grid=f"{grid} g")
-    overall = service_level_sql(settings, ["interval_start"], "cells c", grid=f"{interval_grid_sql(m, tz, 'contacts')} g")
+    every_interval = interval_grid_sql(m, tz, "contacts")
+    overall = service_level_sql(settings, ["interval_start"], "cells c", grid=f"{every_interval} g")
     con.execute(INTERVALS_SQL.format(
         per_company=per_company, overall=overall, iso=local_iso_sql(tz, "f.interval_start"),
         local=f"timezone({quote_literal(tz)}, f.interval_start)", table=INTERVAL_TABLE,

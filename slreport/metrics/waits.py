@@ -5,8 +5,8 @@ inclusive (answered with wait <= T): bin 0 holds waits 0..5 s, bin 1 holds (5, 1
 on up to the cap; waits above the cap fall in one overflow bin (to_s null). With T a multiple
 of the bin width, the answered counts of the bins with to_s <= T add up to
 answered_within_threshold, as long as the bins read the same contacts as the service level
-(``offered_local``: contacts outside opening hours are not binned unless --include-closed). Contacts without a known wait are counted per outcome in
-``unknown_wait`` rather than binned.
+(``offered_local``: contacts outside opening hours are not binned unless --include-closed).
+Contacts without a known wait are counted per outcome in ``unknown_wait`` rather than binned.
 """
 
 from __future__ import annotations
