@@ -462,8 +462,8 @@ def _write_folders(
     Returns the reports written (one per company with --split-by)."""
     from pathlib import Path
 
-    from slreport.output import OutputOptions, check_output_options
-    from slreport.reports import Destination, deliver
+    from slreport.folder.publish import OutputOptions, check_output_options
+    from slreport.folder.deliver import Destination, deliver
 
     options = OutputOptions(tables=p["tables"], chart_format=p["chart_format"], overwrite=p["overwrite"])
     check_output_options(options)
@@ -480,7 +480,7 @@ def _write_folders(
 def _reading(files: list[str]) -> Any:
     """A progress indicator on stderr while the input is read and analysed, only on a terminal
     (transient: it is gone when the work is done, so small inputs just flash it)."""
-    from slreport.render import progress
+    from slreport.render.terminal import progress
 
     size = sum(os.path.getsize(f) for f in files if f != "-" and os.path.isfile(f))
     names = os.path.basename(files[0]) + (f" and {len(files) - 1} more" if len(files) > 1 else "")
@@ -488,7 +488,7 @@ def _reading(files: list[str]) -> Any:
 
 
 def _emit(report: dict[str, Any], fmt: OutputFormat | None) -> None:
-    from slreport.render import render
+    from slreport.render.terminal import render
 
     on_terminal = sys.stdout.isatty()
     chosen = fmt or (OutputFormat.TABLE if on_terminal else OutputFormat.JSON)
@@ -498,7 +498,7 @@ def _emit(report: dict[str, Any], fmt: OutputFormat | None) -> None:
 
 
 def _emit_erlang(result: dict[str, Any], fmt: OutputFormat | None) -> None:
-    from slreport.render import render_erlang
+    from slreport.render.terminal import render_erlang
 
     on_terminal = sys.stdout.isatty()
     chosen = fmt or (OutputFormat.TABLE if on_terminal else OutputFormat.JSON)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from slreport.render_peaks import sparkline
+from slreport.sections.peaks import sparkline
 
 
 def test_sparkline_scales_to_the_largest_value() -> None:
@@ -18,7 +18,7 @@ def test_sparkline_of_nothing_is_flat() -> None:
 def test_a_company_without_any_open_day_still_renders(tmp_path) -> None:
     import io
 
-    from slreport.render import render
+    from slreport.render.terminal import render
     from slreport.settings import OutputFormat
     from tests.peaks_data import hours, lines, run_all, write
 

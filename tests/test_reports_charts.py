@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from slreport import charts, figures
+from slreport.folder import charts, figures
 from tests.conftest import ROOT
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -87,7 +87,7 @@ def test_unknown_chart_format_is_refused():
 
 def test_charts_never_write_to_stdout_and_import_matplotlib_lazily():
     code = (
-        "import sys, slreport.charts as c, slreport.figures\n"
+        "import sys, slreport.folder.charts as c, slreport.folder.figures\n"
         "assert 'matplotlib' not in sys.modules\n"
         "c.patience_curve([(0, 100), (5, 50)], 5, 'P', fmt='png')\n"
         "assert 'matplotlib' in sys.modules\n"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from slreport import figures, html
+from slreport.folder import figures, html
 from tests.browser import find_chromium, load_page
 from tests.conftest import DATA, HEADER, run_cli
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from slreport.errors import UsageError
-from slreport.output import expand_template, safe_part
+from slreport.folder.publish import expand_template, safe_part
 from tests.conftest import DATA, HEADER, ROOT, run_cli
 
 HKI = "Europe/Helsinki"
@@ -190,7 +190,7 @@ def test_template_without_split_and_option_conflicts(tmp_path):
 
 PAUSING_CLI = """
 import pathlib, sys, time
-import slreport.output as output
+import slreport.folder.publish as output
 flag = pathlib.Path(sys.argv[1])
 real = output.fill_folder
 def pausing(analysis, folder, options):

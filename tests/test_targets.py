@@ -168,7 +168,7 @@ def test_company_short_abandon_above_its_threshold_is_a_usage_error(write_csv):
 def test_terminal_table_colours_met_and_missed(monkeypatch):
     import io
 
-    from slreport.render import render
+    from slreport.render.terminal import render
     from slreport.settings import OutputFormat
 
     report = json.loads(run_cli("analyze", str(CSV), "--config", str(TOML), "-f", "json").stdout)

@@ -34,7 +34,7 @@ class OutputOptions:
 
 
 def check_output_options(options: OutputOptions) -> None:
-    from slreport.tablefiles import TABLE_FORMATS
+    from slreport.folder.tables import TABLE_FORMATS
 
     if options.tables not in TABLE_FORMATS:
         raise UsageError(f"--tables {options.tables!r} is not a table format", f"use {', '.join(TABLE_FORMATS)}")
@@ -64,8 +64,8 @@ def write_report(analysis: Any, target: Path, options: OutputOptions) -> Path:
 
 
 def fill_folder(analysis: Any, folder: Path, options: OutputOptions) -> None:
-    from slreport import figures, html, tablefiles
-    from slreport.render import to_json
+    from slreport.folder import figures, html, tables as tablefiles
+    from slreport.render.terminal import to_json
 
     report = analysis.report
     (folder / "summary.json").write_text(to_json(report), encoding="utf-8")

@@ -1,7 +1,7 @@
 """Which charts a report gets, and the adapters that turn report sections into plain inputs.
 
 An adapter takes the report dict (the JSON contract) and a company (None = all companies)
-and returns the plain lists a drawing function in ``slreport.charts`` takes, or None when
+and returns the plain lists a drawing function in ``slreport.folder.charts`` takes, or None when
 the report has no such data (a section another feature adds, a company without calls). A
 chart is listed only when its adapter returns data, so a report grows charts as sections
 appear. Drawing is deferred (``Chart.render``) so that nothing is drawn that is not written.
@@ -136,7 +136,7 @@ def companies(report: dict[str, Any]) -> list[str]:
 def chart_list(report: dict[str, Any]) -> list[Chart]:
     """All charts the report's data supports: an overview when there are several companies,
     then the all-companies set, then each company's set (one company: its set only)."""
-    from slreport import charts
+    from slreport.folder import charts
 
     names = companies(report)
     when = when_line(report)
@@ -167,7 +167,7 @@ def _unique(stem: str, used: set[str]) -> str:
 
 
 def company_charts(report: dict[str, Any], company: str | None, when: str, stem: str) -> list[Chart]:
-    from slreport import charts
+    from slreport.folder import charts
 
     who = company or "All companies"
     s = report["settings"]

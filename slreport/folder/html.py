@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from slreport import figures
-from slreport.render import NULL, format_value, hour_table, main_table, quality_lines
+from slreport.folder import figures
+from slreport.render.terminal import NULL, format_value, hour_table, main_table, quality_lines
 
 # Sections other features add; shown as plain tables when present (lists of flat dicts).
 OPTIONAL_TABLES = (
@@ -32,7 +32,7 @@ def report_html(report: dict[str, Any], charts: list[figures.Chart]) -> str:
     from jinja2 import Environment, PackageLoader, select_autoescape
 
     env = Environment(
-        loader=PackageLoader("slreport", "templates"), autoescape=select_autoescape(default=True),
+        loader=PackageLoader("slreport.folder", "templates"), autoescape=select_autoescape(default=True),
         trim_blocks=True, lstrip_blocks=True,
     )
     return env.get_template("report.html.j2").render(**page_context(report, charts))

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from slreport.errors import SlreportError, UsageError
-from slreport.output import OutputOptions, expand_template, write_report
+from slreport.folder.publish import OutputOptions, expand_template, write_report
 
 SPLITS = ("company",)
 

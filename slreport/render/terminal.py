@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 from slreport.metrics.registry import BY_KEY, METRIC_KEYS
-from slreport.render_staffing import (
+from slreport.sections.staffing import (
     ERLANG_COLUMNS,
     erlang_summary,
     erlang_table,
@@ -274,7 +274,7 @@ def _render_table(report: dict[str, Any], out: IO[str], color: bool) -> None:
 def _print_peaks(console: Any, report: dict[str, Any]) -> None:
     from rich.table import Table
 
-    from slreport.render_peaks import peaks_blocks
+    from slreport.sections.peaks import peaks_blocks
 
     for block in peaks_blocks(report):
         console.print(f"[bold]{block.title}[/bold]", markup=True, highlight=False)
@@ -326,7 +326,7 @@ def _render_markdown(report: dict[str, Any], out: IO[str], color: bool) -> None:
 
 
 def _write_peaks_markdown(report: dict[str, Any], out: IO[str]) -> None:
-    from slreport.render_peaks import peaks_blocks
+    from slreport.sections.peaks import peaks_blocks
 
     for block in peaks_blocks(report):
         out.write(f"## {block.title}\n\n" + "\n".join(f"- {line}" for line in block.lines) + "\n\n")
@@ -339,7 +339,7 @@ def _write_peaks_markdown(report: dict[str, Any], out: IO[str]) -> None:
 def _render_csv(report: dict[str, Any], out: IO[str], color: bool) -> None:
     """The per-group table with every metric; the last row (empty group columns) is the total.
     A metric holding an object (fcr_by_window) becomes one column per key (fcr_by_window_24h, …)."""
-    from slreport.tablefiles import flat, neutralise  # names from the data must not start a formula
+    from slreport.folder.tables import flat, neutralise  # names from the data must not start a formula
 
     keys = group_keys(report)
     total = flat({k: "" for k in keys} | {m: report["summary"][m] for m in METRIC_KEYS})

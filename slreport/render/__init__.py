@@ -1,0 +1,1 @@
+"""stdout: the report as a terminal table, markdown, CSV or JSON, from one dispatch point."""
