@@ -208,7 +208,8 @@ def analyze(
     split_by: Annotated[str | None, _opt("--split-by", help="One report folder per company: --split-by company.",
                                          metavar="company", panel=OUTPUT)] = None,
     overwrite: Annotated[bool, _opt("--overwrite", help="Replace an existing report folder.", panel=OUTPUT)] = False,
-    tables: Annotated[str, _opt("--tables", help="Table files in the report folder: csv|parquet|xlsx.", metavar="FORMAT", panel=OUTPUT)] = "csv",
+    tables: Annotated[str, _opt("--tables", help="Table files in the report folder: csv|parquet|xlsx.",
+                                metavar="FORMAT", panel=OUTPUT)] = "csv",
     chart_format: Annotated[str, _opt("--chart-format", help="Chart files: png|svg.",
                                       metavar="FORMAT", panel=OUTPUT)] = "png",
     verbose: Annotated[bool, _opt("--verbose", "-v", help="Say on stderr how each file was read [default: only on "
