@@ -10,8 +10,7 @@ import contextlib
 import tempfile
 import threading
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,19 +18,21 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from slreport import engine, ingest
-from slreport.ingest.options import ReadOptions
+from slreport.engine import rows
 from slreport.ingest.sql import quote_literal
 from slreport.metrics import fcr
 from slreport.metrics.cells import by_source, create_cells, metrics_sql
 from slreport.metrics.intervals import interval_start_sql
-from slreport.metrics.opening_hours import create_hours_tables, holiday_countries, in_hours_sql
+from slreport.metrics.opening_hours import create_hours_tables, in_hours_sql
 from slreport.metrics.patience import patience_section
 from slreport.metrics.peaks import interval_table, peaks_sections
 from slreport.metrics.service_level import SHORT_ABANDON
 from slreport.metrics.staffing import staffing_sections
 from slreport.metrics.waits import wait_distribution
+from slreport.options.analyze import RunOptions
+from slreport.options.hours import holiday_countries
+from slreport.options.settings import Settings
 from slreport.policy import SUMMARY_POLICY, companies_json, create_company_settings, data_companies, evaluate_targets
-from slreport.settings import Settings
 
 SCHEMA_VERSION = 1
 # The contact columns the metric families read: contacts_local keeps only these and the --by keys
@@ -60,16 +61,6 @@ class Analysis:
         """The pyarrow Table ``name``, built now if it was deferred."""
         table = self.tables[name]
         return table() if callable(table) else table
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    """How to run, as opposed to what to compute (which is Settings)."""
-
-    profile: str | None = None
-    memory_limit: str | None = None
-    threads: int | None = None
-    read: ReadOptions = field(default_factory=ReadOptions)
 
 
 def analyze(inputs: list[str], settings: Settings, run: RunOptions | None = None) -> dict[str, Any]:
@@ -244,32 +235,3 @@ def period(con: duckdb.DuckDBPyConnection, tz: str) -> dict[str, str | None]:
         return None if ms is None else datetime.fromtimestamp(ms / 1000, zone).isoformat()
 
     return {"first_arrival": iso(first), "last_arrival": iso(last), "timezone": tz}
-
-
-def rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
-    """Run a metric query and return JSON-ready dicts (small results only)."""
-    result = con.execute(sql)  # planned once (a relation's .columns would plan it a second time)
-    names = [d[0] for d in result.description]
-    columns = [plain_column(values) for values in zip(*result.fetchall(), strict=True)]
-    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
-
-
-def plain_column(values: tuple[Any, ...]) -> Any:
-    """``plain`` of every value of a result column, without a call per value where the column's
-    type says what it needs (counts, names and flags need nothing; rates are floats)."""
-    kinds = {type(v) for v in values if v is not None}
-    if kinds <= {int, str, bool}:
-        return values
-    if kinds == {float}:
-        return [None if v is None else round(v, 4) for v in values]
-    return [plain(v) for v in values]
-
-
-def plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return float(round(value, 4))
-    if isinstance(value, float):
-        return round(value, 4)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value

@@ -10,7 +10,6 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
-from dataclasses import replace
 from enum import Enum
 from typing import Annotated, Any, NoReturn, TypeVar
 
@@ -18,14 +17,15 @@ import typer
 
 from slreport import __version__
 from slreport.errors import ExitCode, SlreportError, UsageError
-from slreport.settings import OutputFormat, SlMethod
+from slreport.options.settings import OutputFormat
 
 app = typer.Typer(
     name="slreport",
     help="Service-level reports from contact-center call-detail records.",
     no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     rich_markup_mode=None,  # plain click help: rendering it with rich doubled the time of `slreport --help`
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish and PowerShell
     pretty_exceptions_enable=False,
 )
 
@@ -39,44 +39,70 @@ class Engine(str, Enum):
     SPARK = "spark"
 
 
-# Options shared by several commands, declared once.
+# Help panels: analyze has many options; its --help groups them as a user looks for them.
+INPUT, SERVICE, FCR, PEAKS, STAFFING, OUTPUT, RUN = (
+    "Input", "Service level and targets", "First-contact resolution and surveys", "Peaks and opening hours",
+    "Staffing", "Output", "Run")
+
+
+class PanelCommand(typer.core.TyperCommand):
+    """Plain (click) help with the options grouped under their panel's heading, in the order the panels
+    first appear: rich's panels would double the time of every --help."""
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        arguments, panels = [], {}  # type: ignore[var-annotated]
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            if param.param_type_name == "argument":
+                arguments.append(record)
+            else:
+                panels.setdefault(getattr(param, "rich_help_panel", None) or "Other", []).append(record)
+        if arguments:
+            with formatter.section("Arguments"):
+                formatter.write_dl(arguments)
+        for title, records in panels.items():
+            with formatter.section(title):
+                formatter.write_dl(records)
+
+
+def _opt(*flags: str, help: str, metavar: str | None = None, panel: str | None = None) -> Any:
+    return typer.Option(*flags, help=help, metavar=metavar, rich_help_panel=panel)
+
+
+# Options shared by several commands, declared once. Values that Settings hold are text here and
+# parsed by options/values.py, as slreport.toml's are: one grammar and one error for both.
 FormatOpt = Annotated[
     OutputFormat | None,
-    typer.Option("--format", "-f", help="Output format [default: table on a terminal, json when piped]."),
+    _opt("--format", "-f", help="Output format [default: table on a terminal, json when piped].", panel=OUTPUT),
 ]
-SlOpt = Annotated[str, typer.Option("--sl", help="Service-level target PERCENT/SECONDS, e.g. 80/20.")]
-TzOpt = Annotated[
-    str | None,
-    typer.Option("--tz", help="IANA time zone of the report, and of timestamps written without an offset."),
-]
-DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
-# How the inputs are read (analyze and convert).
-MapOpt = Annotated[
-    list[str] | None, typer.Option("--map", help='Map a column: --map arrived_at="Call Start" (repeatable).')
-]
-OutcomeOpt = Annotated[
-    list[str] | None,
-    typer.Option("--outcome", help="Map outcome values: --outcome abandoned=ABANDON,HANGUP (repeatable)."),
-]
-ProfileOpt = Annotated[str | None, typer.Option("--profile", help="Input format; detected when not given.")]
-StrictOpt = Annotated[bool, typer.Option("--strict", help="Fail on the first row that cannot be used.")]
-MemoryLimitOpt = Annotated[
-    str | None, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 4GB (spills to disk); default 2GB.")
-]
+SlOpt = Annotated[str | None, _opt("--sl", help="Service-level target: PERCENT answered within SECONDS "
+                                   "[default: 80/20].", metavar="PCT/SECONDS", panel=SERVICE)]
+TzOpt = Annotated[str | None, _opt("--tz", help="IANA time zone of the report, and of timestamps written without "
+                                   "an offset [default: UTC].", metavar="ZONE", panel=INPUT)]
+DebugOpt = Annotated[bool, _opt("--debug", help="Show the traceback of an error.", panel=RUN)]
+MapOpt = Annotated[list[str] | None, _opt("--map", help='Read a canonical column from another header: '
+                                          '--map arrived_at="Call Start" (repeatable).', metavar="COLUMN=HEADER",
+                                          panel=INPUT)]
+OutcomeOpt = Annotated[list[str] | None, _opt("--outcome", help="Outcome values: --outcome abandoned=ABANDON,HANGUP "
+                                              "(repeatable).", metavar="OUTCOME=VALUES", panel=INPUT)]
+ProfileOpt = Annotated[str | None, _opt("--profile", help="Input format (see `slreport profiles`) [default: detected].",
+                                        metavar="NAME", panel=INPUT)]
+StrictOpt = Annotated[bool, _opt("--strict", help="Fail on the first row that cannot be used.", panel=INPUT)]
+MemoryLimitOpt = Annotated[str | None, _opt("--memory-limit", help="DuckDB memory limit; larger work spills to disk "
+                                            "[default: 2GB].", metavar="SIZE", panel=RUN)]
 # Staffing targets, shared by `analyze` (staffing section) and `erlang`.
-MaxAsaOpt = Annotated[float | None, typer.Option("--max-asa", help="Staffing target: mean wait at most SECONDS.")]
-MaxPwaitOpt = Annotated[
-    float | None, typer.Option("--max-pwait", help="Staffing target: probability of waiting at most this (0-1).")
-]
-MaxAbandonOpt = Annotated[
-    float | None, typer.Option("--max-abandon", help="Staffing target (Erlang A): abandon probability at most (0-1).")
-]
-MaxOccupancyOpt = Annotated[
-    float | None, typer.Option("--max-occupancy", help="Staffing target: agent occupancy at most (0-1).")
-]
-ShrinkageOpt = Annotated[
-    float, typer.Option("--shrinkage", help="Share of paid time off the phones (0-1): scheduled = N / (1 - s).")
-]
+MaxAsaOpt = Annotated[str | None, _opt("--max-asa", help="Staffing target: mean wait at most SECONDS.",
+                                       metavar="SECONDS", panel=STAFFING)]
+MaxPwaitOpt = Annotated[str | None, _opt("--max-pwait", help="Staffing target: probability of waiting at most P "
+                                         "(0-1).", metavar="P", panel=STAFFING)]
+MaxAbandonOpt = Annotated[str | None, _opt("--max-abandon", help="Staffing target (Erlang A): abandon probability at "
+                                           "most P (0-1).", metavar="P", panel=STAFFING)]
+MaxOccupancyOpt = Annotated[str | None, _opt("--max-occupancy", help="Staffing target: agent occupancy at most P "
+                                             "(0-1).", metavar="P", panel=STAFFING)]
+ShrinkageOpt = Annotated[str | None, _opt("--shrinkage", help="Share of paid time off the phones (0-1): scheduled = "
+                                          "N / (1 - s) [default: 0].", metavar="S", panel=STAFFING)]
 
 
 def _version(value: bool) -> None:
@@ -85,7 +111,7 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@app.callback(context_settings={"help_option_names": ["-h", "--help"]})
 def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
@@ -94,194 +120,153 @@ def _root(
     """Service-level reports from contact-center call-detail records."""
 
 
-@app.command()
+@app.command(cls=PanelCommand)
 def analyze(
     ctx: typer.Context,
     files: Annotated[
-        list[str], typer.Argument(help="Exports (.gz/.zst/.bz2 too) or a Parquet dataset folder; - reads stdin.")
+        list[str], typer.Argument(help="Exports (.gz/.zst/.bz2 too) or a Parquet dataset folder; - reads stdin.",
+                                  metavar="FILE")
     ],
-    fmt: FormatOpt = None,
-    sl: SlOpt = "80/20",
-    sl_method: Annotated[
-        SlMethod, typer.Option("--sl-method", help="How abandoned calls count in the service level.")
-    ] = SlMethod.NEGATIVE,
-    short_abandon: Annotated[
-        int, typer.Option("--short-abandon", help="Abandons within this many seconds are short (0 disables).")
-    ] = 5,
     tz: TzOpt = None,
-    by: Annotated[
-        str, typer.Option("--by", help="Group by company, queue, segment, channel, agent (comma-separated).")
-    ] = "company",
-    interval: Annotated[
-        int, typer.Option("--interval", help="Interval length in minutes for interval tables: 15, 30 or 60.")
-    ] = 60,
+    profile: ProfileOpt = None,
     column_map: MapOpt = None,
     outcome_map: OutcomeOpt = None,
-    profile: ProfileOpt = None,
+    time_format: Annotated[list[str] | None, _opt("--time-format", help='strptime format of local timestamps, e.g. '
+                                                  '"%d.%m.%Y %H.%M.%S" (repeatable).', metavar="FORMAT",
+                                                  panel=INPUT)] = None,
+    country: Annotated[str | None, _opt("--country", help="Country of national caller numbers, e.g. FI.",
+                                        metavar="CODE", panel=INPUT)] = None,
+    stitch: Annotated[str, _opt("--stitch", help="queue_log: one contact per queue visit or per call: "
+                                "queue|caller.", metavar="MODE", panel=INPUT)] = "queue",
+    sheet: Annotated[str | None, _opt("--sheet", help="Worksheet of an .xlsx input [default: the first].",
+                                      metavar="NAME", panel=INPUT)] = None,
     strict: StrictOpt = False,
-    memory_limit: MemoryLimitOpt = None,
-    debug: DebugOpt = False,
-    config: Annotated[
-        str | None, typer.Option("--config", help="Settings file (default: ./slreport.toml when present).")
-    ] = None,
-    fcr_method: Annotated[
-        str, typer.Option("--fcr-method", help="FCR by resolved flag, by repeat contacts, or auto: flag|repeat|auto.")
-    ] = "auto",
-    fcr_window: Annotated[
-        str, typer.Option("--fcr-window", help="Repeat window of FCR in elapsed time: 24h|72h|7d|30d.")
-    ] = "72h",
-    csat_scale: Annotated[
-        int, typer.Option("--csat-scale", help="CSAT answers are 1..SCALE; top-two-box = the two highest.")
-    ] = 5,
-    fail_on_miss: Annotated[
-        bool, typer.Option("--fail-on-miss", help="Exit with 3 when any company misses any target (listed on stderr).")
-    ] = False,
-    top: Annotated[int, typer.Option("--top", help="How many peak intervals to list per company.")] = 5,
-    unusual_factor: Annotated[
-        float,
-        typer.Option("--unusual-factor", help="k: a day is unusual above k× (or below 1/k×) its weekday's median."),
-    ] = 1.5,
-    opening_hours: Annotated[
-        str | None,
-        typer.Option(
-            "--opening-hours", help='Opening hours of every company, e.g. "mon-fri 08:00-20:00, sat 10:00-14:00".'
-        ),
-    ] = None,
-    holidays_country: Annotated[
-        str | None, typer.Option("--holidays-country", help="Public holidays of this country are closed, e.g. FI.")
-    ] = None,
-    include_closed: Annotated[
-        bool, typer.Option("--include-closed", help="Count contacts outside opening hours in the service level.")
-    ] = False,
-    time_format: Annotated[
-        list[str] | None,
-        typer.Option("--time-format", help='strptime format of local timestamps, e.g. "%d.%m.%Y %H.%M.%S".'),
-    ] = None,
-    country: Annotated[
-        str | None, typer.Option("--country", help="Country of national caller numbers (ISO code, e.g. FI).")
-    ] = None,
-    stitch: Annotated[
-        str, typer.Option("--stitch", help="queue_log: one contact per queue visit (queue) or per call (caller).")
-    ] = "queue",
-    rejects: Annotated[
-        str | None, typer.Option("--rejects", help="Write rejected rows (file, line, reason…) to this CSV file.")
-    ] = None,
-    pseudonym_key: Annotated[
-        str | None,
-        typer.Option("--pseudonym-key", help="Key for caller pseudonyms in --rejects [env SLREPORT_PSEUDONYM_KEY]."),
-    ] = None,
-    sheet: Annotated[
-        str | None, typer.Option("--sheet", help="Worksheet of an .xlsx input [default: the first].")
-    ] = None,
-    verbose: Annotated[
-        bool,
-        typer.Option("--verbose", "-v", help="Say on stderr how each file was read [default: only on a terminal]."),
-    ] = False,
+    rejects: Annotated[str | None, _opt("--rejects", help="Write the rows that could not be used to this CSV "
+                                        "file (callers pseudonymised).", metavar="FILE", panel=INPUT)] = None,
+    pseudonym_key: Annotated[str | None, _opt("--pseudonym-key", help="Key of the caller pseudonyms in --rejects "
+                                              "[env SLREPORT_PSEUDONYM_KEY].", metavar="KEY", panel=INPUT)] = None,
+    show_callers: Annotated[bool, _opt("--show-callers", help="Raw caller numbers in --rejects instead of "
+                                       "pseudonyms.", panel=INPUT)] = False,
+    period: Annotated[str | None, _opt("--period", help="yesterday, today, last-week, this-week, last-month, "
+                                       "this-month, YYYY-MM, YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD (report zone).",
+                                       metavar="PERIOD", panel=INPUT)] = None,
+    since: Annotated[str | None, _opt("--since", help="Count arrivals from this date or time on (inclusive).",
+                                      metavar="WHEN", panel=INPUT)] = None,
+    until: Annotated[str | None, _opt("--until", help="Count arrivals before this date or time (exclusive).",
+                                      metavar="WHEN", panel=INPUT)] = None,
+    config: Annotated[str | None, _opt("--config", help="Settings file [default: ./slreport.toml when present].",
+                                       metavar="FILE", panel=SERVICE)] = None,
+    sl: SlOpt = None,
+    sl_method: Annotated[str | None, _opt("--sl-method", help="How abandoned calls count in the service level: "
+                                          "negative|ignore|positive|answered-only [default: negative].",
+                                          metavar="METHOD", panel=SERVICE)] = None,
+    short_abandon: Annotated[str | None, _opt("--short-abandon", help="Abandons within SECONDS are short; 0 disables "
+                                              "[default: 5].", metavar="SECONDS", panel=SERVICE)] = None,
+    answer_rate_target: Annotated[str | None, _opt("--answer-rate-target", help="Target: answer rate at least PCT.",
+                                                   metavar="PCT", panel=SERVICE)] = None,
+    abandon_rate_max: Annotated[str | None, _opt("--abandon-rate-max", help="Target: abandon rate at most PCT.",
+                                                 metavar="PCT", panel=SERVICE)] = None,
+    by: Annotated[str | None, _opt("--by", help="Group by company, queue, segment, channel, agent "
+                                   "(comma-separated) [default: company].", metavar="COLUMNS", panel=SERVICE)] = None,
+    fail_on_miss: Annotated[bool, _opt("--fail-on-miss", help="Exit with 3 when any company misses any target "
+                                       "(listed on stderr).", panel=SERVICE)] = False,
+    fcr_method: Annotated[str | None, _opt("--fcr-method", help="FCR by resolved flag, by repeat contacts, or auto: "
+                                           "flag|repeat|auto [default: auto].", metavar="METHOD", panel=FCR)] = None,
+    fcr_window: Annotated[str | None, _opt("--fcr-window", help="Repeat window of FCR in elapsed time: "
+                                           "24h|72h|7d|30d [default: 72h].", metavar="WINDOW", panel=FCR)] = None,
+    fcr_target: Annotated[str | None, _opt("--fcr-target", help="Target: FCR at least PCT.", metavar="PCT",
+                                           panel=FCR)] = None,
+    nps_target: Annotated[str | None, _opt("--nps-target", help="Target: NPS at least N (-100..100).", metavar="N",
+                                           panel=FCR)] = None,
+    csat_scale: Annotated[str | None, _opt("--csat-scale", help="CSAT answers are 1..N; top-two-box = the two "
+                                           "highest [default: 5].", metavar="N", panel=FCR)] = None,
+    interval: Annotated[str | None, _opt("--interval", help="Interval length of interval and staffing tables: "
+                                         "15|30|60 minutes [default: 60].", metavar="MINUTES", panel=PEAKS)] = None,
+    top: Annotated[str | None, _opt("--top", help="Peak intervals listed per company [default: 5].", metavar="N",
+                                    panel=PEAKS)] = None,
+    unusual_factor: Annotated[str | None, _opt("--unusual-factor", help="A day is unusual above K× (or below 1/K×) "
+                                               "its weekday's median [default: 1.5].", metavar="K",
+                                               panel=PEAKS)] = None,
+    opening_hours: Annotated[str | None, _opt("--opening-hours", help='Opening hours of every company, e.g. '
+                                              '"mon-fri 08:00-20:00, sat 10:00-14:00".', metavar="HOURS",
+                                              panel=PEAKS)] = None,
+    holidays_country: Annotated[str | None, _opt("--holidays-country", help="Public holidays of this country are "
+                                                 "closed, e.g. FI.", metavar="CODE", panel=PEAKS)] = None,
+    include_closed: Annotated[bool, _opt("--include-closed", help="Count contacts outside opening hours in the "
+                                         "service level.", panel=PEAKS)] = False,
     max_asa: MaxAsaOpt = None,
     max_pwait: MaxPwaitOpt = None,
     max_abandon: MaxAbandonOpt = None,
     max_occupancy: MaxOccupancyOpt = None,
-    shrinkage: ShrinkageOpt = 0.0,
-    out: Annotated[
-        str | None, typer.Option("--out", help="Write a report folder: summary.json, tables, charts, report.html.")
-    ] = None,
-    out_template: Annotated[
-        str | None,
-        typer.Option("--out-template", help='Report folder from a template, e.g. "reports/{company}/{period}".'),
-    ] = None,
-    split_by: Annotated[
-        str | None, typer.Option("--split-by", help="One report folder per company: --split-by company.")
-    ] = None,
-    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing report folder.")] = False,
-    tables: Annotated[
-        str, typer.Option("--tables", help="Table files in the report folder: csv, parquet or xlsx.")
-    ] = "csv",
-    chart_format: Annotated[str, typer.Option("--chart-format", help="Chart files: png or svg.")] = "png",
-    period: Annotated[
-        str | None,
-        typer.Option("--period", help="yesterday, today, last-week, this-week, last-month, this-month, "
-                                      "YYYY-MM, YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD (report time zone)."),
-    ] = None,
-    since: Annotated[
-        str | None, typer.Option("--since", help="Count arrivals from this date or time on (inclusive).")
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option("--until", help="Count arrivals before this date or time (exclusive).")
-    ] = None,
-    show_callers: Annotated[
-        bool, typer.Option("--show-callers", help="Raw caller numbers in --rejects instead of pseudonyms.")
-    ] = False,
-    engine: Annotated[
-        Engine, typer.Option("--engine", help="Run the metric SQL on duckdb, or on Apache Spark (one dataset or URI).")
-    ] = Engine.DUCKDB,
+    shrinkage: ShrinkageOpt = None,
+    fmt: FormatOpt = None,
+    out: Annotated[str | None, _opt("--out", help="Write a report folder: summary.json, tables, charts, "
+                                    "report.html.", metavar="DIR", panel=OUTPUT)] = None,
+    out_template: Annotated[str | None, _opt("--out-template", help='Report folder from a template, e.g. '
+                                             '"reports/{company}/{period}".', metavar="TEMPLATE",
+                                             panel=OUTPUT)] = None,
+    split_by: Annotated[str | None, _opt("--split-by", help="One report folder per company: --split-by company.",
+                                         metavar="company", panel=OUTPUT)] = None,
+    overwrite: Annotated[bool, _opt("--overwrite", help="Replace an existing report folder.", panel=OUTPUT)] = False,
+    tables: Annotated[str, _opt("--tables", help="Table files in the report folder: csv|parquet|xlsx.",
+                                metavar="FORMAT", panel=OUTPUT)] = "csv",
+    chart_format: Annotated[str, _opt("--chart-format", help="Chart files: png|svg.",
+                                      metavar="FORMAT", panel=OUTPUT)] = "png",
+    verbose: Annotated[bool, _opt("--verbose", "-v", help="Say on stderr how each file was read [default: only on "
+                                  "a terminal].", panel=RUN)] = False,
+    memory_limit: MemoryLimitOpt = None,
+    engine: Annotated[Engine, _opt("--engine", help="Run the metric SQL on duckdb, or on Apache Spark (one dataset "
+                                   "or URI).", panel=RUN)] = Engine.DUCKDB,
+    debug: DebugOpt = False,
 ) -> None:
     """Report service level, answer and abandon rates, ASA, AHT, FCR and survey scores per company and hour."""
-    # Every option is read from ctx.params, where it is known whether it was given (it then
-    # overrides slreport.toml) or left at its default.
-    code = _guarded(lambda: _analyze_with_config(ctx, files, fmt, fail_on_miss), debug)
+    from slreport.options.analyze import AnalyzeArgs, FolderArgs, InputArgs, PeriodArgs, StaffingArgs
+
+    settings_values = {  # every value Settings holds, by flag; only those given explicitly override slreport.toml
+        "--tz": tz, "--sl": sl, "--sl-method": sl_method, "--short-abandon": short_abandon,
+        "--answer-rate-target": answer_rate_target, "--abandon-rate-max": abandon_rate_max, "--by": by,
+        "--fcr-method": fcr_method, "--fcr-window": fcr_window, "--fcr-target": fcr_target,
+        "--nps-target": nps_target, "--csat-scale": csat_scale, "--interval": interval, "--top": top,
+        "--unusual-factor": unusual_factor, "--opening-hours": opening_hours, "--holidays-country": holidays_country,
+    }
+    args = AnalyzeArgs(
+        input=InputArgs(tuple(files), profile, tuple(column_map or ()), tuple(outcome_map or ()), strict,
+                        tuple(time_format or ()), country, stitch, sheet, rejects, pseudonym_key, show_callers),
+        given={flag: value for flag, value in settings_values.items() if value is not None},
+        config=config, include_closed=include_closed, period=PeriodArgs(period, since, until),
+        staffing=StaffingArgs(max_asa, max_pwait, max_abandon, max_occupancy, shrinkage),
+        folder=FolderArgs(out, out_template, split_by, overwrite, tables, chart_format), memory_limit=memory_limit,
+    )
+    code = _guarded(lambda: _run_analyze(args, fmt, engine, verbose=verbose, fail_on_miss=fail_on_miss), debug)
     if code != ExitCode.OK:
         raise typer.Exit(int(code))
 
 
-def _explicit(ctx: typer.Context, name: str) -> bool:
-    """Whether the option was given (command line or environment) rather than left at its default."""
-    source = ctx.get_parameter_source(name)  # click's ParameterSource (typer may vendor click)
-    return source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP")
-
-
-def _analyze_with_config(
-    ctx: typer.Context, files: list[str], fmt: OutputFormat | None, fail_on_miss: bool
-) -> ExitCode:
+def _run_analyze(args: Any, fmt: OutputFormat | None, engine: Engine, *, verbose: bool, fail_on_miss: bool) -> ExitCode:
     """analyze with slreport.toml: the file's settings, with explicitly given options on top.
 
     Returns TARGET_MISSED when --fail-on-miss is given and a target was missed (listed on stderr)."""
     from pathlib import Path
 
-    from slreport.analysis import RunOptions
     from slreport.analysis import analyze as analyze_files
-    from slreport.config import build_settings, find_config, load_config
     from slreport.ingest.callers import country_code
-    from slreport.ingest.options import ReadOptions, parse_column_maps, parse_outcome_maps, parse_stitch
     from slreport.ingest.rejects import deferred_rejects
-    from slreport.periods import resolve_window
+    from slreport.options.analyze import resolve
     from slreport.policy import target_misses
-    from slreport.settings import parse_by
 
-    p = ctx.params
-    config = load_config(find_config(p["config"], Path(".")))  # errors then read "slreport.toml:5: …"
-    options = _given_settings(ctx)
-    settings = build_settings(
-        config, options, by=parse_by(p["by"]), interval_minutes=p["interval"], top_n=p["top"],
-        unusual_factor=p["unusual_factor"], include_closed=p["include_closed"], staffing=_staffing_options(p),
-    )
-    window = resolve_window(p["period"], p["since"], p["until"], settings.timezone)
-    if window:
-        settings = replace(settings, extra=settings.extra | {"period": window.as_json()})
-    read = ReadOptions(
-        column_map=(config.columns if config else {}) | parse_column_maps(p["column_map"] or []),
-        outcome_map=(config.outcomes if config else {}) | parse_outcome_maps(p["outcome_map"] or []),
-        input_tz=settings.timezone if "timezone" in options or (config and "timezone" in config.defaults) else None,
-        strict=p["strict"], csat_scale=settings.csat_scale,
-        time_formats=tuple(p["time_format"] or ()), country=p["country"],
-        stitch=parse_stitch(p["stitch"]), rejects_path=p["rejects"], pseudonym_key=p["pseudonym_key"],
-        sheet=p["sheet"], arrival_window=window.window() if window else None,
-        show_callers=p["show_callers"],
-    )
-    country_code(p["country"])  # an unknown country is a usage error before any file is read
-    run = RunOptions(profile=p["profile"], memory_limit=p["memory_limit"], read=read)
-    if p["split_by"] and not (p["out"] or p["out_template"]):
-        raise UsageError("--split-by writes one report folder per company", "give the folders with --out DIR "
-                         "or --out-template 'reports/{company}/{period}'")
-    if p["engine"] == Engine.SPARK:
-        return _analyze_on_spark(files, settings, window.window() if window else None, fmt, p, fail_on_miss)
+    country_code(args.input.country)  # an unknown country is a usage error before any file is read
+    request = resolve(args, Path("."))
+    files = list(args.input.files)
+    if engine == Engine.SPARK:
+        return _analyze_on_spark(files, request, fmt, fail_on_miss)
     with deferred_rejects():  # --rejects appears only when the whole run succeeded
-        if p["out"] or p["out_template"]:
-            reports = _write_folders(files, settings, run, p, window.label if window else None)
+        if request.folder.wanted:
+            reports = _write_folders(files, request)
         else:
             with _reading(files):
-                reports = [analyze_files(files, settings, run)]
+                reports = [analyze_files(files, request.settings, request.run)]
             _emit(reports[0], fmt)
-    if p["verbose"] or sys.stderr.isatty():  # cron mails whatever reaches stderr: stay quiet there
+    if verbose or sys.stderr.isatty():  # cron mails whatever reaches stderr: stay quiet there
         _note_inputs(reports[0])
     misses = [line for report in reports for line in target_misses(report)] if fail_on_miss else []
     for line in misses:
@@ -289,65 +274,24 @@ def _analyze_with_config(
     return ExitCode.TARGET_MISSED if misses else ExitCode.OK
 
 
-def _analyze_on_spark(
-    files: list[str], settings: Any, window: Any, fmt: OutputFormat | None, p: dict[str, Any], fail_on_miss: bool
-) -> ExitCode:
+def _analyze_on_spark(files: list[str], request: Any, fmt: OutputFormat | None, fail_on_miss: bool) -> ExitCode:
     """analyze --engine spark: one dataset or URI, the report on stdout (pyspark is imported only here)."""
     from slreport.policy import target_misses
     from slreport.spark_engine import analyze_spark, check_input
 
-    if p["out"] or p["out_template"]:
+    if request.folder.wanted:
         raise UsageError("--out and --out-template are not available with --engine spark",
                          "write the report with --format json (or table, markdown, csv) to stdout")
-    if p["rejects"]:  # a converted dataset holds only the usable rows; convert counted the others
+    if request.run.read.rejects_path:  # a converted dataset holds only the usable rows; convert counted the others
         raise UsageError("--rejects is not available with --engine spark",
                          "list rejected rows from the original export: slreport analyze FILE --rejects OUT.csv")
     check_input(files)
-    report = analyze_spark(files, settings, window)
+    report = analyze_spark(files, request.settings, request.window.window() if request.window else None)
     _emit(report, fmt)
     misses = target_misses(report) if fail_on_miss else []
     for line in misses:
         typer.echo(f"slreport: {line}", err=True)
     return ExitCode.TARGET_MISSED if misses else ExitCode.OK
-
-
-def _staffing_options(p: dict[str, Any]) -> Any:
-    from slreport.staffing.targets import StaffingOptions
-
-    return StaffingOptions(p["max_asa"], p["max_pwait"], p["max_abandon"], p["max_occupancy"], p["shrinkage"])
-
-
-def _given_settings(ctx: typer.Context) -> dict[str, Any]:
-    """The Settings fields of the options given explicitly (they override slreport.toml)."""
-    from slreport.metrics.fcr import parse_window
-    from slreport.settings import check_timezone, parse_service_level
-
-    p = ctx.params
-    options: dict[str, Any] = {}
-    if _explicit(ctx, "sl"):
-        target = parse_service_level(p["sl"])
-        options |= {"threshold_s": target.threshold_s, "target_pct": target.target_pct}
-    parsers: dict[str, tuple[str, Callable[[Any], Any]]] = {  # option → (Settings field, parser)
-        "sl_method": ("sl_method", SlMethod), "short_abandon": ("short_abandon_s", int),
-        "tz": ("timezone", check_timezone), "fcr_method": ("fcr_method", _fcr_method),
-        "fcr_window": ("fcr_window_h", parse_window), "csat_scale": ("csat_scale", _csat_scale),
-        "opening_hours": ("opening_hours", str), "holidays_country": ("holidays_country", str),
-    }
-    return options | {field: parse(p[name]) for name, (field, parse) in parsers.items() if _explicit(ctx, name)}
-
-
-def _fcr_method(value: str) -> str:
-    from slreport.metrics.fcr import METHODS
-
-    if value not in METHODS:
-        raise UsageError(f"--fcr-method {value!r} is not supported", f"choose from {', '.join(METHODS)}")
-    return value
-
-
-def _csat_scale(value: int) -> int:
-    if not 3 <= value <= 10:
-        raise UsageError(f"--csat-scale {value} is not supported", "use a whole number from 3 to 10")
-    return value
 
 
 @app.command()
@@ -361,7 +305,7 @@ def init(
     def run() -> None:
         from pathlib import Path
 
-        from slreport.config import write_example
+        from slreport.options.config import write_example
 
         write_example(Path(path), force)
         typer.echo(f"wrote {path}", err=True)
@@ -406,11 +350,11 @@ def convert(
 
         from slreport.convert import convert as convert_files
         from slreport.ingest.options import ReadOptions, parse_column_maps, parse_outcome_maps
-        from slreport.settings import check_timezone
+        from slreport.options import values
 
         read = ReadOptions(
             column_map=parse_column_maps(column_map or []), outcome_map=parse_outcome_maps(outcome_map or []),
-            input_tz=check_timezone(tz) if tz else None, strict=strict,
+            input_tz=values.checked("--tz", values.timezone, tz) if tz else None, strict=strict,
         )
         result = convert_files(files, Path(to), read, profile, memory_limit)
         typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
@@ -423,9 +367,8 @@ def erlang(
     calls: Annotated[float, typer.Option("--calls", help="Calls per interval (decimals allowed, e.g. a mean).")],
     aht: Annotated[float, typer.Option("--aht", help="Average handle time in seconds.")],
     interval: Annotated[str, typer.Option("--interval", help="Interval length: 15m, 30m, 1h, 1800s.")] = "30m",
-    sl: Annotated[
-        str | None, typer.Option("--sl", help="Target PERCENT/SECONDS answered within, e.g. 80/20.")
-    ] = None,
+    sl: Annotated[str | None, _opt("--sl", help="Target: PERCENT answered within SECONDS, e.g. 80/20.",
+                                   metavar="PCT/SECONDS")] = None,
     patience: Annotated[
         float | None, typer.Option("--patience", help="Mean patience in seconds: use Erlang A (with abandonment).")
     ] = None,
@@ -433,19 +376,19 @@ def erlang(
     max_pwait: MaxPwaitOpt = None,
     max_abandon: MaxAbandonOpt = None,
     max_occupancy: MaxOccupancyOpt = None,
-    shrinkage: ShrinkageOpt = 0.0,
+    shrinkage: ShrinkageOpt = None,
     fmt: FormatOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Agents needed for a call volume: Erlang C, or Erlang A with --patience. Only the targets given apply."""
 
     def run() -> None:
-        from slreport.settings import parse_service_level
+        from slreport.options import values
+        from slreport.options.analyze import StaffingArgs
         from slreport.staffing.required import calculate, parse_interval
-        from slreport.staffing.targets import StaffingOptions
 
-        target = parse_service_level(sl) if sl is not None else None
-        options = StaffingOptions(max_asa, max_pwait, max_abandon, max_occupancy, shrinkage)
+        target = values.checked("--sl", values.service_level, sl) if sl is not None else None
+        options = StaffingArgs(max_asa, max_pwait, max_abandon, max_occupancy, shrinkage).options()
         targets = options.targets(
             target.target_pct if target else None, target.threshold_s if target else None
         )
@@ -455,9 +398,7 @@ def erlang(
     _guarded(run, debug)
 
 
-def _write_folders(
-    files: list[str], settings: Any, run_options: Any, p: dict[str, Any], period_label: str | None
-) -> list[dict[str, Any]]:
+def _write_folders(files: list[str], request: Any) -> list[dict[str, Any]]:
     """--out / --out-template: report folders; stdout stays empty (cron mails only errors).
     Returns the reports written (one per company with --split-by)."""
     from pathlib import Path
@@ -465,15 +406,17 @@ def _write_folders(
     from slreport.folder.publish import OutputOptions, check_output_options
     from slreport.folder.deliver import Destination, deliver
 
-    options = OutputOptions(tables=p["tables"], chart_format=p["chart_format"], overwrite=p["overwrite"])
+    folder = request.folder
+    options = OutputOptions(tables=folder.tables, chart_format=folder.chart_format, overwrite=folder.overwrite)
     check_output_options(options)
-    dest = Destination(out=Path(p["out"]) if p["out"] else None, template=p["out_template"],
-                       split_by=p["split_by"], period_label=period_label, options=options)
+    dest = Destination(out=Path(folder.out) if folder.out else None, template=folder.out_template,
+                       split_by=folder.split_by, period_label=request.window.label if request.window else None,
+                       options=options)
     with _reading(files):
-        written = deliver(files, settings, run_options, dest)
+        written = deliver(files, request.settings, request.run, dest)
     if sys.stderr.isatty():
-        for folder, _ in written:
-            typer.echo(f"slreport: wrote {folder}", err=True)
+        for path, _ in written:
+            typer.echo(f"slreport: wrote {path}", err=True)
     return [report for _, report in written]
 
 

@@ -1,8 +1,11 @@
-"""The DuckDB connection every stage shares (in memory, spilling to a scratch folder)."""
+"""The DuckDB connection every stage shares (in memory, spilling to a scratch folder), and the small
+helpers that run a query and hand its (small) result back JSON-ready: ``one``, ``first``, ``rows``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -82,3 +85,32 @@ def one(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[Any, ...]:
 def first(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[Any, ...] | None:
     rows = con.execute(sql).fetchall()
     return tuple(rows[0]) if rows else None
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
+    """Run a metric query and return JSON-ready dicts (small results only)."""
+    result = con.execute(sql)  # planned once (a relation's .columns would plan it a second time)
+    names = [d[0] for d in result.description]
+    columns = [plain_column(values) for values in zip(*result.fetchall(), strict=True)]
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def plain_column(values: tuple[Any, ...]) -> Any:
+    """``plain`` of every value of a result column, without a call per value where the column's
+    type says what it needs (counts, names and flags need nothing; rates are floats)."""
+    kinds = {type(v) for v in values if v is not None}
+    if kinds <= {int, str, bool}:
+        return values
+    if kinds == {float}:
+        return [None if v is None else round(v, 4) for v in values]
+    return [plain(v) for v in values]
+
+
+def plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(round(value, 4))
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value

@@ -15,9 +15,9 @@ from typing import Any
 import duckdb
 
 from slreport.errors import UsageError
-from slreport.settings import ServiceLevelTarget, Settings, SlMethod
+from slreport.options.settings import ServiceLevelTarget, Settings, SlMethod
 
-# Settings fields a company may override (config keys map onto them, see slreport.config).
+# Settings fields a company may override (config keys map onto them, see slreport.options.config).
 POLICY_FIELDS = (
     "threshold_s", "target_pct", "sl_method", "short_abandon_s", "answer_rate_target", "abandon_rate_max",
     "fcr_target", "nps_target", "timezone", "opening_hours", "holidays_country",

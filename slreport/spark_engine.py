@@ -19,8 +19,8 @@ from slreport.errors import UsageError
 from slreport.ingest.canonical_parquet import NAME as PROFILE
 from slreport.ingest.canonical_parquet import is_dataset
 from slreport.ingest.dst import AMBIGUOUS, NONEXISTENT
+from slreport.options.settings import Settings
 from slreport.schema import COLUMN_NAMES
-from slreport.settings import Settings
 
 SPARK_NAME = "slreport"
 INSTALL_HINT = "install with pip install 'slreport[spark]'"

@@ -12,7 +12,7 @@ import pytest
 
 from slreport.analysis import RunOptions, analyze
 from slreport.ingest.options import ReadOptions
-from slreport.settings import Settings
+from slreport.options.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

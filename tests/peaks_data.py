@@ -7,8 +7,8 @@ from typing import Any
 
 from slreport.analysis import Analysis, RunOptions, analyze_all
 from slreport.ingest.options import ReadOptions
-from slreport.metrics.opening_hours import CompanyHours, HoursPolicy, parse_opening_hours
-from slreport.settings import Settings
+from slreport.options.hours import CompanyHours, HoursPolicy, parse_opening_hours
+from slreport.options.settings import Settings
 
 HEADER = "contact_id,company,caller,arrived_at,wait_s,talk_s,outcome"
 

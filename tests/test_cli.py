@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from slreport.settings import Settings
+from slreport.options.settings import Settings
 from tests.conftest import ROOT, run_analyze, run_cli
 
 SAMPLE = ROOT / "sample_data" / "calls.csv"
@@ -25,9 +25,9 @@ def test_json_from_the_cli_equals_the_library_result(write_csv):
     done = run_cli("analyze", str(path), "--format", "json", "--sl", "90/30", "--tz", "Europe/Oslo")
     assert done.returncode == 0, done.stderr
     assert done.stderr == b""
-    from slreport.settings import parse_service_level
+    from slreport.options.values import service_level
 
-    target = parse_service_level("90/30")
+    target = service_level("90/30")
     expected = run_analyze([path], tz="Europe/Oslo", threshold_s=target.threshold_s, target_pct=target.target_pct)
     assert json.loads(done.stdout) == expected
 

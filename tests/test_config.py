@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from slreport.config import EXAMPLE, ConfigError, build_settings, load_config
-from slreport.settings import SlMethod
+from slreport.options.config import EXAMPLE, ConfigError, build_settings, load_config
+from slreport.options.settings import SlMethod
 from tests.conftest import run_cli
 
 

@@ -189,8 +189,8 @@ def test_cli_fcr_options_and_json_equal_library(sequences):
 
 
 @pytest.mark.parametrize("args, fragment", [
-    (["--fcr-window", "48h"], "--fcr-window '48h' is not supported; choose from 24h, 72h, 7d, 30d"),
-    (["--fcr-method", "survey"], "--fcr-method 'survey' is not supported; choose from flag, repeat, auto"),
+    (["--fcr-window", "48h"], '--fcr-window \'48h\' is not allowed; use one of "24h", "72h", "7d", "30d"'),
+    (["--fcr-method", "survey"], '--fcr-method \'survey\' is not allowed; use one of "flag", "repeat", "auto"'),
 ])
 def test_cli_rejects_bad_fcr_options(sequences, args, fragment):
     done = run_cli("analyze", str(sequences), "--tz", "UTC", "-f", "json", *args)

@@ -17,7 +17,7 @@ import pytest
 from slreport import ingest
 from slreport.analysis import RunOptions, analyze
 from slreport.ingest.options import ReadOptions
-from slreport.settings import Settings
+from slreport.options.settings import Settings
 from tests.conftest import DATA
 
 QUEUE_LOG = DATA / "fcr" / "queue_log_voipoffice.csv"

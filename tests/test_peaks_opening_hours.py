@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from slreport.errors import UsageError
-from slreport.metrics.opening_hours import HOLIDAY, check_country, holiday_dates, parse_opening_hours
+from slreport.metrics.opening_hours import holiday_dates
+from slreport.options.hours import HOLIDAY, check_country, parse_opening_hours
 from tests.peaks_data import hours, lines, of, run_all, write
 
 
@@ -121,7 +122,7 @@ def test_holidays_country_alone_closes_only_the_holidays(tmp_path) -> None:
 
 
 def test_per_company_hours_with_a_default(tmp_path) -> None:
-    from slreport.metrics.opening_hours import CompanyHours, HoursPolicy
+    from slreport.options.hours import CompanyHours, HoursPolicy
 
     body = lines(["2024-12-13 19:00:00+02:00"], company="Late") + lines(["2024-12-13 19:00:00+02:00"], start=5)
     policy = HoursPolicy(CompanyHours(parse_opening_hours("mon-fri 08:00-18:00")),

@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from slreport.settings import SlMethod
+from slreport.options.settings import SlMethod
 from tests.conftest import run_analyze
 
 COUNTS = ("offered", "answered", "abandoned", "short_abandoned", "flowout", "answered_within_threshold",

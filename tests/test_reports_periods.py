@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from slreport.errors import UsageError
-from slreport.periods import resolve_period, resolve_window, today_in
+from slreport.options.periods import resolve_period, resolve_window, today_in
 from tests.conftest import DATA, run_cli
 
 HKI = "Europe/Helsinki"

@@ -13,7 +13,7 @@ from slreport.analysis import RunOptions, analyze
 from slreport.convert import convert
 from slreport.errors import InputError
 from slreport.ingest.options import ReadOptions
-from slreport.settings import Settings
+from slreport.options.settings import Settings
 from tests.conftest import ROOT, run_cli
 
 SAMPLE = ROOT / "sample_data" / "calls.csv"

@@ -21,7 +21,7 @@ import pytest
 from slreport.analysis import RunOptions, analyze
 from slreport.convert import convert
 from slreport.ingest.options import ReadOptions
-from slreport.settings import Settings
+from slreport.options.settings import Settings
 from tests.conftest import DATA, ROOT
 
 SAMPLE = ROOT / "sample_data" / "calls.csv"

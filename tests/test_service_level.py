@@ -7,7 +7,7 @@ import json
 import pytest
 
 from slreport.errors import UsageError
-from slreport.settings import Settings, SlMethod
+from slreport.options.settings import Settings, SlMethod
 from tests.conftest import run_analyze, run_cli
 
 HEADER = "contact_id,company,arrived_at,wait_s,talk_s,outcome"

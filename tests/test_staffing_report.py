@@ -9,7 +9,7 @@ import pytest
 
 from slreport.analysis import RunOptions, analyze_all
 from slreport.ingest.options import ReadOptions
-from slreport.settings import Settings
+from slreport.options.settings import Settings
 from slreport.staffing.required import calculate
 from slreport.staffing.targets import StaffingOptions, StaffingTargets
 from tests.conftest import run_analyze, run_cli

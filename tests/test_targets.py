@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from slreport.config import build_settings, load_config
 from slreport.errors import UsageError
+from slreport.options.config import build_settings, load_config
 from tests.conftest import DATA, run_analyze, run_cli
 
 CSV = DATA / "fcr" / "three_companies.csv"
@@ -168,8 +168,8 @@ def test_company_short_abandon_above_its_threshold_is_a_usage_error(write_csv):
 def test_terminal_table_colours_met_and_missed(monkeypatch):
     import io
 
+    from slreport.options.settings import OutputFormat
     from slreport.render.terminal import render
-    from slreport.settings import OutputFormat
 
     report = json.loads(run_cli("analyze", str(CSV), "--config", str(TOML), "-f", "json").stdout)
     out = io.StringIO()

@@ -22,7 +22,7 @@ import duckdb
 
 from slreport.errors import InputError
 from slreport.ingest.options import ReadOptions
-from slreport.ingest.sources import Source
+from slreport.ingest.sources import Source, is_dataset
 from slreport.ingest.sql import quote_literal
 from slreport.ingest.staging import STAGED, insert_sql, staged_select
 from slreport.schema import COLUMN_NAMES
@@ -32,14 +32,6 @@ DESCRIPTION = "Parquet dataset written by `slreport convert` (company=…/month=
 PARTITION_KEYS = ("company", "month")
 # convert names its files part-<run id>-<n>.parquet; any other name counts as a run of its own.
 _RUN_OF_FILE = re.compile(r"part-(.+)-\d+\.parquet")
-
-
-def is_dataset(path: Path) -> bool:
-    """A folder holding Parquet files somewhere below it, or one .parquet file of such a dataset
-    (in a month=… folder); any other .parquet file is an export for the generic reader."""
-    if path.is_file():
-        return path.suffix.lower() == ".parquet" and path.parent.name.startswith("month=")
-    return path.is_dir() and next(path.rglob("*.parquet"), None) is not None
 
 
 def detect(source: Source) -> bool:

@@ -70,7 +70,7 @@ def _resolve(arg: str, index: int, scratch: Path) -> Source:
         _check_not_empty(target, "<stdin>")
         return Source("<stdin>", target, "default", scratch)
     path = Path(arg)
-    if path.is_dir() and _is_parquet_dataset(path):
+    if path.is_dir() and is_dataset(path):
         return Source(arg, path, path.name)
     if not path.is_file():
         reason = "is a folder" if path.is_dir() else "no such file"
@@ -94,7 +94,10 @@ def _check_not_empty(path: Path, display: str) -> None:
         )
 
 
-def _is_parquet_dataset(path: Path) -> bool:
-    from slreport.ingest.canonical_parquet import is_dataset
+def is_dataset(path: Path) -> bool:
+    """A folder holding Parquet files somewhere below it, or one .parquet file of such a dataset
+    (in a month=… folder); any other .parquet file is an export for the generic reader."""
+    if path.is_file():
+        return path.suffix.lower() == ".parquet" and path.parent.name.startswith("month=")
+    return path.is_dir() and next(path.rglob("*.parquet"), None) is not None
 
-    return is_dataset(path)

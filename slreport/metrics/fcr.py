@@ -23,13 +23,11 @@ from dataclasses import replace
 import duckdb
 
 from slreport import engine
-from slreport.errors import UsageError
-from slreport.metrics.cells import Count
-from slreport.settings import Settings
+from slreport.metrics.counts import Count
+from slreport.options.settings import Settings
+from slreport.options.values import FCR_WINDOWS_H
 
 # The windows reported side by side (fcr_by_window), name → elapsed hours.
-WINDOWS_H: dict[str, int] = {"24h": 24, "72h": 72, "7d": 168, "30d": 720}
-METHODS = ("flag", "repeat", "auto")
 
 # The repeat gap of each contact, for the one pass that builds ``contacts_local`` (slreport.analysis):
 # every inbound contact counts as a repeat except a short abandon, which sits in a partition of its
@@ -64,7 +62,7 @@ COUNTS: tuple[Count, ...] = (
     Count("withheld", "count(c.outcome) FILTER (WHERE c.outcome = 'answered' AND NOT c.caller_known)"),
     Count("flagged", "count(c.resolved) FILTER (WHERE c.outcome = 'answered')"),
     Count("flagged_resolved", "count(c.outcome) FILTER (WHERE c.outcome = 'answered' AND c.resolved)"),
-) + tuple(count for h in WINDOWS_H.values() for count in _window_counts(f"w{h}", h * 3_600_000))
+) + tuple(count for h in FCR_WINDOWS_H.values() for count in _window_counts(f"w{h}", h * 3_600_000))
 
 # A group's summed counts → the family's columns, for the chosen method (rate_columns fills them in).
 RATE_COLUMNS = """
@@ -77,24 +75,12 @@ RATE_COLUMNS = """
   {{{by_window}}}                                         AS fcr_by_window"""
 
 
-def parse_window(text: str) -> int:
-    """`--fcr-window 7d` → 168 (elapsed hours)."""
-    if text.strip().lower() not in WINDOWS_H:
-        raise UsageError(f"--fcr-window {text!r} is not supported", f"choose from {', '.join(WINDOWS_H)}")
-    return WINDOWS_H[text.strip().lower()]
-
-
 def window_name(hours: int) -> str:
-    return next(name for name, h in WINDOWS_H.items() if h == hours)
+    return next(name for name, h in FCR_WINDOWS_H.items() if h == hours)
 
 
 def resolve_method(con: duckdb.DuckDBPyConnection, settings: Settings) -> Settings:
     """Settings with fcr_method 'auto' made concrete: 'flag' when any answered contact has a flag."""
-    if settings.fcr_method not in METHODS:
-        raise UsageError(f"FCR method {settings.fcr_method!r} is not supported", f"choose from {', '.join(METHODS)}")
-    if settings.fcr_window_h not in WINDOWS_H.values():
-        raise UsageError(f"FCR window {settings.fcr_window_h} h is not supported",
-                         f"choose from {', '.join(WINDOWS_H)}")
     if settings.fcr_method != "auto":
         return settings
     flagged = engine.one(con, "SELECT count(resolved) FROM contacts_local WHERE outcome = 'answered'")[0]
@@ -108,7 +94,7 @@ def rate_columns(settings: Settings) -> str:
 
 def _by_window() -> str:
     return ", ".join(
-        f"'{name}': slr_round(100 * resolved_w{h} / NULLIF(judged_w{h}, 0), 4)" for name, h in WINDOWS_H.items()
+        f"'{name}': slr_round(100 * resolved_w{h} / NULLIF(judged_w{h}, 0), 4)" for name, h in FCR_WINDOWS_H.items()
     )
 
 

@@ -15,6 +15,8 @@ from typing import Any
 
 import duckdb
 
+from slreport.engine import rows
+
 SURVIVAL_POINTS_S = (10, 20, 30, 60, 120)
 CURVE_STEP_S = 5
 CURVE_MAX_S = 600
@@ -62,8 +64,6 @@ GROUP BY GROUPING SETS ((company, bucket), (bucket))
 
 def patience_section(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """One entry per company plus the overall one (company null, first)."""
-    from slreport.analysis import rows
-
     curves = km_by_company(con)
     buckets = bucket_rows(con)
     return [

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from slreport.engine import rows
 from slreport.ingest.sql import quote_literal
 from slreport.metrics import profiles, unusual_days
 from slreport.metrics.intervals import interval_grid_sql, local_iso_sql
 from slreport.metrics.opening_hours import holidays_in_period
 from slreport.metrics.registry import SERVICE_LEVEL_KEYS
 from slreport.metrics.service_level import service_level_sql
-from slreport.settings import Settings
+from slreport.options.settings import Settings
 
 INTERVAL_TABLE = "peak_intervals"
 PEAK_COLUMNS = ("offered", "answered", "abandoned", "service_level_pct", "asa_s")
@@ -24,8 +25,6 @@ PEAK_COLUMNS = ("offered", "answered", "abandoned", "service_level_pct", "asa_s"
 
 def peaks_sections(con: Any, settings: Settings) -> dict[str, Any]:
     """The report's peak sections (JSON keys in the order of the issue)."""
-    from slreport.analysis import rows
-
     create_interval_table(con, settings)
     hour_profile = profiles.hour_profile(con, settings)
     return {
@@ -107,8 +106,6 @@ def interval_table(con: Any) -> Any:
 
 
 def interval_summary(con: Any, settings: Settings) -> dict[str, Any]:
-    from slreport.analysis import rows
-
     per_company = rows(con, f"""
         SELECT company, count(*) AS intervals, count(*) FILTER (WHERE open) AS open_intervals,
                count(*) FILTER (WHERE offered > 0) AS intervals_with_contacts,
@@ -220,8 +217,6 @@ def time_consistent_busy_hour(hour_profile: list[dict[str, Any]]) -> list[dict[s
 
 
 def peak_to_average(con: Any) -> dict[str, Any]:
-    from slreport.analysis import rows
-
     per_company = rows(con, f"""
         SELECT company, max(offered) AS peak_offered,
                CASE WHEN max(offered) > 0 THEN first(local_start ORDER BY offered DESC, interval_start) END

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from slreport.metrics.opening_hours import DAY_NAMES
+from slreport.engine import rows
 from slreport.metrics.service_level import service_level_sql
-from slreport.settings import Settings
+from slreport.options.hours import DAY_NAMES
+from slreport.options.settings import Settings
 
 PROFILE_COLUMNS = (
     "offered", "answered", "abandoned", "service_level_pct", "answer_rate_pct", "abandon_rate_pct", "asa_s",
@@ -23,8 +24,6 @@ ON_OPEN_DAYS = "(SELECT c.* FROM cells c JOIN company_days d ON d.company = c.co
 def hour_profile(con: Any, settings: Settings) -> list[dict[str, Any]]:
     """Per company (null = all) and hour 0-23: offered and its mean per open day, with the
     service level of that hour. All companies: days open for any company."""
-    from slreport.analysis import rows
-
     per_company = service_level_sql(
         settings, ["company", "hour"], f"{ON_OPEN_DAYS} c",
         grid="(SELECT DISTINCT company FROM contacts) k CROSS JOIN range(24) h(hour)",
@@ -63,8 +62,6 @@ ORDER BY n.company NULLS FIRST, n.weekday
 def weekday_hour(con: Any, settings: Settings) -> list[dict[str, Any]]:
     """Per company (null = all) and weekday: mean offered per day for each hour 0-23, over the
     days of that weekday in the period that are not public holidays."""
-    from slreport.analysis import rows
-
     out = rows(con, WEEKDAY_HOUR_SQL)
     return [r | {"weekday": DAY_NAMES[r["weekday"]]} for r in out]
 
@@ -88,8 +85,6 @@ GROUP BY ALL ORDER BY t.company NULLS FIRST
 
 def outside_hours(con: Any, settings: Settings) -> dict[str, Any]:
     """Contacts that arrived outside opening hours: count, share of all contacts, by local hour."""
-    from slreport.analysis import rows
-
     given = settings.hours.configured
     return {
         "opening_hours_given": given,

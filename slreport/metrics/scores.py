@@ -9,8 +9,8 @@ Out-of-range answers never get here: the reader rejects them with reason ``bad_s
 
 from __future__ import annotations
 
-from slreport.metrics.cells import Count
-from slreport.settings import Settings
+from slreport.metrics.counts import Count
+from slreport.options.settings import Settings
 
 
 def counts(settings: Settings) -> tuple[Count, ...]:

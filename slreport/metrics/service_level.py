@@ -8,8 +8,8 @@ thread count.
 
 from __future__ import annotations
 
-from slreport.metrics.cells import Count, order_by_keys, rollup_sql
-from slreport.settings import Settings, SlMethod
+from slreport.metrics.counts import Count, order_by_keys, rollup_sql
+from slreport.options.settings import Settings, SlMethod
 
 # Per-contact flags under the contact's own company policy p (table company_settings: threshold T,
 # short-abandon S, SL method); coalesce so that an unknown wait is "not within", as a count would be.

@@ -19,11 +19,7 @@ import duckdb
 from slreport.ingest.sql import quote_literal
 from slreport.metrics.cells import CELL_AGENTS
 from slreport.metrics.peaks import INTERVAL_TABLE
-from slreport.settings import Settings
-
-MIN_AHT_CALLS = 5  # answered calls with a handle time an interval needs for its own AHT
-WORST_PER_COMPANY = 10  # understaffed intervals listed per company in the JSON summary
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+from slreport.options.settings import Settings
 
 # Handle time and agents per interval: a cell is one company × interval (metrics.cells), holding the
 # service-level family's handle-time sum and count; its distinct answering agents are in cell_agents.

@@ -14,11 +14,15 @@ from typing import Any
 
 import numpy as np
 
-from slreport.metrics.staffing import MIN_AHT_CALLS, WEEKDAYS, WORST_PER_COMPANY
-from slreport.settings import Settings
+from slreport.engine import plain
+from slreport.options.settings import Settings
 from slreport.staffing import erlang
 from slreport.staffing.batch import required_erlang_a_many
 from slreport.staffing.targets import CEIL_SLACK, StaffingTargets
+
+MIN_AHT_CALLS = 5  # answered calls with a handle time an interval needs for its own AHT
+WORST_PER_COMPANY = 10  # understaffed intervals listed per company in the JSON summary
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 ROW_KEYS = (
     "company", "interval_start", "offered", "answered", "abandoned", "service_level_pct", "aht_s", "aht_source",
@@ -122,8 +126,6 @@ def scheduled_many(agents: np.ndarray, shrinkage: float) -> np.ndarray:
 
 
 def json_rows(cols: Columns, rows: np.ndarray) -> list[dict[str, Any]]:
-    from slreport.analysis import plain
-
     return [{k: plain(_python(cols[k], i)) for k in ROW_KEYS} for i in rows]
 
 

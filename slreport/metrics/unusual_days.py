@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from slreport.metrics.opening_hours import DAY_NAMES
+from slreport.engine import rows
 from slreport.metrics.service_level import service_level_sql
-from slreport.settings import Settings
+from slreport.options.hours import DAY_NAMES
+from slreport.options.settings import Settings
 
 MIN_BASELINE_DAYS = 2
 DAY_COLUMNS = ("service_level_pct", "answered", "abandoned", "answer_rate_pct", "abandon_rate_pct", "asa_s")
@@ -57,8 +58,6 @@ def unusual_sql(settings: Settings) -> str:
 
 def unusual_days(con: Any, settings: Settings) -> dict[str, Any]:
     """The busy and quiet days, and per company how many open days could be judged."""
-    from slreport.analysis import rows
-
     con.execute(f"CREATE OR REPLACE TEMP TABLE judged_days AS {unusual_sql(settings)}")
     days = rows(con, "SELECT * FROM judged_days WHERE kind IN ('busy', 'quiet') ORDER BY company NULLS FIRST, day")
     counts = rows(con, """

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 from slreport.metrics.registry import BY_KEY, METRIC_KEYS
+from slreport.options.settings import OutputFormat
 from slreport.sections.staffing import (
     ERLANG_COLUMNS,
     erlang_summary,
@@ -26,7 +27,6 @@ from slreport.sections.staffing import (
     worst_heading,
     worst_lines,
 )
-from slreport.settings import OutputFormat
 
 NULL = "—"
 # Columns of the terminal and markdown tables (JSON and CSV carry every metric).

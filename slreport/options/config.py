@@ -9,31 +9,24 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NoReturn
 
 from slreport.errors import UsageError
 from slreport.ingest.options import MAPPABLE
-from slreport.metrics.fcr import METHODS, WINDOWS_H
-from slreport.metrics.opening_hours import hours_policy
+from slreport.options import values
+from slreport.options.hours import hours_policy
+from slreport.options.settings import Settings
+from slreport.options.values import BadValue, Option
 from slreport.schema import OUTCOMES
-from slreport.settings import Settings, SlMethod, check_timezone, parse_service_level
 
 CONFIG_NAME = "slreport.toml"
 TOP_LEVEL = ("defaults", "companies", "columns", "outcomes")
-_DAY = r"(mon|tue|wed|thu|fri|sat|sun)"
-_SPAN = r"([01]\d|2[0-4]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d"
-_OPENING_ITEM = re.compile(rf"^{_DAY}(-{_DAY})?(\s+{_SPAN})+$|^{_DAY}(-{_DAY})?\s+closed$", re.IGNORECASE)
 
 
 class ConfigError(UsageError):
     """The config file cannot be used (exit code 2, like a wrong option)."""
-
-
-class BadValue(ValueError):
-    """A value of the wrong shape; the message says what is allowed."""
 
 
 @dataclass(frozen=True)
@@ -45,95 +38,10 @@ class FileConfig:
     outcomes: dict[str, str] = field(default_factory=dict)  # raw value (lower) → outcome
 
 
-# --- value parsers: each returns {Settings field: value} or raises BadValue ----------------------
-
-def _number(low: float, high: float) -> Callable[[Any], float]:
-    def parse(value: Any) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
-            raise BadValue(f"a number from {low:g} to {high:g}")
-        return float(value)
-
-    return parse
-
-
-def _choice(allowed: tuple[str, ...]) -> Callable[[Any], str]:
-    def parse(value: Any) -> str:
-        if value not in allowed:
-            raise BadValue("one of " + ", ".join(f'"{a}"' for a in allowed))
-        return str(value)
-
-    return parse
-
-
-def _service_level(value: Any) -> dict[str, Any]:
-    try:
-        target = parse_service_level(value if isinstance(value, str) else "?")
-    except UsageError:
-        raise BadValue('"PERCENT/SECONDS" such as "80/20"') from None
-    return {"target_pct": target.target_pct, "threshold_s": target.threshold_s}
-
-
-def _seconds(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise BadValue("a whole number of seconds, 0 or more")
-    return value
-
-
-def _timezone(value: Any) -> str:
-    try:
-        return check_timezone(value if isinstance(value, str) else "?")
-    except UsageError:
-        raise BadValue('an IANA time zone such as "Europe/Helsinki"') from None
-
-
-def _opening_hours(value: Any) -> str:
-    items = [i.strip() for i in value.split(",")] if isinstance(value, str) else [""]
-    if not all(_OPENING_ITEM.match(i) for i in items):
-        raise BadValue('days and hours such as "mon-fri 08:00-20:00, sat 10:00-14:00" (or "sun closed")')
-    return value
-
-
-def _country(value: Any) -> str:
-    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{2}", value):
-        raise BadValue('a two-letter ISO 3166 country code such as "FI"')
-    return value.upper()
-
-
-def _csat_scale(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 3 <= value <= 10:
-        raise BadValue("a whole number from 3 to 10 (answers are 1..scale)")
-    return value
-
-
-def _fcr_window(value: Any) -> int:
-    if value not in WINDOWS_H:
-        raise BadValue("one of " + ", ".join(f'"{w}"' for w in WINDOWS_H))
-    return WINDOWS_H[value]
-
-
-def _one(name: str, parse: Callable[[Any], Any]) -> Callable[[Any], dict[str, Any]]:
-    return lambda value: {name: parse(value)}
-
-
-# Keys of [companies."Name"] (and of [defaults]) → parser into Settings fields.
-COMPANY_KEYS: dict[str, Callable[[Any], dict[str, Any]]] = {
-    "service_level": _service_level,
-    "sl_method": _one("sl_method", lambda v: SlMethod(_choice(tuple(m.value for m in SlMethod))(v))),
-    "short_abandon_s": _one("short_abandon_s", _seconds),
-    "answer_rate_target": _one("answer_rate_target", _number(0, 100)),
-    "abandon_rate_max": _one("abandon_rate_max", _number(0, 100)),
-    "fcr_target": _one("fcr_target", _number(0, 100)),
-    "nps_target": _one("nps_target", _number(-100, 100)),
-    "timezone": _one("timezone", _timezone),
-    "opening_hours": _one("opening_hours", _opening_hours),
-    "holidays_country": _one("holidays_country", _country),
-}
-# Keys only [defaults] may have: they apply to the whole report.
-DEFAULT_ONLY_KEYS: dict[str, Callable[[Any], dict[str, Any]]] = {
-    "fcr_method": _one("fcr_method", _choice(METHODS)),
-    "fcr_window": _one("fcr_window_h", _fcr_window),
-    "csat_scale": _one("csat_scale", _csat_scale),
-}
+# The keys of [defaults] and [companies."Name"] are the option values of options/values.py, with the
+# parsers the command line uses: the same grammar, the same "use …" text.
+COMPANY_KEYS = values.COMPANY_KEYS
+DEFAULT_ONLY_KEYS = values.DEFAULT_ONLY_KEYS
 
 
 # --- finding and loading -----------------------------------------------------------------------
@@ -189,15 +97,15 @@ class _Reader:
             self.fail(parent, key, f"{key} must be a table", f"write it as [{'.'.join((*parent, key))}]")
         return value
 
-    def policy(self, where: tuple[str, ...], table: dict[str, Any], keys: dict[str, Callable]) -> dict[str, Any]:
+    def policy(self, where: tuple[str, ...], table: dict[str, Any], keys: dict[str, Option]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, value in table.items():
             if key not in keys:
                 self.fail(where, key, f"unknown key {key!r} in {_header(where)}", "allowed: " + ", ".join(keys))
             try:
-                out |= keys[key](value)
+                out |= keys[key].fields(value)
             except BadValue as exc:
-                self.fail(where, key, f"{_header(where)} {key} = {value!r} is not allowed", f"use {exc}")
+                self.fail(where, key, f"{_header(where)} {key} = {_shown(value)} is not allowed", f"use {exc}")
         return out
 
     def columns(self, data: dict[str, Any]) -> dict[str, str]:
@@ -225,6 +133,11 @@ class _Reader:
     def fail(self, where: tuple[str, ...], key: str, message: str, hint: str) -> NoReturn:
         line = _line_of(self.lines, where, key)
         raise ConfigError(f"{self.path}:{line or '?'}: {message}", hint)
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "…'"
 
 
 def _header(where: tuple[str, ...]) -> str:

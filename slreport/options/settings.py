@@ -1,15 +1,13 @@
-"""Report settings (the policies every report prints) and the parsing of their option values."""
+"""Report settings: the policies every report prints (their option values are parsed by options/values.py)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
 from enum import Enum
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slreport.errors import UsageError
-from slreport.metrics.opening_hours import HoursPolicy
-from slreport.schema import GROUPABLE
+from slreport.options.hours import HoursPolicy
+from slreport.options.values import FCR_METHODS, FCR_WINDOWS_H, ServiceLevelTarget
 from slreport.staffing.targets import StaffingOptions
 
 
@@ -27,15 +25,6 @@ class OutputFormat(str, Enum):
     JSON = "json"
     CSV = "csv"
     MARKDOWN = "markdown"
-
-
-@dataclass(frozen=True)
-class ServiceLevelTarget:
-    target_pct: float
-    threshold_s: int
-
-    def __str__(self) -> str:
-        return f"{self.target_pct:g}/{self.threshold_s}"
 
 
 @dataclass(frozen=True)
@@ -77,6 +66,15 @@ class Settings:
             )
         self.check_interval()
         self.check_peaks()
+        self.check_fcr()
+
+    def check_fcr(self) -> None:
+        if self.fcr_method not in FCR_METHODS:
+            raise UsageError(f"FCR method {self.fcr_method!r} is not supported",
+                             f"choose from {', '.join(FCR_METHODS)}")
+        if self.fcr_window_h not in FCR_WINDOWS_H.values():
+            raise UsageError(f"FCR window {self.fcr_window_h} h is not supported",
+                             f"choose from {', '.join(FCR_WINDOWS_H)}")
 
     def check_peaks(self) -> None:
         if self.top_n < 1:
@@ -101,38 +99,3 @@ class Settings:
             "excluded from service level (reported under outside_hours)")
         d.update(self.extra)
         return d
-
-
-_SL_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*(\d+)\s*$")
-
-
-def parse_service_level(text: str) -> ServiceLevelTarget:
-    """Parse "80/20" (80 % within 20 seconds)."""
-    m = _SL_RE.match(text)
-    if not m:
-        raise UsageError(f"--sl {text!r} is not PERCENT/SECONDS", "write it like --sl 80/20")
-    pct, secs = float(m.group(1)), int(m.group(2))
-    if not 0 < pct <= 100:
-        raise UsageError(f"--sl target {pct:g} % is outside 0-100", "write it like --sl 80/20")
-    return ServiceLevelTarget(pct, secs)
-
-
-def parse_by(text: str) -> tuple[str, ...]:
-    cols = tuple(c.strip() for c in text.split(",") if c.strip())
-    bad = [c for c in cols if c not in GROUPABLE]
-    if bad or not cols:
-        raise UsageError(
-            f"--by {text!r}: cannot group by {', '.join(bad) or 'nothing'}",
-            f"choose from {', '.join(GROUPABLE)} (comma-separated)",
-        )
-    return cols
-
-
-def check_timezone(name: str) -> str:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise UsageError(
-            f"unknown time zone {name!r}", "use an IANA name such as Europe/Helsinki or UTC"
-        ) from None
-    return name
