@@ -403,8 +403,8 @@ def _write_folders(files: list[str], request: Any) -> list[dict[str, Any]]:
     Returns the reports written (one per company with --split-by)."""
     from pathlib import Path
 
-    from slreport.folder.publish import OutputOptions, check_output_options
     from slreport.folder.deliver import Destination, deliver
+    from slreport.folder.publish import OutputOptions, check_output_options
 
     folder = request.folder
     options = OutputOptions(tables=folder.tables, chart_format=folder.chart_format, overwrite=folder.overwrite)
@@ -431,7 +431,7 @@ def _reading(files: list[str]) -> Any:
 
 
 def _emit(report: dict[str, Any], fmt: OutputFormat | None) -> None:
-    from slreport.render.terminal import render
+    from slreport.render import render
 
     on_terminal = sys.stdout.isatty()
     chosen = fmt or (OutputFormat.TABLE if on_terminal else OutputFormat.JSON)
@@ -441,7 +441,7 @@ def _emit(report: dict[str, Any], fmt: OutputFormat | None) -> None:
 
 
 def _emit_erlang(result: dict[str, Any], fmt: OutputFormat | None) -> None:
-    from slreport.render.terminal import render_erlang
+    from slreport.render import render_erlang
 
     on_terminal = sys.stdout.isatty()
     chosen = fmt or (OutputFormat.TABLE if on_terminal else OutputFormat.JSON)

@@ -2,7 +2,7 @@
 
 Every drawing function takes plain Python inputs (lists, a matrix, numbers, a title and a
 "when" line) and returns the chart as bytes in the asked format (png or svg), so the report
-adapters (slreport/figures.py) and the tests can feed them without a report at hand.
+sections (slreport/sections/, through slreport/folder/figures.py) and the tests can feed them without a report at hand.
 matplotlib is imported lazily, with the Agg backend and no pyplot state, and never prints.
 
 Readability rules applied to every chart: a bold title saying what, a second line saying
@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from slreport.sections.text import WEEKDAYS
+
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
 OKABE_ITO = {
     "black": "#000000", "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73",
@@ -30,7 +32,6 @@ TARGET = OKABE_ITO["vermillion"]
 ANSWERED = OKABE_ITO["blue"]
 ABANDONED = OKABE_ITO["vermillion"]
 MARK = OKABE_ITO["orange"]
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 FORMATS = ("png", "svg")
 WIDTH_IN = 9.0
 

@@ -10,22 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from slreport import sections
 from slreport.folder import figures
-from slreport.render.terminal import NULL, format_value, hour_table, main_table, quality_lines
-
-# Sections other features add; shown as plain tables when present (lists of flat dicts).
-OPTIONAL_TABLES = (
-    ("targets", "Targets"),
-    ("peaks", "Peaks"),
-    ("unusual_days", "Unusual days"),
-    ("outside_hours", "Calls outside opening hours"),
-    ("staffing", "Staffing"),
-)
-SCORECARD = ("offered", "service_level_pct", "answer_rate_pct", "abandon_rate_pct", "asa_s", "aht_s")
-SCORE_LABELS = {
-    "offered": "Calls offered", "service_level_pct": "Service level %", "answer_rate_pct": "Answered %",
-    "abandon_rate_pct": "Abandoned %", "asa_s": "Avg speed of answer (s)", "aht_s": "Avg handle time (s)",
-}
 
 
 def report_html(report: dict[str, Any], charts: list[figures.Chart]) -> str:
@@ -40,24 +26,20 @@ def report_html(report: dict[str, Any], charts: list[figures.Chart]) -> str:
 
 def page_context(report: dict[str, Any], charts: list[figures.Chart]) -> dict[str, Any]:
     names = figures.companies(report)
-    headers, rows = main_table(report)
-    hour_headers, hour_rows = hour_table(report)
+    blocks = sections.html_blocks(report)
     return {
         "title": "Service-level report" + (f" — {names[0]}" if len(names) == 1 else ""),
         "when": figures.when_line(report),
         "companies": names,
         "settings": settings_rows(report),
-        "scorecards": scorecards(report),
         "chart_groups": chart_groups(charts, len(names)),
         "charts_note": (f"Each company's own charts are in the charts/ folder beside this page "
                         f"(shown here up to {figures.HTML_COMPANY_CHARTS_MAX} companies).")
         if len(names) > figures.HTML_COMPANY_CHARTS_MAX else None,
-        "main_table": {"headers": headers, "rows": rows},
-        "hour_table": {"headers": hour_headers, "rows": hour_rows},
-        "hour_heading": "By hour of day" + (" (all companies)" if len(names) > 1 else ""),
-        "optional_tables": optional_tables(report),
-        "quality": quality_lines(report),
-        "scope_quality": _scope_quality(report),
+        # each section's blocks (slreport.sections), by where they go on the page
+        "cards": [b for b in blocks if b.place == "cards"],
+        "tables": [b for b in blocks if b.place == "tables"] + [b for b in blocks if b.place == "details"],
+        "quality": [b for b in blocks if b.place == "quality"],
         "scope": report.get("scope"),
     }
 
@@ -78,28 +60,6 @@ def settings_rows(report: dict[str, Any]) -> list[tuple[str, str]]:
         rows.append(("Period", f"{chosen.get('name')}: {chosen.get('since') or '…'} ≤ arrival < "
                                f"{chosen.get('until') or '…'}"))
     return rows
-
-
-def scorecards(report: dict[str, Any]) -> list[dict[str, Any]]:
-    """One card per company (and one for all when several), with its targets met/missed."""
-    targets = report.get("targets") or []
-    rows = [("All companies", None, report["summary"])] if len(report["by_company"]) > 1 else []
-    rows += [(r["company"], r["company"], r) for r in report["by_company"]]
-    cards = []
-    for label, company, row in rows:
-        cards.append({
-            "name": label,
-            "met": row.get("target_met"),
-            "service_level": report["settings"]["service_level"],
-            "figures": [(SCORE_LABELS[k], format_value(k, row.get(k))) for k in SCORECARD],
-            "targets": [_target_line(t) for t in targets if t.get("company") == company],
-        })
-    return cards
-
-
-def _target_line(t: dict[str, Any]) -> dict[str, Any]:
-    return {"metric": str(t.get("metric")), "target": _cell(t.get("target")), "actual": _cell(t.get("actual")),
-            "met": t.get("met")}
 
 
 def chart_groups(charts: list[figures.Chart], n_companies: int) -> list[dict[str, Any]]:
@@ -135,32 +95,3 @@ def inline_svg(svg: str, prefix: str, title: str) -> str:
     svg = re.sub(r'<svg ([^>]*?)width="[^"]*" height="[^"]*"',
                  rf'<svg \1width="100%" role="img" aria-label="{escape(title)}"', svg, count=1)
     return svg
-
-
-def optional_tables(report: dict[str, Any]) -> list[dict[str, Any]]:
-    found = []
-    for key, heading in OPTIONAL_TABLES:
-        rows = report.get(key)
-        if isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows):
-            columns = list(dict.fromkeys(k for r in rows for k in r))
-            found.append({"heading": heading, "headers": columns,
-                          "rows": [[_cell(r.get(c)) for c in columns] for r in rows]})
-    return found
-
-
-def _scope_quality(report: dict[str, Any]) -> list[str]:
-    """The account of the one company a split report covers (same wording as the whole input's)."""
-    scope = report.get("scope") or {}
-    if "input" not in scope:
-        return []
-    return quality_lines({"input": scope["input"]})
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return NULL
-    if isinstance(value, bool):
-        return "✓ met" if value else "✗ missed"
-    if isinstance(value, float):
-        return f"{value:.1f}"
-    return str(value)

@@ -64,13 +64,13 @@ def write_report(analysis: Any, target: Path, options: OutputOptions) -> Path:
 
 
 def fill_folder(analysis: Any, folder: Path, options: OutputOptions) -> None:
-    from slreport.folder import figures, html, tables as tablefiles
-    from slreport.render.terminal import to_json
+    from slreport.folder import figures, html, tables
+    from slreport.render.json import to_json
 
     report = analysis.report
     (folder / "summary.json").write_text(to_json(report), encoding="utf-8")
-    tables = tablefiles.report_tables(report, analysis.tables)
-    tablefiles.write_tables(tables, folder, options.tables)
+    files = tables.report_tables(report, analysis.tables)
+    tables.write_tables(files, folder, options.tables)
     charts = figures.chart_list(report)
     if charts:
         (folder / "charts").mkdir()

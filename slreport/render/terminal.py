@@ -1,292 +1,75 @@
-"""Render a report dict as a terminal table, JSON, CSV or markdown: one dispatch point.
+"""The terminal: the sections' blocks as rich tables and lines, the erlang table, the spinner.
 
-The only module that imports rich. Every format is built from the same report dict (the
-JSON contract), and the tabular formats from the same row builders, so they cannot drift.
+The only module that imports rich (lazily). Off a terminal (``color`` false) the output is
+plain text at the tables' natural width.
 """
 
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
-import json
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from typing import IO, Any
 
-from slreport.metrics.registry import BY_KEY, METRIC_KEYS
-from slreport.options.settings import OutputFormat
-from slreport.sections.staffing import (
-    ERLANG_COLUMNS,
-    erlang_summary,
-    erlang_table,
-    patience_lines,
-    staffing_caption,
-    staffing_company_lines,
-    staffing_markdown,
-    worst_heading,
-    worst_lines,
-)
-
-NULL = "—"
-# Columns of the terminal and markdown tables (JSON and CSV carry every metric).
-TABLE_METRICS = (
-    "offered", "answered", "abandoned", "short_abandoned", "flowout", "service_level_pct",
-    "target_met", "answer_rate_pct", "abandon_rate_pct", "asa_s", "aht_s", "max_wait_s",
-)
-# Shown after those when the data has them (the summary value is not null).
-OPTIONAL_METRICS = ("fcr_pct", "nps", "csat_mean")
-# Target rules beside their metrics; the service level has its own Target column.
-MARKED_METRICS = ("answer_rate_pct", "abandon_rate_pct", "fcr_pct", "nps")
-HOUR_METRICS = ("offered", "answered", "abandoned", "service_level_pct", "answer_rate_pct", "asa_s")
+from slreport.sections import text_blocks
+from slreport.sections.blocks import Block, Lines, Table, Text
 
 
-def render(report: dict[str, Any], fmt: OutputFormat, out: IO[str], *, color: bool = False) -> None:
-    RENDERERS[fmt](report, out, color)
-
-
-# --- JSON -------------------------------------------------------------------------------
-
-_JSON = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(", ", ": "))
-
-
-def to_json(report: dict[str, Any]) -> str:
-    """Objects indented by two spaces; a list of objects or lists has one element per line.
-
-    A row per line keeps a year of intervals readable and greppable, and each line is encoded by
-    the json module's C encoder (``indent`` would send the whole report, 6 MB for a year of a large
-    centre, through its pure-Python one)."""
-    return _json_value(report, 0) + "\n"
-
-
-def _json_value(value: Any, level: int) -> str:
-    inner, outer = "  " * (level + 1), "  " * level
-    if isinstance(value, dict) and value:
-        members = (f"{inner}{_JSON.encode(_json_key(k))}: {_json_value(v, level + 1)}" for k, v in value.items())
-        return "{\n" + ",\n".join(members) + "\n" + outer + "}"
-    if isinstance(value, list) and any(isinstance(v, dict | list) for v in value):
-        return "[\n" + ",\n".join(inner + _JSON.encode(v) for v in value) + "\n" + outer + "]"
-    return _JSON.encode(value)
-
-
-def _json_key(key: Any) -> str:
-    """A key as json.dumps writes it: strings as they are, numbers, booleans and null as their JSON text."""
-    return key if isinstance(key, str) else json.dumps(key)
-
-
-def _render_json(report: dict[str, Any], out: IO[str], color: bool) -> None:
-    out.write(to_json(report))
-
-
-# --- shared table model ------------------------------------------------------------------
-
-def format_value(key: str, value: Any) -> str:
-    if value is None:
-        return NULL
-    unit = BY_KEY[key].unit if key in BY_KEY else ""
-    if unit == "pct":
-        return f"{value:.1f}"
-    if unit == "seconds":
-        return f"{value:.1f}"
-    if unit == "bool":
-        return "met" if value else "missed"
-    if unit == "count":
-        return f"{value:,}".replace(",", " ")
-    if unit == "score":
-        return f"{value:.1f}"
-    if unit == "by_window":
-        return " · ".join(f"{w} {NULL if v is None else f'{v:.1f}'}" for w, v in value.items())
-    return str(value)
-
-
-def heading(key: str, settings: dict[str, Any]) -> str:
-    metric = BY_KEY[key]
-    if key == "aht_s" and settings.get("aht_basis") == "talk":
-        return "Avg talk (s)"
-    if key == "target_met":
-        if len({c["service_level"] for c in settings.get("companies", [])}) > 1:
-            return "SL target"  # each company's own, see the caption
-        return f"Target {settings['service_level']}"
-    suffix = " (s)" if metric.unit == "seconds" else ""
-    return metric.label + suffix
-
-
-def group_keys(report: dict[str, Any]) -> list[str]:
-    return list(report["settings"]["by"])
-
-
-def group_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
-    return report.get("by_group", report["by_company"])
-
-
-def main_table(report: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
-    """Headings and formatted cells of the per-group table, total row last."""
-    keys = group_keys(report)
-    settings = report["settings"] | {"aht_basis": report["input"].get("aht_basis")}
-    metrics = table_metrics(report)
-    headers = [k.capitalize() for k in keys] + [heading(m, settings) for m in metrics]
-    body = [
-        [_text(r.get(k)) for k in keys] + [target_cell(report, r, m) for m in metrics] for r in group_rows(report)
-    ]
-    total = ["All"] + [""] * (len(keys) - 1) + [format_value(m, report["summary"][m]) for m in metrics]
-    return headers, body + [total]
-
-
-def table_metrics(report: dict[str, Any]) -> list[str]:
-    return list(TABLE_METRICS) + [m for m in OPTIONAL_METRICS if report["summary"].get(m) is not None]
-
-
-def target_cell(report: dict[str, Any], row: dict[str, Any], metric: str) -> str:
-    """The formatted value, followed by "met" or "missed" when the row's company has a target for it."""
-    text = format_value(metric, row[metric])
-    if metric not in MARKED_METRICS or group_keys(report) != ["company"]:
-        return text
-    for t in report.get("targets", []):
-        if t["company"] == row["company"] and t["metric"] == metric and t["met"] is not None:
-            return f"{text} {'met' if t['met'] else 'missed'}"
-    return text
-
-
-def policy_lines(report: dict[str, Any]) -> list[str]:
-    """The effective settings per company, when a config file or a target makes them worth showing."""
-    companies = report["settings"].get("companies", [])
-    if not any(c["configured"] for c in companies) and not _has_targets(report):
-        return []
-    return [_policy_line(c) for c in companies]
-
-
-def _has_targets(report: dict[str, Any]) -> bool:
-    return any(t["metric"] != "service_level_pct" for t in report.get("targets", []))
-
-
-def _policy_line(c: dict[str, Any]) -> str:
-    short = f"short ≤ {c['short_abandon_s']} s" if c["short_abandon_s"] else "no short-abandon rule"
-    targets = [
-        f"{label} {sign} {c[key]:g}" for key, label, sign in (
-            ("answer_rate_target", "answer %", "≥"), ("abandon_rate_max", "abandon %", "≤"),
-            ("fcr_target", "FCR %", "≥"), ("nps_target", "NPS", "≥"),
-        ) if c.get(key) is not None
-    ]
-    absent = "" if c["in_data"] else " (no contacts)"
-    return f"{c['company']}{absent}: SL {c['service_level']} ({c['sl_method']}), {short}" + (
-        f"; targets {', '.join(targets)}" if targets else "")
-
-
-def hour_table(report: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
-    settings = report["settings"] | {"aht_basis": report["input"].get("aht_basis")}
-    headers = ["Hour"] + [heading(m, settings) for m in HOUR_METRICS]
-    hours = [r for r in report["by_hour"] if r["company"] is None]
-    busy = [i for i, r in enumerate(hours) if r["offered"]]
-    if busy:  # the quiet night hours before the first and after the last call say nothing
-        hours = hours[busy[0]: busy[-1] + 1]
-    body = [[f"{r['hour']:02d}"] + [format_value(m, r[m]) for m in HOUR_METRICS] for r in hours]
-    return headers, body
-
-
-def quality_lines(report: dict[str, Any]) -> list[str]:
-    from slreport.ingest.reasons import describe
-
-    inp = report["input"]
-    lines = [
-        f"{inp['rows_read']} rows read = {inp['contacts']} contacts used + "
-        f"{inp['rows_rejected']} rejected + {inp['rows_ignored']} ignored"
-    ]
-    for reason, n in inp["rejected_by_reason"].items():
-        lines.append(f"rejected {n}: {reason} ({describe(reason)})")
-    for reason, n in inp["ignored_by_reason"].items():
-        lines.append(f"ignored {n}: {reason} ({describe(reason)})")
-    return lines + data_quality_lines(inp)
-
-
-def data_quality_lines(inp: dict[str, Any]) -> list[str]:
-    """Usable contacts with a gap (see docs/ingest.md, "Data quality")."""
-    dq = inp.get("data_quality") or {}
-    lines = []
-    if dq.get("missing_wait"):
-        lines.append(f"{dq['missing_wait']} contacts have no wait time: offered, never within the threshold")
-    if dq.get("withheld_caller"):
-        lines.append(
-            f"{dq['withheld_caller']} contacts have no caller number (withheld, anonymous, internal or not exported)"
-        )
-    if dq.get("nonexistent_local_time"):
-        lines.append(f"{dq['nonexistent_local_time']} rows have a local time in a DST gap "
-                     "(read with the offset before the change)")
-    if dq.get("ambiguous_local_time"):
-        lines.append(f"{dq['ambiguous_local_time']} rows have a local time that occurs twice at a DST change "
-                     "(read as the later instant)")
-    return lines
-
-
-def caption(report: dict[str, Any]) -> str:
-    s, p = report["settings"], report["period"]
-    short = f"short abandons ≤ {s['short_abandon_s']} s" if s["short_abandon_s"] else "no short-abandon rule"
-    span = f"{(p['first_arrival'] or NULL)[:10]} .. {(p['last_arrival'] or NULL)[:10]}"
-    return (
-        f"{span} · {s['timezone']} · SL {s['service_level']} ({s['sl_method']}) · {short} · "
-        f"counted by arrival time" + _hours_caption(s)
-    )
-
-
-def _hours_caption(settings: dict[str, Any]) -> str:
-    hours = settings.get("opening_hours") or {}
-    if not (hours.get("hours") or hours.get("holidays_country") or hours.get("by_company")):
-        return ""
-    return " · contacts outside opening hours " + ("included" if settings.get("include_closed") else "excluded")
-
-
-def _text(value: Any) -> str:
-    return NULL if value is None else str(value)
-
-
-# --- terminal table (rich) ----------------------------------------------------------------
-
-def _render_table(report: dict[str, Any], out: IO[str], color: bool) -> None:
+def _console(out: IO[str], color: bool) -> Any:
     from rich.console import Console
-    from rich.table import Table
 
     # Off a terminal there is no width to fit: let tables take their natural width.
-    console = Console(file=out, force_terminal=color, no_color=not color, width=None if color else 1000,
-                      highlight=False, soft_wrap=False)
-    headers, rows = main_table(report)
-    table = Table(title=f"Service level by {', '.join(group_keys(report))}",
-                  caption="\n".join([caption(report), *policy_lines(report)]))
-    for i, h in enumerate(headers):
-        table.add_column(h, justify="left" if i < len(group_keys(report)) else "right")
-    first_metric = len(group_keys(report))
-    for i, row in enumerate(rows):
-        cells = [_marked(c, color) if j >= first_metric else c for j, c in enumerate(row)]
-        table.add_row(*cells, style="bold" if i == len(rows) - 1 else None, end_section=i == len(rows) - 2)
-    console.print(table)
-    hh, hrows = hour_table(report)
-    hours = Table(title="By hour of day (all companies, whole period)")
-    for h in hh:
-        hours.add_column(h, justify="right")
-    for row in hrows:
-        hours.add_row(*row)
-    console.print(hours)
-    _print_peaks(console, report)
-    _print_staffing(console, report)
-    console.print("[bold]Data quality[/bold]")
-    for line in quality_lines(report):
-        console.print(f"  {line}", markup=False)
+    return Console(file=out, force_terminal=color, no_color=not color, width=None if color else 1000,
+                   highlight=False, soft_wrap=False)
 
 
-def _print_peaks(console: Any, report: dict[str, Any]) -> None:
-    from rich.table import Table
+def render_table(report: dict[str, Any], out: IO[str], color: bool = False) -> None:
+    console = _console(out, color)
+    for block in text_blocks(report):
+        if block.table:
+            _print_table_block(console, block, color)
+        else:
+            _print_block(console, block, color)
 
-    from slreport.sections.peaks import peaks_blocks
 
-    for block in peaks_blocks(report):
-        console.print(f"[bold]{block.title}[/bold]", markup=True, highlight=False)
-        for line in block.lines:
-            console.print(f"  {line}", markup=False)
-        for title, headers, rows in block.tables:
-            table = Table(title=title, title_justify="left")
-            for i, h in enumerate(headers):
-                table.add_column(h, justify="right" if i and h not in ("Start", "Wd", "Kind") else "left")
-            for row in rows:
-                table.add_row(*row)
-            console.print(table)
+def _print_table_block(console: Any, block: Block, color: bool) -> None:
+    """A block that is one table: titled with the heading, its text below as the caption."""
+    caption = [line for i in block.items if not isinstance(i, Table)
+               for line in (i.lines if isinstance(i, Lines) else [i.text])]
+    for table in (i for i in block.items if isinstance(i, Table)):
+        console.print(_rich_table(table, color, title=block.heading(long=True), caption="\n".join(caption) or None))
+
+
+def _print_block(console: Any, block: Block, color: bool) -> None:
+    from rich.text import Text as RichText
+
+    note = block.long_note or block.note
+    console.print(RichText.assemble((block.title, "bold"), f" ({note})" if note else ""))
+    for item in block.items:
+        if isinstance(item, Text):
+            console.print(f"  {item.text}", markup=False)
+        elif isinstance(item, Lines):
+            for line in item.lines:
+                console.print("  " * item.level + line, markup=False)
+        else:
+            console.print(_rich_table(item, color, title=item.title, title_justify="left"))
+
+
+def _rich_table(table: Table, color: bool, **options: Any) -> Any:
+    from rich.table import Table as RichTable
+
+    out = RichTable(**options)
+    align = table.alignment()
+    for header, side in zip(table.headers, align, strict=True):
+        out.add_column(header, justify="left" if side == "l" else "right")
+    last = len(table.rows) - 1
+    for i, row in enumerate(table.rows):
+        cells = [_marked(c, color) if table.marked and side == "r" else c for c, side in zip(row, align, strict=True)]
+        if table.total:
+            out.add_row(*cells, style="bold" if i == last else None, end_section=i == last - 1)
+        else:
+            out.add_row(*cells)
+    return out
 
 
 def _marked(cell: str, color: bool = True) -> str:
@@ -303,120 +86,21 @@ def _marked(cell: str, color: bool = True) -> str:
     return cell
 
 
-# --- markdown ---------------------------------------------------------------------------
+def print_erlang(summary: str, headers: list[str], body: list[list[str]], out: IO[str], color: bool) -> None:
+    """`slreport erlang`: the summary, then the table of N around the answer (its row in bold)."""
+    from rich.table import Table as RichTable
 
-def _md_table(headers: list[str], rows: Iterable[list[str]]) -> str:
-    def esc(c: str) -> str:
-        return c.replace("|", "\\|")
-
-    lines = ["| " + " | ".join(esc(h) for h in headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
-    lines += ["| " + " | ".join(esc(c) for c in r) + " |" for r in rows]
-    return "\n".join(lines)
-
-
-def _render_markdown(report: dict[str, Any], out: IO[str], color: bool) -> None:
-    out.write(f"## Service level by {', '.join(group_keys(report))}\n\n{caption(report)}\n\n")
-    if policy_lines(report):
-        out.write("".join(f"- {line}\n" for line in policy_lines(report)) + "\n")
-    out.write(_md_table(*main_table(report)) + "\n\n")
-    out.write("## By hour of day (all companies)\n\n" + _md_table(*hour_table(report)) + "\n\n")
-    _write_peaks_markdown(report, out)
-    out.write(staffing_markdown(report))
-    out.write("## Data quality\n\n" + "\n".join(f"- {line}" for line in quality_lines(report)) + "\n")
-
-
-def _write_peaks_markdown(report: dict[str, Any], out: IO[str]) -> None:
-    from slreport.sections.peaks import peaks_blocks
-
-    for block in peaks_blocks(report):
-        out.write(f"## {block.title}\n\n" + "\n".join(f"- {line}" for line in block.lines) + "\n\n")
-        for title, headers, rows in block.tables:
-            out.write(f"**{title}**\n\n" + _md_table(headers, rows) + "\n\n")
-
-
-# --- CSV --------------------------------------------------------------------------------
-
-def _render_csv(report: dict[str, Any], out: IO[str], color: bool) -> None:
-    """The per-group table with every metric; the last row (empty group columns) is the total.
-    A metric holding an object (fcr_by_window) becomes one column per key (fcr_by_window_24h, …)."""
-    from slreport.folder.tables import flat, neutralise  # names from the data must not start a formula
-
-    keys = group_keys(report)
-    total = flat({k: "" for k in keys} | {m: report["summary"][m] for m in METRIC_KEYS})
-    rows = [flat({k: r.get(k) for k in keys} | {m: r[m] for m in METRIC_KEYS}) for r in group_rows(report)]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(list(total))
-    for row in [*rows, total]:
-        writer.writerow([_csv(neutralise(v) if k in keys else v) for k, v in row.items()])
-    out.write(buffer.getvalue())
-
-
-def _csv(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict):
-        return json.dumps(value, separators=(",", ":"))
-    return str(value)
-
-
-# --- staffing, patience and `slreport erlang` (text in render_staffing) --------------------
-
-def _print_staffing(console: Any, report: dict[str, Any]) -> None:
-    if "staffing" not in report:
-        return
-    console.print(f"[bold]Staffing[/bold] ({report['staffing']['interval_minutes']}-minute intervals)")
-    console.print(f"  {staffing_caption(report)}", markup=False)
-    for line in staffing_company_lines(report):
-        console.print(f"  {line}", markup=False)
-    worst = worst_lines(report)
-    console.print(f"  {worst_heading(report, worst)}", markup=False)
-    for line in worst:
-        console.print(f"    {line}", markup=False)
-    console.print("[bold]Patience[/bold] (Kaplan–Meier; answered and flowed-out calls censored at their wait)")
-    for line in patience_lines(report):
-        console.print(f"  {line}", markup=False)
-
-
-def render_erlang(result: dict[str, Any], fmt: OutputFormat, out: IO[str], *, color: bool = False) -> None:
-    """The calculator's output: JSON as computed, or the table of N around the answer."""
-    if fmt == OutputFormat.JSON:
-        out.write(to_json(result))
-        return
-    headers, body = erlang_table(result)
-    if fmt == OutputFormat.CSV:
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow([k for k, _ in ERLANG_COLUMNS if k != "p_abandon" or result["model"] == "erlang_a"])
-        writer.writerows([[_csv(r[k]) for k, _ in ERLANG_COLUMNS if k != "p_abandon" or result["model"] == "erlang_a"]
-                          for r in result["table"]])
-    elif fmt == OutputFormat.MARKDOWN:
-        out.write(erlang_summary(result).replace("\n", "\n\n") + "\n\n" + _md_table(headers, body) + "\n")
-    else:
-        _print_erlang_table(result, headers, body, out, color)
-
-
-def _print_erlang_table(
-    result: dict[str, Any], headers: list[str], body: list[list[str]], out: IO[str], color: bool
-) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console(file=out, force_terminal=color, no_color=not color, width=None if color else 1000,
-                      highlight=False, soft_wrap=False)
-    console.print(erlang_summary(result), markup=False)
+    console = _console(out, color)
+    console.print(summary, markup=False)
     if not body:
         return
-    table = Table()
+    table = RichTable()
     for h in headers:
         table.add_column(h, justify="right")
     for row in body:
         table.add_row(*row, style="bold" if row[-1] else None)
     console.print(table)
 
-
-# --- progress on stderr ------------------------------------------------------------------
 
 @contextlib.contextmanager
 def progress(message: str, *, enabled: bool) -> Iterator[None]:
@@ -432,11 +116,3 @@ def progress(message: str, *, enabled: bool) -> Iterator[None]:
     with Progress(*columns, console=console, transient=True) as bar:
         bar.add_task(message, total=None)
         yield
-
-
-RENDERERS: dict[OutputFormat, Callable[[dict[str, Any], IO[str], bool], None]] = {
-    OutputFormat.JSON: _render_json,
-    OutputFormat.TABLE: _render_table,
-    OutputFormat.MARKDOWN: _render_markdown,
-    OutputFormat.CSV: _render_csv,
-}

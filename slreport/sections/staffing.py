@@ -1,41 +1,26 @@
-"""Text of the staffing, patience and `slreport erlang` outputs: plain strings and table cells.
-
-Rich-free, so that render.py (the only rich importer) stays one dispatch point and this text can
-be tested on its own. Reads only the report dict (the JSON contract) or the calculator result.
+"""Staffing: agents needed by Erlang C and Erlang A per company and interval, against the agents
+seen (slreport.metrics.staffing). Computed after the single contacts are freed: it reads the
+interval tables, and Erlang A takes each company's patience from the patience section.
+Definitions: docs/staffing.md.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-NULL = "—"
+from slreport.metrics.staffing import staffing_sections
+from slreport.sections import schema as s
+from slreport.sections.base import Context, Report, Section
+from slreport.sections.blocks import Block, ChartSpec, Escape, Item, Lines, Text
+from slreport.sections.text import NULL, WEEKDAYS, clock, interval_label, of
+from slreport.sections.text import text as _text
 
-
-def _text(value: Any) -> str:
-    return NULL if value is None else str(value)
-
-
-WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 TERMINAL_WORST = 10
 
 
-def clock(seconds: float | None) -> str:
-    """Seconds as m:ss (AHT 245 s → 4:05)."""
-    if seconds is None:
-        return NULL
-    whole = int(round(seconds))
-    return f"{whole // 60}:{whole % 60:02d}"
-
-
-def interval_label(start_iso: str, minutes: int, tz: str) -> str:
-    """'Mon 2026-01-05 09:00–10:00' in the report time zone (DST-safe: end = start + minutes)."""
-    from datetime import UTC, datetime, timedelta
-    from zoneinfo import ZoneInfo
-
-    start = datetime.fromisoformat(start_iso).astimezone(ZoneInfo(tz))
-    # Elapsed time: aware-datetime arithmetic in one zone is wall-clock, an hour off across DST.
-    end = (start.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(ZoneInfo(tz))
-    return f"{WEEKDAY_NAMES[start.weekday()]} {start:%Y-%m-%d %H:%M}–{end:%H:%M}"
+def compute(ctx: Context) -> dict[str, Any]:
+    found = staffing_sections(ctx.con, ctx.settings, ctx.tables, ctx.report["patience"])
+    return {"staffing": found["staffing"], "staffing_profile": found["staffing_profile"]}
 
 
 def planner_line(row: dict[str, Any], minutes: int, tz: str) -> str:
@@ -49,16 +34,16 @@ def planner_line(row: dict[str, Any], minutes: int, tz: str) -> str:
     )
 
 
-def worst_lines(report: dict[str, Any], limit: int = TERMINAL_WORST) -> list[str]:
+def worst_lines(report: Report, name: Escape, limit: int = TERMINAL_WORST) -> list[str]:
     st = report.get("staffing")
     if not st:
         return []
     rows = sorted(st["worst_understaffed"], key=lambda r: (r["gap_c"], r["interval_start"], r["company"]))[:limit]
     tz = report["settings"]["timezone"]
-    return [f"{r['company']} · {planner_line(r, st['interval_minutes'], tz)}" for r in rows]
+    return [f"{name(r['company'])} · {planner_line(r, st['interval_minutes'], tz)}" for r in rows]
 
 
-def worst_heading(report: dict[str, Any], worst: list[str]) -> str:
+def worst_heading(report: Report, worst: list[str]) -> str:
     if worst:
         return "Most understaffed intervals:"
     companies = report["staffing"]["by_company"]
@@ -67,13 +52,12 @@ def worst_heading(report: dict[str, Any], worst: list[str]) -> str:
     return "No interval had fewer agents seen than needed."
 
 
-def staffing_company_lines(report: dict[str, Any]) -> list[str]:
-    st = report.get("staffing") or {}
+def company_lines(report: Report, name: Escape) -> list[str]:
     lines = []
-    for c in st.get("by_company", []):
+    for c in (report.get("staffing") or {}).get("by_company", []):
         seen = NULL if c["seen_agent_hours"] is None else f"{c['seen_agent_hours']:g}"
         lines.append(
-            f"{c['company']}: peak need {_text(c['peak_required_c'])} (C) / {_text(c['peak_required_a'])} (A); "
+            f"{name(c['company'])}: peak need {_text(c['peak_required_c'])} (C) / {_text(c['peak_required_a'])} (A); "
             f"agent-hours needed {_text(c['required_agent_hours_c'])} (C) / {_text(c['required_agent_hours_a'])} (A), "
             f"seen {seen}; fewer seen than needed (C) in {c['understaffed_intervals_c']} of "
             f"{c['intervals_with_calls']} intervals with calls"
@@ -81,21 +65,7 @@ def staffing_company_lines(report: dict[str, Any]) -> list[str]:
     return lines
 
 
-def patience_lines(report: dict[str, Any]) -> list[str]:
-    lines = []
-    for p in report.get("patience", []):
-        median = NULL if p["median_patience_s"] is None else f"{p['median_patience_s']:g} s"
-        points = "/".join(NULL if s["survival"] is None else f"{100 * s['survival']:.0f}" for s in p["survival"])
-        times = "/".join(str(s["wait_s"]) for s in p["survival"])
-        theta = NULL if p["theta_s"] is None else f"{p['theta_s']:.0f} s"
-        lines.append(
-            f"{p['company'] or 'All'}: median patience {median}; still waiting at {times} s: {points} %; "
-            f"θ (exponential) {theta}; {p['abandoned']} abandoned of {p['with_wait']} with a wait"
-        )
-    return lines
-
-
-def staffing_caption(report: dict[str, Any]) -> str:
+def caption(report: Report) -> str:
     st = report["staffing"]
     t = st["targets"]
     extra = [f"{k} {v:g}" for k, v in t.items() if k not in ("service_level", "shrinkage") and v is not None]
@@ -106,56 +76,67 @@ def staffing_caption(report: dict[str, Any]) -> str:
     )
 
 
-def staffing_markdown(report: dict[str, Any]) -> str:
+def text(report: Report, name: Escape) -> list[Block]:
     if "staffing" not in report:
-        return ""
-    worst = worst_lines(report)
-    parts = [
-        f"## Staffing ({report['staffing']['interval_minutes']}-minute intervals)\n\n{staffing_caption(report)}\n",
-        "\n".join(f"- {line}" for line in staffing_company_lines(report)) + "\n",
-        worst_heading(report, worst) + ("\n\n" + "\n".join(f"- {line}" for line in worst) if worst else "") + "\n",
-        "## Patience (Kaplan–Meier)\n\n" + "\n".join(f"- {line}" for line in patience_lines(report)) + "\n",
-    ]
-    return "\n".join(parts) + "\n"
+        return []
+    worst = worst_lines(report, name)
+    items: list[Item] = [Text(caption(report)), Lines(company_lines(report, name)), Text(worst_heading(report, worst)),
+             Lines(worst, level=2)]
+    return [Block("Staffing", items, note=f"{report['staffing']['interval_minutes']}-minute intervals")]
 
 
-# --- `slreport erlang` ----------------------------------------------------------------------
+def staffing_rows(report: Report, company: str | None) -> list[tuple[str, Any, Any]] | None:
+    """The average week of ``staffing_profile``: per weekday and time slot with calls, agents
+    needed (Erlang C, from the slot's mean volume) and the mean of agents seen."""
+    rows = [r for r in of(report.get("staffing_profile", []), company) if r.get("mean_offered")]
+    if company is None or not rows:
+        return None  # staffing is per company: agents do not add up across companies
+    return [(f"{r['weekday']} {r['time']}", r.get("required_c"), r.get("mean_agents_seen")) for r in rows]
 
-ERLANG_COLUMNS = (
-    ("agents", "Agents"), ("scheduled", "Scheduled"), ("p_wait", "P(wait)"), ("service_level_pct", "SL %"),
-    ("asa_s", "ASA (s)"), ("occupancy_pct", "Occupancy %"), ("p_abandon", "P(abandon)"),
+
+def charts(report: Report, company: str | None) -> list[ChartSpec]:
+    if (r := staffing_rows(report, company)) is None:
+        return []
+    return [ChartSpec("staffing", "agents needed vs agents seen in an average week", "agents_needed_vs_seen", (r,),
+                      {"xlabel": "weekday and time slot with calls (local time; mean over the period)"})]
+
+
+def tables(report: Report, extra: dict[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = {"staffing_profile": report["staffing_profile"]} if report.get("staffing_profile") else {}
+    return found | ({"staffing": extra["staffing"]} if "staffing" in extra else {})
+
+
+AGENTS = {"$ref": "#/$defs/agents"}
+STAFFING_DEFS = {
+    "agents": {"type": ["integer", "null"], "minimum": 0},
+    "staffing_row": s.obj(
+        ["company", "interval_start", "offered", "answered", "abandoned", "service_level_pct", "aht_s", "aht_source",
+         "theta_s", "required_c", "required_a", "scheduled_c", "scheduled_a", "agents_seen", "gap_c", "gap_a"],
+        aht_source={"enum": ["interval", "company", None]}, required_c=AGENTS, required_a=AGENTS,
+        agents_seen=AGENTS),
+}
+STAFFING = Section(
+    "staffing", "Staffing", ("staffing", "staffing_profile"), doc="docs/staffing.md",
+    schema={
+        "staffing": s.obj(
+            ["targets", "interval_minutes", "min_aht_calls", "by_company", "totals", "worst_understaffed"],
+            "Agents required by Erlang C and Erlang A per company and interval against agents seen; the full "
+            "per-interval table is written beside the report, this is its summary.",
+            targets=s.obj(["service_level", "max_asa_s", "max_p_wait", "max_abandon", "max_occupancy", "shrinkage"]),
+            interval_minutes={"enum": [15, 30, 60]}, min_aht_calls={"type": "integer", "minimum": 1},
+            by_company=s.rows(s.obj(
+                ["company", "service_level", "intervals", "intervals_with_calls", "theta_s", "peak_required_c",
+                 "peak_required_a", "required_agent_hours_c", "required_agent_hours_a", "seen_agent_hours",
+                 "understaffed_intervals_c", "understaffed_intervals_a"])),
+            totals={"type": "object"},
+            worst_understaffed=s.rows({"$ref": "#/$defs/staffing_row"})),
+        "staffing_profile": s.rows(s.obj(
+            ["company", "weekday", "time", "intervals", "mean_offered", "aht_s", "aht_source", "required_c",
+             "required_a", "scheduled_c", "scheduled_a"],
+            weekday={"enum": list(WEEKDAYS)}, time={"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"},
+            mean_offered={"type": "number", "minimum": 0}, aht_source={"enum": ["slot", "company", None]},
+            required_c=AGENTS, required_a=AGENTS), "the average week: per company, weekday and time of day"),
+    },
+    required=("staffing", "staffing_profile"), defs=STAFFING_DEFS, compute=compute, after_contacts=True,
+    text=text, charts=charts, tables=tables,
 )
-
-
-def erlang_table(result: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
-    cols = [c for c in ERLANG_COLUMNS if c[0] != "p_abandon" or result["model"] == "erlang_a"]
-    best = result["recommended"]["agents"]
-    headers = [label for _, label in cols] + [""]
-    body = [[_erlang_cell(k, r[k]) for k, _ in cols] + ["◀ recommended" if r["agents"] == best else ""]
-            for r in result["table"]]
-    return headers, body
-
-
-def _erlang_cell(key: str, value: Any) -> str:
-    if value is None:
-        return NULL
-    if key in ("p_wait", "p_abandon"):
-        return f"{value:.4f}"
-    if key in ("service_level_pct", "occupancy_pct", "asa_s"):
-        return f"{value:.1f}"
-    return str(value)
-
-
-def erlang_summary(result: dict[str, Any]) -> str:
-    i, rec, t = result["inputs"], result["recommended"], result["targets"]
-    model = "Erlang C" if result["model"] == "erlang_c" else f"Erlang A (mean patience {i['patience_s']:g} s)"
-    head = (f"{model}: {i['calls']:g} calls per {i['interval_s'] / 60:g} min, AHT {i['aht_s']:g} s "
-            f"= {i['traffic_erlangs']:g} Erlangs")
-    if i["calls"] == 0:
-        return head + "\nNo calls: no agents needed."
-    wanted = [f"SL {t['service_level']}"] if t["service_level"] else []
-    wanted += [f"{label} ≤ {t[key]:g}" for key, label in (
-        ("max_asa_s", "ASA (s)"), ("max_p_wait", "P(wait)"), ("max_abandon", "P(abandon)"),
-        ("max_occupancy", "occupancy")) if t[key] is not None]
-    return head + (f"\nRecommended: {rec['agents']} agents on the phones, {rec['scheduled']} scheduled "
-                   f"(shrinkage {100 * t['shrinkage']:g} %), the fewest meeting {', '.join(wanted)}")
