@@ -32,8 +32,9 @@ def test_report_folder_has_json_tables_charts_and_html(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout == b"" and result.stderr == b""  # not a terminal: nothing but the files
     names = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
-    tables = ["by_company.csv", "by_day.csv", "by_hour.csv", "hour_profile.csv", "intervals.csv", "peaks.csv",
-              "staffing.csv", "staffing_profile.csv", "targets.csv", "wait_distribution.csv"]  # no unusual day here
+    tables = ["by_company.csv", "by_day.csv", "by_hour.csv", "by_week.csv", "hour_profile.csv", "intervals.csv",
+              "peaks.csv", "staffing.csv", "staffing_profile.csv", "targets.csv",
+              "wait_distribution.csv"]  # no unusual day here
     assert [n for n in names if not n.startswith("charts/")] == sorted(["report.html", "summary.json", *tables])
     charts = {n for n in names if n.startswith("charts/")}
     for scope in ("all", "alpha-oy", "beta-oy"):
@@ -82,8 +83,9 @@ def test_xlsx_workbook_has_typed_cells_percentages_and_frozen_headers(tmp_path):
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     report = json.loads((tmp_path / "rep" / "summary.json").read_text())
     book = load_workbook(path)
-    assert book.sheetnames == ["by_company", "by_hour", "by_day", "targets", "hour_profile", "peaks",
-                               "staffing_profile", "wait_distribution", "intervals", "staffing"]
+    # the sections' order (slreport.sections.SECTIONS)
+    assert book.sheetnames == ["by_company", "targets", "by_hour", "by_day", "by_week", "hour_profile", "intervals",
+                               "peaks", "wait_distribution", "staffing_profile", "staffing"]
     sheet = book["by_company"]
     assert sheet.freeze_panes == "A2"
     header = [c.value for c in sheet[1]]
