@@ -9,7 +9,8 @@ from typing import Any
 from slreport.metrics.patience import patience_section
 from slreport.sections import schema as s
 from slreport.sections.base import Context, Report, Section
-from slreport.sections.blocks import Block, ChartSpec, Escape, Lines
+from slreport.sections.blocks import Block, ChartSpec, Escape, HtmlBlock, Lines
+from slreport.sections.service_level import plain_table
 from slreport.sections.text import NULL, of
 
 
@@ -39,6 +40,14 @@ def text(report: Report, name: Escape) -> list[Block]:
                   long_note="Kaplan–Meier; answered and flowed-out calls censored at their wait")]
 
 
+HTML_COLUMNS = ("company", "median_patience_s", "theta_s", "abandoned", "with_wait", "offered")
+
+
+def html(report: Report) -> list[HtmlBlock]:
+    rows = [{k: p[k] for k in HTML_COLUMNS} | {"company": p["company"] or "All"} for p in report.get("patience", [])]
+    return plain_table("Patience (Kaplan–Meier)", rows)
+
+
 def patience_points(report: Report, company: str | None) -> tuple[list[tuple[float, float]], Any] | None:
     """The Kaplan–Meier curve of ``patience`` (wait_s, survival 0..1) as (seconds, % still
     waiting), and the median patience; None without abandons to estimate from."""
@@ -66,5 +75,5 @@ PATIENCE = Section(
         buckets={"type": "array", "minItems": 7, "maxItems": 7, "items": s.obj(
             ["bucket", "from_s", "to_s", "answered", "answered_cum_pct", "abandoned", "abandoned_cum_pct",
              "flowout"])}), "per company (null = all): Kaplan–Meier patience and the wait buckets")},
-    required=("patience",), compute=compute, text=text, charts=charts,
+    required=("patience",), compute=compute, text=text, html=html, charts=charts,
 )

@@ -148,6 +148,20 @@ def peaks_html(report: Report) -> list[HtmlBlock]:
     return plain_table("Peaks", report.get("peaks") or [])
 
 
+def unusual_html(report: Report) -> list[HtmlBlock]:
+    days = (report.get("unusual_days") or {}).get("days") or []
+    return plain_table(f"Unusual days (k = {report['unusual_days']['factor']:g})", days) if days else []
+
+
+def outside_html(report: Report) -> list[HtmlBlock]:
+    """Contacts outside opening hours per company (the by-hour counts are in the JSON)."""
+    oh = report.get("outside_hours")
+    if not oh or not oh["opening_hours_given"]:
+        return []
+    rows = [{k: v for k, v in r.items() if k != "by_hour"} for r in oh["by_company"]]
+    return plain_table("Calls outside opening hours", rows)
+
+
 def weekday_hour_matrix(report: Report, company: str | None) -> list[list[Any]] | None:
     """7 × 24 mean calls offered per day, Monday first, from ``weekday_hour`` rows
     (weekday "mon"…"sun", offered_per_day: 24 values)."""
@@ -235,7 +249,7 @@ UNUSUAL_DAYS = Section(
         by_company=s.rows(s.obj(["company", "open_days", "judged_days", "busy_days", "quiet_days"], **COMPANY_ROW)),
         days=s.rows(s.obj(["company", "day", "weekday", "kind", "offered", "baseline_offered", "ratio"],
                           **COMPANY_ROW, day=s.DAY, kind={"enum": ["busy", "quiet"]})))},
-    required=("unusual_days",), compute=unusual_days, text=text_of(unusual_items),
+    required=("unusual_days",), compute=unusual_days, text=text_of(unusual_items), html=unusual_html,
     tables=rows_of("unusual_days", "days"),
 )
 OUTSIDE_HOURS = Section(
@@ -247,5 +261,5 @@ OUTSIDE_HOURS = Section(
         by_company=s.rows(s.obj(["company", "contacts", "outside_hours", "share_pct", "by_hour"], **COMPANY_ROW,
                                 share_pct=s.PCT, by_hour={"type": "array", "minItems": 24, "maxItems": 24})),
         holidays=s.rows(s.obj(["company", "day", "name", "open"], day=s.DAY)))},
-    required=("outside_hours",), compute=outside_hours, text=text_of(outside_items),
+    required=("outside_hours",), compute=outside_hours, text=text_of(outside_items), html=outside_html,
 )

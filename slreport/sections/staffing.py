@@ -11,7 +11,8 @@ from typing import Any
 from slreport.metrics.staffing import staffing_sections
 from slreport.sections import schema as s
 from slreport.sections.base import Context, Report, Section
-from slreport.sections.blocks import Block, ChartSpec, Escape, Item, Lines, Text
+from slreport.sections.blocks import Block, ChartSpec, Escape, HtmlBlock, Item, Lines, Text
+from slreport.sections.service_level import plain_table
 from slreport.sections.text import NULL, WEEKDAYS, clock, interval_label, of
 from slreport.sections.text import text as _text
 
@@ -85,6 +86,13 @@ def text(report: Report, name: Escape) -> list[Block]:
     return [Block("Staffing", items, note=f"{report['staffing']['interval_minutes']}-minute intervals")]
 
 
+def html(report: Report) -> list[HtmlBlock]:
+    st = report.get("staffing")
+    if not st:
+        return []
+    return plain_table(f"Staffing ({st['interval_minutes']}-minute intervals, Erlang C and A)", st["by_company"])
+
+
 def staffing_rows(report: Report, company: str | None) -> list[tuple[str, Any, Any]] | None:
     """The average week of ``staffing_profile``: per weekday and time slot with calls, agents
     needed (Erlang C, from the slot's mean volume) and the mean of agents seen."""
@@ -138,5 +146,5 @@ STAFFING = Section(
             required_c=AGENTS, required_a=AGENTS), "the average week: per company, weekday and time of day"),
     },
     required=("staffing", "staffing_profile"), defs=STAFFING_DEFS, compute=compute, after_contacts=True,
-    text=text, charts=charts, tables=tables,
+    text=text, html=html, charts=charts, tables=tables,
 )
