@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from slreport import engine, ingest
+from slreport import engine, ingest, sections
 from slreport.ingest.sql import quote_literal
 from slreport.metrics import fcr
 from slreport.metrics.cells import create_cells
@@ -27,7 +27,6 @@ from slreport.options.hours import holiday_countries
 from slreport.options.settings import Settings
 from slreport.policy import create_company_settings
 
-SCHEMA_VERSION = 1
 # The contact columns the metric families read: contacts_local keeps only these and the --by keys
 # (at 10 M contacts every column kept costs memory: the table outgrows the default memory limit
 # and spills). Of the caller it keeps only whether one is known; the repeat search reads the
@@ -100,8 +99,6 @@ def analyze_loaded(con: duckdb.DuckDBPyConnection, settings: Settings, input_sec
     """Every step after ingest, over what the ``contacts`` view holds (all companies, or one
     company's contacts for a --split-by report): the tables every section reads, then the
     sections (slreport.sections), in their order."""
-    from slreport import sections
-
     create_company_settings(con, settings)
     create_local_contacts(con, settings)
     create_cells(con, settings)
