@@ -209,7 +209,7 @@ INTERVALS = Section(
                                                              **COMPANY_ROW))),
         "hour_profile": s.rows(s.obj(["company", "hour", "open_days", "offered_per_day"], **COMPANY_ROW,
                                      hour={"type": "integer", "minimum": 0, "maximum": 23},
-                                     offered_per_day={"type": "number", "minimum": 0}),
+                                     offered_per_day={"type": ["number", "null"], "minimum": 0}),
                                "mean offered per open day by hour of day"),
         "weekday_hour": s.rows(s.obj(["company", "weekday", "days", "offered_per_day"], **COMPANY_ROW,
                                      weekday={"enum": list(DAY_NAMES)},
