@@ -19,7 +19,7 @@ def test_a_company_without_any_open_day_still_renders(tmp_path) -> None:
     import io
 
     from slreport.options.settings import OutputFormat
-    from slreport.render.terminal import render
+    from slreport.render import render
     from tests.peaks_data import hours, lines, run_all, write
 
     path = write(tmp_path / "a.csv", lines(["2024-01-10 10:00:00+02:00"]))  # a Wednesday

@@ -169,7 +169,7 @@ def test_terminal_table_colours_met_and_missed(monkeypatch):
     import io
 
     from slreport.options.settings import OutputFormat
-    from slreport.render.terminal import render
+    from slreport.render import render
 
     report = json.loads(run_cli("analyze", str(CSV), "--config", str(TOML), "-f", "json").stdout)
     out = io.StringIO()
