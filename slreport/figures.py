@@ -9,24 +9,26 @@ appear. Drawing is deferred (``Chart.render``) so that nothing is drawn that is 
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from slreport.names import chart_label, file_stems
+from slreport.names import slug as slug  # the readable part of a chart's file name (tests use it here)
+
 # report.html shows every company's own charts up to this many companies; past it, the
 # overview and the all-companies charts (the per-company files are still written).
 HTML_COMPANY_CHARTS_MAX = 8
+ALL_STEM = "all"  # file stem of the all-companies charts: all-hourly.png, …
 
 
 @dataclass
 class Chart:
-    name: str  # file stem, e.g. "all-hourly", "nordic-energy-waits"
+    name: str  # file stem, e.g. "all-hourly", "nordic-energy-waits" (names.file_stems)
     company: str | None  # None: all companies
     kind: str  # hourly | daily | weekday-hour | waits | patience | staffing | overview
-    title: str
+    title: str  # as drawn: names in it made visible and shortened by names.chart
     draw: Callable[[str], bytes]
     _cache: dict[str, bytes] = field(default_factory=dict, repr=False)
 
@@ -146,30 +148,23 @@ def chart_list(report: dict[str, Any]) -> list[Chart]:
         out.append(Chart(
             "overview-service-level", None, "overview", "Service level by company",
             lambda fmt: charts.company_sl_overview(
-                [r["company"] for r in rows], [r["service_level_pct"] for r in rows], [r["offered"] for r in rows],
+                [chart_label(str(r["company"])) for r in rows], [r["service_level_pct"] for r in rows],
+                [r["offered"] for r in rows],
                 report["settings"]["target_pct"], "Service level by company", when, fmt=fmt),
         ))
     scopes: list[str | None] = [None] + names if len(names) > 1 else [names[0] if names else None]
-    stems: set[str] = set()
+    # Distinct and short whatever the names ("Äa" and "Aa", a 300-character name); the same
+    # names give the same files in any order.
+    stems = file_stems(names, reserved=[ALL_STEM])
     for company in scopes:
-        out += company_charts(report, company, when, _unique(slug(company) if company else "all", stems))
+        out += company_charts(report, company, when, ALL_STEM if company is None else stems[company])
     return out
-
-
-def _unique(stem: str, used: set[str]) -> str:
-    """Two company names with the same slug ("Äa", "Aa") must not share chart files."""
-    candidate, n = stem, 1
-    while candidate in used:
-        n += 1
-        candidate = f"{stem}-{n}"
-    used.add(candidate)
-    return candidate
 
 
 def company_charts(report: dict[str, Any], company: str | None, when: str, stem: str) -> list[Chart]:
     from slreport import charts
 
-    who = company or "All companies"
+    who = "All companies" if company is None else chart_label(company)
     s = report["settings"]
     target, threshold = s["target_pct"], s["threshold_s"]
     found: list[Chart] = []
@@ -201,9 +196,3 @@ def company_charts(report: dict[str, Any], company: str | None, when: str, stem:
                 r, t, when, fmt=fmt, xlabel="weekday and time slot with calls (local time; mean over the period)"))
     return found
 
-
-def slug(text: str) -> str:
-    """A file-name-safe, readable stem: "Nordic Energy" → "nordic-energy"."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    stem = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
-    return stem or "company"

@@ -14,6 +14,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
+from slreport import names
 from slreport.metrics.registry import BY_KEY, METRIC_KEYS
 from slreport.render_staffing import (
     ERLANG_COLUMNS,
@@ -119,14 +120,15 @@ def group_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     return report.get("by_group", report["by_company"])
 
 
-def main_table(report: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
-    """Headings and formatted cells of the per-group table, total row last."""
+def main_table(report: dict[str, Any], name: names.Escape = names.visible) -> tuple[list[str], list[list[str]]]:
+    """Headings and formatted cells of the per-group table, total row last; group values
+    (names from the data) made safe for the medium by ``name``."""
     keys = group_keys(report)
     settings = report["settings"] | {"aht_basis": report["input"].get("aht_basis")}
     metrics = table_metrics(report)
     headers = [k.capitalize() for k in keys] + [heading(m, settings) for m in metrics]
     body = [
-        [_text(r.get(k)) for k in keys] + [target_cell(report, r, m) for m in metrics] for r in group_rows(report)
+        [_name(r.get(k), name) for k in keys] + [target_cell(report, r, m) for m in metrics] for r in group_rows(report)
     ]
     total = ["All"] + [""] * (len(keys) - 1) + [format_value(m, report["summary"][m]) for m in metrics]
     return headers, body + [total]
@@ -147,19 +149,19 @@ def target_cell(report: dict[str, Any], row: dict[str, Any], metric: str) -> str
     return text
 
 
-def policy_lines(report: dict[str, Any]) -> list[str]:
+def policy_lines(report: dict[str, Any], name: names.Escape = names.visible) -> list[str]:
     """The effective settings per company, when a config file or a target makes them worth showing."""
     companies = report["settings"].get("companies", [])
     if not any(c["configured"] for c in companies) and not _has_targets(report):
         return []
-    return [_policy_line(c) for c in companies]
+    return [_policy_line(c, name) for c in companies]
 
 
 def _has_targets(report: dict[str, Any]) -> bool:
     return any(t["metric"] != "service_level_pct" for t in report.get("targets", []))
 
 
-def _policy_line(c: dict[str, Any]) -> str:
+def _policy_line(c: dict[str, Any], name: names.Escape) -> str:
     short = f"short ≤ {c['short_abandon_s']} s" if c["short_abandon_s"] else "no short-abandon rule"
     targets = [
         f"{label} {sign} {c[key]:g}" for key, label, sign in (
@@ -168,7 +170,7 @@ def _policy_line(c: dict[str, Any]) -> str:
         ) if c.get(key) is not None
     ]
     absent = "" if c["in_data"] else " (no contacts)"
-    return f"{c['company']}{absent}: SL {c['service_level']} ({c['sl_method']}), {short}" + (
+    return f"{name(c['company'])}{absent}: SL {c['service_level']} ({c['sl_method']}), {short}" + (
         f"; targets {', '.join(targets)}" if targets else "")
 
 
@@ -234,19 +236,32 @@ def _hours_caption(settings: dict[str, Any]) -> str:
     return " · contacts outside opening hours " + ("included" if settings.get("include_closed") else "excluded")
 
 
-def _text(value: Any) -> str:
-    return NULL if value is None else str(value)
+def _name(value: Any, name: names.Escape) -> str:
+    return NULL if value is None else name(str(value))
 
 
 # --- terminal table (rich) ----------------------------------------------------------------
 
-def _render_table(report: dict[str, Any], out: IO[str], color: bool) -> None:
+def _console(out: IO[str], color: bool) -> Any:
+    """A console that prints every string as it is: names from the data are never rich markup
+    ("[link=…]", "[/bold]") nor ":emoji:" codes. Styles come from Text objects only."""
     from rich.console import Console
-    from rich.table import Table
 
     # Off a terminal there is no width to fit: let tables take their natural width.
-    console = Console(file=out, force_terminal=color, no_color=not color, width=None if color else 1000,
-                      highlight=False, soft_wrap=False)
+    return Console(file=out, force_terminal=color, no_color=not color, width=None if color else 1000,
+                   highlight=False, soft_wrap=False, markup=False, emoji=False)
+
+
+def _bold(heading: str, rest: str = "") -> Any:
+    from rich.text import Text
+
+    return Text.assemble((heading, "bold"), rest)
+
+
+def _render_table(report: dict[str, Any], out: IO[str], color: bool) -> None:
+    from rich.table import Table
+
+    console = _console(out, color)
     headers, rows = main_table(report)
     table = Table(title=f"Service level by {', '.join(group_keys(report))}",
                   caption="\n".join([caption(report), *policy_lines(report)]))
@@ -266,9 +281,9 @@ def _render_table(report: dict[str, Any], out: IO[str], color: bool) -> None:
     console.print(hours)
     _print_peaks(console, report)
     _print_staffing(console, report)
-    console.print("[bold]Data quality[/bold]")
+    console.print(_bold("Data quality"))
     for line in quality_lines(report):
-        console.print(f"  {line}", markup=False)
+        console.print(f"  {line}")
 
 
 def _print_peaks(console: Any, report: dict[str, Any]) -> None:
@@ -277,9 +292,9 @@ def _print_peaks(console: Any, report: dict[str, Any]) -> None:
     from slreport.render_peaks import peaks_blocks
 
     for block in peaks_blocks(report):
-        console.print(f"[bold]{block.title}[/bold]", markup=True, highlight=False)
+        console.print(_bold(block.title))
         for line in block.lines:
-            console.print(f"  {line}", markup=False)
+            console.print(f"  {line}")
         for title, headers, rows in block.tables:
             table = Table(title=title, title_justify="left")
             for i, h in enumerate(headers):
@@ -289,46 +304,47 @@ def _print_peaks(console: Any, report: dict[str, Any]) -> None:
             console.print(table)
 
 
-def _marked(cell: str, color: bool = True) -> str:
+def _marked(cell: str, color: bool = True) -> Any:
+    """A metric cell, with "met" and "missed" as coloured marks."""
+    from rich.text import Text
+
     if cell == "met":
-        return "[green]✓ met[/green]"
+        return Text.assemble(("✓ met", "green"))
     if cell == "missed":
-        return "[red]✗ missed[/red]"
+        return Text.assemble(("✗ missed", "red"))
     if not color:  # a value with a target keeps its word: "19.1 missed"
         return cell
     if cell.endswith(" met"):
-        return f"[green]{cell[:-4]} ✓[/green]"
+        return Text.assemble((f"{cell[:-4]} ✓", "green"))
     if cell.endswith(" missed"):
-        return f"[red]{cell[:-7]} ✗[/red]"
+        return Text.assemble((f"{cell[:-7]} ✗", "red"))
     return cell
 
 
 # --- markdown ---------------------------------------------------------------------------
 
 def _md_table(headers: list[str], rows: Iterable[list[str]]) -> str:
-    def esc(c: str) -> str:
-        return c.replace("|", "\\|")
-
-    lines = ["| " + " | ".join(esc(h) for h in headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
-    lines += ["| " + " | ".join(esc(c) for c in r) + " |" for r in rows]
+    """Cells are markdown already: names in them went through names.markdown (which escapes |)."""
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
     return "\n".join(lines)
 
 
 def _render_markdown(report: dict[str, Any], out: IO[str], color: bool) -> None:
     out.write(f"## Service level by {', '.join(group_keys(report))}\n\n{caption(report)}\n\n")
-    if policy_lines(report):
-        out.write("".join(f"- {line}\n" for line in policy_lines(report)) + "\n")
-    out.write(_md_table(*main_table(report)) + "\n\n")
+    if policy := policy_lines(report, names.markdown):
+        out.write("".join(f"- {line}\n" for line in policy) + "\n")
+    out.write(_md_table(*main_table(report, names.markdown)) + "\n\n")
     out.write("## By hour of day (all companies)\n\n" + _md_table(*hour_table(report)) + "\n\n")
     _write_peaks_markdown(report, out)
-    out.write(staffing_markdown(report))
+    out.write(staffing_markdown(report, names.markdown))
     out.write("## Data quality\n\n" + "\n".join(f"- {line}" for line in quality_lines(report)) + "\n")
 
 
 def _write_peaks_markdown(report: dict[str, Any], out: IO[str]) -> None:
     from slreport.render_peaks import peaks_blocks
 
-    for block in peaks_blocks(report):
+    for block in peaks_blocks(report, names.markdown):
         out.write(f"## {block.title}\n\n" + "\n".join(f"- {line}" for line in block.lines) + "\n\n")
         for title, headers, rows in block.tables:
             out.write(f"**{title}**\n\n" + _md_table(headers, rows) + "\n\n")
@@ -339,7 +355,7 @@ def _write_peaks_markdown(report: dict[str, Any], out: IO[str]) -> None:
 def _render_csv(report: dict[str, Any], out: IO[str], color: bool) -> None:
     """The per-group table with every metric; the last row (empty group columns) is the total.
     A metric holding an object (fcr_by_window) becomes one column per key (fcr_by_window_24h, …)."""
-    from slreport.tablefiles import flat, neutralise  # names from the data must not start a formula
+    from slreport.tablefiles import flat
 
     keys = group_keys(report)
     total = flat({k: "" for k in keys} | {m: report["summary"][m] for m in METRIC_KEYS})
@@ -348,7 +364,8 @@ def _render_csv(report: dict[str, Any], out: IO[str], color: bool) -> None:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(list(total))
     for row in [*rows, total]:
-        writer.writerow([_csv(neutralise(v) if k in keys else v) for k, v in row.items()])
+        # names from the data: no formulas, no control characters
+        writer.writerow([_csv(names.spreadsheet(v) if k in keys else v) for k, v in row.items()])
     out.write(buffer.getvalue())
 
 
@@ -367,17 +384,17 @@ def _csv(value: Any) -> str:
 def _print_staffing(console: Any, report: dict[str, Any]) -> None:
     if "staffing" not in report:
         return
-    console.print(f"[bold]Staffing[/bold] ({report['staffing']['interval_minutes']}-minute intervals)")
-    console.print(f"  {staffing_caption(report)}", markup=False)
+    console.print(_bold("Staffing", f" ({report['staffing']['interval_minutes']}-minute intervals)"))
+    console.print(f"  {staffing_caption(report)}")
     for line in staffing_company_lines(report):
-        console.print(f"  {line}", markup=False)
+        console.print(f"  {line}")
     worst = worst_lines(report)
-    console.print(f"  {worst_heading(report, worst)}", markup=False)
+    console.print(f"  {worst_heading(report, worst)}")
     for line in worst:
-        console.print(f"    {line}", markup=False)
-    console.print("[bold]Patience[/bold] (Kaplan–Meier; answered and flowed-out calls censored at their wait)")
+        console.print(f"    {line}")
+    console.print(_bold("Patience", " (Kaplan–Meier; answered and flowed-out calls censored at their wait)"))
     for line in patience_lines(report):
-        console.print(f"  {line}", markup=False)
+        console.print(f"  {line}")
 
 
 def render_erlang(result: dict[str, Any], fmt: OutputFormat, out: IO[str], *, color: bool = False) -> None:
@@ -400,12 +417,10 @@ def render_erlang(result: dict[str, Any], fmt: OutputFormat, out: IO[str], *, co
 def _print_erlang_table(
     result: dict[str, Any], headers: list[str], body: list[list[str]], out: IO[str], color: bool
 ) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=out, force_terminal=color, no_color=not color, width=None if color else 1000,
-                      highlight=False, soft_wrap=False)
-    console.print(erlang_summary(result), markup=False)
+    console = _console(out, color)
+    console.print(erlang_summary(result))
     if not body:
         return
     table = Table()
@@ -428,9 +443,10 @@ def progress(message: str, *, enabled: bool) -> Iterator[None]:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     console = Console(stderr=True, no_color="NO_COLOR" in os.environ)
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    # The message names an input file: plain text, never markup or control codes.
+    columns = (SpinnerColumn(), TextColumn("{task.description}", markup=False), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as bar:
-        bar.add_task(message, total=None)
+        bar.add_task(names.visible(message), total=None)
         yield
 
 

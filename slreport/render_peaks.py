@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from slreport import names
 from slreport.metrics.registry import BY_KEY, PEAK_BY_KEY
 
 NULL = "—"
@@ -31,10 +32,11 @@ def sparkline(values: list[float | int | None]) -> str:
     return "".join(SPARK[min(len(SPARK) - 1, int((v or 0) / top * (len(SPARK) - 1) + 0.5))] for v in values)
 
 
-def peaks_blocks(report: dict[str, Any]) -> list[PeaksBlock]:
+def peaks_blocks(report: dict[str, Any], name: names.Escape = names.visible) -> list[PeaksBlock]:
+    """A block per company; its name in the title made safe for the medium by ``name``."""
     if "peaks" not in report:
         return []
-    return [_block(report, row["company"]) for row in report["by_company"]]
+    return [_block(report, row["company"], name) for row in report["by_company"]]
 
 
 def _of(rows: list[dict[str, Any]], company: str | None) -> list[dict[str, Any]]:
@@ -49,14 +51,14 @@ def _num(v: float | int | None) -> str:
     return NULL if v is None else f"{v:g}" if isinstance(v, int) else f"{v:.1f}"
 
 
-def _block(report: dict[str, Any], company: str) -> PeaksBlock:
+def _block(report: dict[str, Any], company: str, name: names.Escape) -> PeaksBlock:
     profile = _of(report["hour_profile"], company)
     lines = [f"hour profile 00-23 (mean offered per open day): {sparkline([r['offered_per_day'] for r in profile])}"]
     lines += _busy_lines(report, company)
     lines.append(_unusual_line(report, company))
     lines.append(_outside_line(report, company))
     tables = [_top_table(report, company), _unusual_table(report, company)]
-    return PeaksBlock(f"Peaks: {company}", lines, [t for t in tables if t[2]])
+    return PeaksBlock(f"Peaks: {name(str(company))}", lines, [t for t in tables if t[2]])
 
 
 def _busy_lines(report: dict[str, Any], company: str) -> list[str]:

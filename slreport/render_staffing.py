@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from slreport import names
+
 NULL = "—"
 
 
@@ -49,13 +51,13 @@ def planner_line(row: dict[str, Any], minutes: int, tz: str) -> str:
     )
 
 
-def worst_lines(report: dict[str, Any], limit: int = TERMINAL_WORST) -> list[str]:
+def worst_lines(report: dict[str, Any], limit: int = TERMINAL_WORST, name: names.Escape = names.visible) -> list[str]:
     st = report.get("staffing")
     if not st:
         return []
     rows = sorted(st["worst_understaffed"], key=lambda r: (r["gap_c"], r["interval_start"], r["company"]))[:limit]
     tz = report["settings"]["timezone"]
-    return [f"{r['company']} · {planner_line(r, st['interval_minutes'], tz)}" for r in rows]
+    return [f"{name(str(r['company']))} · {planner_line(r, st['interval_minutes'], tz)}" for r in rows]
 
 
 def worst_heading(report: dict[str, Any], worst: list[str]) -> str:
@@ -67,13 +69,14 @@ def worst_heading(report: dict[str, Any], worst: list[str]) -> str:
     return "No interval had fewer agents seen than needed."
 
 
-def staffing_company_lines(report: dict[str, Any]) -> list[str]:
+def staffing_company_lines(report: dict[str, Any], name: names.Escape = names.visible) -> list[str]:
     st = report.get("staffing") or {}
     lines = []
     for c in st.get("by_company", []):
         seen = NULL if c["seen_agent_hours"] is None else f"{c['seen_agent_hours']:g}"
         lines.append(
-            f"{c['company']}: peak need {_text(c['peak_required_c'])} (C) / {_text(c['peak_required_a'])} (A); "
+            f"{name(str(c['company']))}: "
+            f"peak need {_text(c['peak_required_c'])} (C) / {_text(c['peak_required_a'])} (A); "
             f"agent-hours needed {_text(c['required_agent_hours_c'])} (C) / {_text(c['required_agent_hours_a'])} (A), "
             f"seen {seen}; fewer seen than needed (C) in {c['understaffed_intervals_c']} of "
             f"{c['intervals_with_calls']} intervals with calls"
@@ -81,15 +84,16 @@ def staffing_company_lines(report: dict[str, Any]) -> list[str]:
     return lines
 
 
-def patience_lines(report: dict[str, Any]) -> list[str]:
+def patience_lines(report: dict[str, Any], name: names.Escape = names.visible) -> list[str]:
     lines = []
     for p in report.get("patience", []):
         median = NULL if p["median_patience_s"] is None else f"{p['median_patience_s']:g} s"
         points = "/".join(NULL if s["survival"] is None else f"{100 * s['survival']:.0f}" for s in p["survival"])
         times = "/".join(str(s["wait_s"]) for s in p["survival"])
         theta = NULL if p["theta_s"] is None else f"{p['theta_s']:.0f} s"
+        who = name(p["company"]) if p["company"] else "All"
         lines.append(
-            f"{p['company'] or 'All'}: median patience {median}; still waiting at {times} s: {points} %; "
+            f"{who}: median patience {median}; still waiting at {times} s: {points} %; "
             f"θ (exponential) {theta}; {p['abandoned']} abandoned of {p['with_wait']} with a wait"
         )
     return lines
@@ -106,15 +110,15 @@ def staffing_caption(report: dict[str, Any]) -> str:
     )
 
 
-def staffing_markdown(report: dict[str, Any]) -> str:
+def staffing_markdown(report: dict[str, Any], name: names.Escape = names.visible) -> str:
     if "staffing" not in report:
         return ""
-    worst = worst_lines(report)
+    worst = worst_lines(report, name=name)
     parts = [
         f"## Staffing ({report['staffing']['interval_minutes']}-minute intervals)\n\n{staffing_caption(report)}\n",
-        "\n".join(f"- {line}" for line in staffing_company_lines(report)) + "\n",
+        "\n".join(f"- {line}" for line in staffing_company_lines(report, name)) + "\n",
         worst_heading(report, worst) + ("\n\n" + "\n".join(f"- {line}" for line in worst) if worst else "") + "\n",
-        "## Patience (Kaplan–Meier)\n\n" + "\n".join(f"- {line}" for line in patience_lines(report)) + "\n",
+        "## Patience (Kaplan–Meier)\n\n" + "\n".join(f"- {line}" for line in patience_lines(report, name)) + "\n",
     ]
     return "\n".join(parts) + "\n"
 

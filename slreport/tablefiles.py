@@ -2,10 +2,11 @@
 
 Tables come from the report's row lists (by_company, by_hour, by_day, …) and from the
 long tables that only live in ``Analysis.tables``. Files are created with mode 0600: with
-``--by agent`` or caller-level tables they may hold personal data. Text cells that a
-spreadsheet would run as a formula (starting with = + - @, tab or CR) are prefixed with an
-apostrophe in CSV and Excel (OWASP "CSV injection"); Parquet keeps types and needs no such
-guard.
+``--by agent`` or caller-level tables they may hold personal data. Text cells in CSV and
+Excel go through ``names.spreadsheet``: control characters shown as escape text, and text a
+spreadsheet would run as a formula prefixed with an apostrophe (OWASP "CSV injection");
+Parquet keeps types and exact names and needs no such guard. tables.xlsx is byte-stable:
+the same tables give the same bytes (no time of writing inside).
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from slreport.names import sheet_name, spreadsheet
+
 TABLE_FORMATS = ("csv", "parquet", "xlsx")
 # Report keys whose row lists become table files, in this order (when present).
 REPORT_TABLES = ("by_company", "by_group", "by_hour", "by_day", "targets", "hour_profile", "peaks", "staffing_profile")
 # Row lists nested one level down: (file name, report key, key inside it).
 NESTED_TABLES = (("unusual_days", "unusual_days", "days"), ("wait_distribution", "wait_distribution", "bins"))
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PRIVATE = 0o600
 
 
@@ -60,13 +62,6 @@ def flat(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def neutralise(value: Any) -> Any:
-    """Text a spreadsheet would evaluate becomes inert text; everything else is unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def _private_file(path: Path) -> Any:
     """Open a new file for binary writing, readable by its owner only."""
     return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE), "wb")
@@ -77,13 +72,13 @@ def _csv_cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(neutralise(value))
+    return str(spreadsheet(value))
 
 
 def write_csv(table: Any, path: Path) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([neutralise(n) for n in table.column_names])
+    writer.writerow([spreadsheet(n) for n in table.column_names])
     for row in table.to_pylist():
         writer.writerow([_csv_cell(v) for v in row.values()])
     with _private_file(path) as f:
@@ -122,22 +117,42 @@ def write_xlsx(tables: dict[str, Any], path: Path) -> None:
     book = Workbook()
     book.remove(book.active)
     for name, table in tables.items():
-        _fill_sheet(book.create_sheet(_sheet_name(name)), table)
-    buffer = io.BytesIO()
-    book.save(buffer)
+        _fill_sheet(book.create_sheet(sheet_name(name)), table)
     with _private_file(path) as f:
-        f.write(buffer.getvalue())
+        f.write(_stable_xlsx_bytes(book))
 
 
-def _sheet_name(name: str) -> str:
-    return "".join("_" if c in "[]:*?/\\" else c for c in name)[:31]
+# The workbook's "created" and "modified" properties and every zip entry's date: a constant
+# (the zip format's first date), so that the same tables give the same bytes. openpyxl's
+# save() writes the time of saving into both.
+STABLE_TIME = datetime(1980, 1, 1)
+
+
+def _stable_xlsx_bytes(book: Any) -> bytes:
+    """``book`` as openpyxl saves it, then re-packed: the same entries in the same order with
+    the same bytes, but STABLE_TIME as every entry's date and in docProps/core.xml."""
+    import zipfile
+
+    from openpyxl.xml.functions import tostring
+
+    saved = io.BytesIO()
+    book.save(saved)
+    book.properties.created = book.properties.modified = STABLE_TIME
+    core = tostring(book.properties.to_tree())  # what openpyxl writes, without the time of saving
+    stable = io.BytesIO()
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(stable, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            fixed = zipfile.ZipInfo(entry.filename, date_time=STABLE_TIME.timetuple()[:6])
+            fixed.compress_type, fixed.external_attr = entry.compress_type, entry.external_attr
+            target.writestr(fixed, core if entry.filename == "docProps/core.xml" else source.read(entry))
+    return stable.getvalue()
 
 
 def _fill_sheet(sheet: Any, table: Any) -> None:
     from openpyxl.styles import Font
 
     columns = table.column_names
-    sheet.append([neutralise(c) for c in columns])
+    sheet.append([spreadsheet(c) for c in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in table.to_pylist():
@@ -173,5 +188,5 @@ def _xlsx_value(column: str, value: Any) -> Any:
         try:
             return date.fromisoformat(value[:10])
         except ValueError:
-            return neutralise(value)
-    return neutralise(value)
+            return spreadsheet(value)
+    return spreadsheet(value)
