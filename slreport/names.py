@@ -15,7 +15,8 @@ included, is kept. On top of that base each medium escapes its own syntax:
 - charts: ``chart_label`` (shortened; matplotlib draws ``$`` as a dollar, see charts.py);
 - file names: ``slug`` and ``file_stems`` (short, distinct, stable).
 
-JSON and Parquet keep the exact names: they are typed data formats (JSON escapes controls).
+JSON and Parquet keep the exact names: they are typed data formats (``json_text`` writes the
+steering characters in JSON as \\u escapes, which parse back to the same names).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ _STEERING = (
     [*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029, *map(ord, _BIDI), *range(0xD800, 0xE000)]
 )
 _VISIBLE = {code: ascii(chr(code))[1:-1] for code in _STEERING}
+_JSON_RAW = re.compile(f"[\x7f-\x9f\u2028\u2029{_BIDI}]")
 # Characters that make markdown structure: escapes, code, emphasis, links, raw HTML, table cells, math.
 _MARKDOWN = {ord(c): "\\" + c for c in "\\`*_[]<>|~$"}
 _FORMULA_START = ("=", "+", "-", "@")  # tab and CR, once visible, start with a backslash
@@ -46,6 +48,13 @@ SLUG_MAX = 48  # characters of the readable part of a file stem
 def visible(text: str) -> str:
     """``text`` with every steering character shown as its escape text (see the module doc)."""
     return text.translate(_VISIBLE)
+
+
+def json_text(text: str) -> str:
+    """JSON text with the steering characters its encoder leaves raw (DEL, C1, bidi controls, the
+    separators) written as \\u escapes: the same values when parsed, nothing a terminal acts on.
+    (C0 controls the encoder escapes itself.)"""
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def markdown(text: str) -> str:

@@ -179,7 +179,9 @@ def test_csv_cells_are_visible_and_inert_and_json_keeps_exact_names(hostile):
     assert len(rows) == len(COMPANIES) * len(QUEUES) + 1
     assert {r["company"] for r in rows[:-1]} == {visible(c) for c in COMPANIES}
     assert {r["queue"] for r in rows[:-1]} == {"'" + FORMULA_QUEUE, visible(QUEUES[1])}
-    report = json.loads(analyze(hostile, "-f", "json").stdout)
+    text = analyze(hostile, "-f", "json").stdout.decode("utf-8")
+    assert_clean(text.replace("\n", ""), "-f json")  # C1 and bidi as \u escapes, like C0
+    report = json.loads(text)
     assert {r["company"] for r in report["by_company"]} == set(COMPANIES)  # JSON: the exact names
 
 
