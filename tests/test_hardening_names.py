@@ -123,7 +123,8 @@ def run_on_terminal(*args: str) -> tuple[int, bytes, bytes]:
     """The CLI with stdout on a pseudo-terminal 300 columns wide (stderr a pipe)."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 60, 300, 0, 0))
-    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"} | {"PYTHONPATH": str(ROOT), "TERM": "xterm"}
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"} | {"PYTHONPATH": str(ROOT), "TERM": "xterm",
+                                                                             "COLUMNS": "300"}
     proc = subprocess.Popen([sys.executable, "-m", "slreport", *args], stdout=slave, stderr=subprocess.PIPE,
                             env=env)
     os.close(slave)
