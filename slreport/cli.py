@@ -323,11 +323,13 @@ def profiles() -> None:
 
 
 def _note_inputs(report: dict[str, Any]) -> None:
-    """One line per input file on stderr: the profile detected and how the file was read."""
+    """One line per input file on stderr: the profile detected and how the file was read.
+    File, header and sheet names are data: shown visible, never as control codes."""
     from slreport.ingest import file_note
+    from slreport.names import visible
 
     for entry in report["input"]["files"]:
-        typer.echo(f"slreport: {file_note(entry)}", err=True)
+        typer.echo(f"slreport: {visible(file_note(entry))}", err=True)
 
 
 @app.command()

@@ -8,28 +8,29 @@ deferred (``Chart.render``) so that nothing is drawn that is not written.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from slreport import sections
+from slreport.names import chart_label, file_stems
+from slreport.names import slug as slug  # the readable part of a chart's file name (tests use it here)
 from slreport.sections.blocks import ChartSpec
 from slreport.sections.text import companies
 
 # report.html shows every company's own charts up to this many companies; past it, the
 # overview and the all-companies charts (the per-company files are still written).
 HTML_COMPANY_CHARTS_MAX = 8
+ALL_STEM = "all"  # file stem of the all-companies charts: all-hourly.png, …
 
 
 @dataclass
 class Chart:
-    name: str  # file stem, e.g. "all-hourly", "nordic-energy-waits"
+    name: str  # file stem, e.g. "all-hourly", "nordic-energy-waits" (names.file_stems)
     company: str | None  # None: all companies
     kind: str  # hourly | daily | weekday-hour | waits | patience | staffing | overview
-    title: str
+    title: str  # as drawn: names in it made visible and shortened by names.chart_label
     draw: Callable[[str], bytes]
     _cache: dict[str, bytes] = field(default_factory=dict, repr=False)
 
@@ -71,24 +72,16 @@ def chart_list(report: dict[str, Any]) -> list[Chart]:
     out = [_chart(spec, "overview-" + spec.kind, None, "overview", spec.what, when)
            for spec in sections.overview_specs(report)]
     scopes: list[str | None] = [None] + names if len(names) > 1 else [names[0] if names else None]
-    stems: set[str] = set()
+    # Distinct and short whatever the names ("Äa" and "Aa", a 300-character name); the same
+    # names give the same files in any order.
+    stems = file_stems(names, reserved=[ALL_STEM])
     for company in scopes:
-        out += company_charts(report, company, when, _unique(slug(company) if company else "all", stems))
+        out += company_charts(report, company, when, ALL_STEM if company is None else stems[company])
     return out
 
 
-def _unique(stem: str, used: set[str]) -> str:
-    """Two company names with the same slug ("Äa", "Aa") must not share chart files."""
-    candidate, n = stem, 1
-    while candidate in used:
-        n += 1
-        candidate = f"{stem}-{n}"
-    used.add(candidate)
-    return candidate
-
-
 def company_charts(report: dict[str, Any], company: str | None, when: str, stem: str) -> list[Chart]:
-    who = company or "All companies"
+    who = "All companies" if company is None else chart_label(company)
     return [_chart(spec, f"{stem}-{spec.kind}", company, spec.kind, f"{who} — {spec.what}", when)
             for spec in sections.chart_specs(report, company)]
 
@@ -100,10 +93,3 @@ def _chart(spec: ChartSpec, name: str, company: str | None, kind: str, title: st
         return getattr(charts, spec.draw)(*spec.args, title, when, **spec.kwargs, fmt=fmt)
 
     return Chart(name, company, kind, title, draw)
-
-
-def slug(text: str) -> str:
-    """A file-name-safe, readable stem: "Nordic Energy" → "nordic-energy"."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    stem = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
-    return stem or "company"

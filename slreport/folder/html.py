@@ -1,8 +1,11 @@
 """report.html: one self-contained page (inline CSS, inline SVG charts, no scripts, no network).
 
-Built from the Jinja2 template ``templates/report.html.j2`` with autoescaping on; the only
-markup not escaped is the SVG that matplotlib drew, made safe to inline by giving each chart
-its own id prefix (two charts must not share clip-path ids) and letting it scale to the page.
+Built from the Jinja2 template ``templates/report.html.j2`` with autoescaping on, and every
+value the template prints made visible first (``names.visible``: a control character in a
+name is shown as its escape text, not written into the page). The only markup not escaped is
+the SVG that matplotlib drew from text names.chart_label made safe, inlined by giving each
+chart its own id prefix (two charts must not share clip-path ids) and letting it scale to the
+page. No text from the data is ever part of a regular expression or its replacement.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from slreport import sections
+from slreport import names, sections
 from slreport.folder import figures
 
 
@@ -19,9 +22,19 @@ def report_html(report: dict[str, Any], charts: list[figures.Chart]) -> str:
 
     env = Environment(
         loader=PackageLoader("slreport.folder", "templates"), autoescape=select_autoescape(default=True),
-        trim_blocks=True, lstrip_blocks=True,
+        trim_blocks=True, lstrip_blocks=True, finalize=_visible,
     )
     return env.get_template("report.html.j2").render(**page_context(report, charts))
+
+
+def _visible(value: Any) -> Any:
+    """Every value a template prints: text made visible (then autoescaped); markup we built
+    (the inline SVG) and non-text values as they are."""
+    from markupsafe import Markup
+
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return names.visible(value)
+    return value
 
 
 def page_context(report: dict[str, Any], charts: list[figures.Chart]) -> dict[str, Any]:
@@ -78,6 +91,7 @@ def chart_groups(charts: list[figures.Chart], n_companies: int) -> list[dict[str
 
 _ID = re.compile(r'\bid="([^"]+)"')
 _REF = re.compile(r'(\bid="|href="#|url\(#)([^")]+)')
+_SIZE = re.compile(r'<svg ([^>]*?)width="[^"]*" height="[^"]*"')
 
 
 def inline_svg(svg: str, prefix: str, title: str) -> str:
@@ -92,6 +106,7 @@ def inline_svg(svg: str, prefix: str, title: str) -> str:
         return m.group(1) + (f"{prefix}-{m.group(2)}" if m.group(2) in ids else m.group(2))
 
     svg = _REF.sub(renamed, svg)
-    svg = re.sub(r'<svg ([^>]*?)width="[^"]*" height="[^"]*"',
-                 rf'<svg \1width="100%" role="img" aria-label="{escape(title)}"', svg, count=1)
-    return svg
+    label = f'width="100%" role="img" aria-label="{escape(names.visible(title))}"'
+    # A function, not a replacement string: a title is data ("Acme\S Oy" is no escape).
+    return _SIZE.sub(lambda m: f"<svg {m.group(1)}{label}", svg, count=1)
+

@@ -2,11 +2,11 @@
 
 Tables come from the sections (each declares its table files: rows of the report, or the
 long tables that only live in ``Analysis.tables``). Files are created with mode 0600: with
-``--by agent`` or caller-level tables they may hold personal data. Text cells that a
-spreadsheet would run as a formula (starting with = + - @, tab or CR) are prefixed with an
-apostrophe in CSV and Excel (OWASP "CSV injection"; CSV cells are encoded by
-slreport.render.csv, as on stdout); Parquet keeps types and needs no such
-guard.
+``--by agent`` or caller-level tables they may hold personal data. CSV cells are encoded as on
+stdout (slreport.render.csv); text in CSV and Excel goes through ``names.spreadsheet``: control
+characters shown as escape text, and text a spreadsheet would run as a formula prefixed with an
+apostrophe (OWASP "CSV injection"). Parquet keeps types and exact names and needs no such guard.
+tables.xlsx is byte-stable: the same tables give the same bytes (no time of writing inside).
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from slreport import sections
-from slreport.render.csv import csv_text, flat, neutralise
+from slreport.names import sheet_name, spreadsheet
+from slreport.render.csv import csv_text, flat
 
 TABLE_FORMATS = ("csv", "parquet", "xlsx")
 PRIVATE = 0o600
@@ -82,22 +83,42 @@ def write_xlsx(tables: dict[str, Any], path: Path) -> None:
     book = Workbook()
     book.remove(book.active)
     for name, table in tables.items():
-        _fill_sheet(book.create_sheet(_sheet_name(name)), table)
-    buffer = io.BytesIO()
-    book.save(buffer)
+        _fill_sheet(book.create_sheet(sheet_name(name)), table)
     with _private_file(path) as f:
-        f.write(buffer.getvalue())
+        f.write(_stable_xlsx_bytes(book))
 
 
-def _sheet_name(name: str) -> str:
-    return "".join("_" if c in "[]:*?/\\" else c for c in name)[:31]
+# The workbook's "created" and "modified" properties and every zip entry's date: a constant
+# (the zip format's first date), so that the same tables give the same bytes. openpyxl's
+# save() writes the time of saving into both.
+STABLE_TIME = datetime(1980, 1, 1)
+
+
+def _stable_xlsx_bytes(book: Any) -> bytes:
+    """``book`` as openpyxl saves it, then re-packed: the same entries in the same order with
+    the same bytes, but STABLE_TIME as every entry's date and in docProps/core.xml."""
+    import zipfile
+
+    from openpyxl.xml.functions import tostring
+
+    saved = io.BytesIO()
+    book.save(saved)
+    book.properties.created = book.properties.modified = STABLE_TIME
+    core = tostring(book.properties.to_tree())  # what openpyxl writes, without the time of saving
+    stable = io.BytesIO()
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(stable, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            fixed = zipfile.ZipInfo(entry.filename, date_time=STABLE_TIME.timetuple()[:6])
+            fixed.compress_type, fixed.external_attr = entry.compress_type, entry.external_attr
+            target.writestr(fixed, core if entry.filename == "docProps/core.xml" else source.read(entry))
+    return stable.getvalue()
 
 
 def _fill_sheet(sheet: Any, table: Any) -> None:
     from openpyxl.styles import Font
 
     columns = table.column_names
-    sheet.append([neutralise(c) for c in columns])
+    sheet.append([spreadsheet(c) for c in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in table.to_pylist():
@@ -133,5 +154,5 @@ def _xlsx_value(column: str, value: Any) -> Any:
         try:
             return date.fromisoformat(value[:10])
         except ValueError:
-            return neutralise(value)
-    return neutralise(value)
+            return spreadsheet(value)
+    return spreadsheet(value)

@@ -1,9 +1,9 @@
 """CSV: the report's per-group table with every metric, and the one CSV cell encoding that the
 table files of a report folder use too (slreport.folder.tables).
 
-A cell is empty for null, true/false for a flag, compact JSON for an object, and text a
-spreadsheet would run as a formula (starting with = + - @, tab or CR) gets a leading
-apostrophe (OWASP "CSV injection").
+A cell is empty for null, true/false for a flag, compact JSON for an object, and text goes
+through ``names.spreadsheet``: control characters shown as escape text, and text a spreadsheet
+would run as a formula (starting with = + - @) gets a leading apostrophe (OWASP "CSV injection").
 """
 
 from __future__ import annotations
@@ -15,16 +15,8 @@ from collections.abc import Iterable
 from typing import IO, Any
 
 from slreport.metrics.registry import METRIC_KEYS
+from slreport.names import spreadsheet
 from slreport.sections.service_level import group_keys, group_rows
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """Text a spreadsheet would evaluate becomes inert text; everything else is unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def cell(value: Any) -> str:
@@ -34,7 +26,7 @@ def cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, dict):
         return json.dumps(value, separators=(",", ":"))
-    return str(neutralise(value))
+    return str(spreadsheet(value))
 
 
 def csv_text(header: Iterable[Any], rows: Iterable[Iterable[Any]]) -> str:

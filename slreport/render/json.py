@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import IO, Any
 
+from slreport import names
+
 _JSON = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(", ", ": "))
 
 
@@ -13,8 +15,9 @@ def to_json(report: dict[str, Any]) -> str:
 
     A row per line keeps a year of intervals readable and greppable, and each line is encoded by
     the json module's C encoder (``indent`` would send the whole report, 6 MB for a year of a large
-    centre, through its pure-Python one)."""
-    return _json_value(report, 0) + "\n"
+    centre, through its pure-Python one). Names keep their exact values, with no raw C1 or bidi
+    control in the text (names.json_text)."""
+    return names.json_text(_json_value(report, 0) + "\n")
 
 
 def _json_value(value: Any, level: int) -> str:

@@ -1,20 +1,20 @@
-"""Markdown: the sections' blocks as headings, paragraphs, bullet lists and pipe tables."""
+"""Markdown: the sections' blocks as headings, paragraphs, bullet lists and pipe tables; names from
+the data through ``names.markdown`` (no link, code, HTML or table syntax from a name)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import IO, Any
 
+from slreport import names
 from slreport.sections import text_blocks
 from slreport.sections.blocks import Block, Item, Lines, Text
 
 
 def md_table(headers: list[str], rows: Iterable[list[str]]) -> str:
-    def esc(c: str) -> str:
-        return c.replace("|", "\\|")
-
-    lines = ["| " + " | ".join(esc(h) for h in headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
-    lines += ["| " + " | ".join(esc(c) for c in r) + " |" for r in rows]
+    """Cells are markdown already: names in them went through names.markdown (which escapes |)."""
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
     return "\n".join(lines)
 
 
@@ -32,4 +32,4 @@ def block_text(block: Block) -> str:
 
 
 def render_markdown(report: dict[str, Any], out: IO[str], color: bool = False) -> None:
-    out.write("\n\n".join(block_text(b) for b in text_blocks(report)) + "\n")
+    out.write("\n\n".join(block_text(b) for b in text_blocks(report, names.markdown)) + "\n")

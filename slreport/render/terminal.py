@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator
 from typing import IO, Any
 
+from slreport import names
 from slreport.sections import text_blocks
 from slreport.sections.blocks import Block, Lines, Table, Text
 
@@ -18,14 +19,16 @@ from slreport.sections.blocks import Block, Lines, Table, Text
 def _console(out: IO[str], color: bool) -> Any:
     from rich.console import Console
 
-    # Off a terminal there is no width to fit: let tables take their natural width.
+    # Off a terminal there is no width to fit: let tables take their natural width. Every string
+    # is printed as it is: names from the data are never rich markup ("[link=…]", "[/bold]") nor
+    # ":emoji:" codes; styles come from Text objects only.
     return Console(file=out, force_terminal=color, no_color=not color, width=None if color else 1000,
-                   highlight=False, soft_wrap=False)
+                   highlight=False, soft_wrap=False, markup=False, emoji=False)
 
 
 def render_table(report: dict[str, Any], out: IO[str], color: bool = False) -> None:
     console = _console(out, color)
-    for block in text_blocks(report):
+    for block in text_blocks(report, names.visible):
         if block.table:
             _print_table_block(console, block, color)
         else:
@@ -47,10 +50,10 @@ def _print_block(console: Any, block: Block, color: bool) -> None:
     console.print(RichText.assemble((block.title, "bold"), f" ({note})" if note else ""))
     for item in block.items:
         if isinstance(item, Text):
-            console.print(f"  {item.text}", markup=False)
+            console.print(f"  {item.text}")
         elif isinstance(item, Lines):
             for line in item.lines:
-                console.print("  " * item.level + line, markup=False)
+                console.print("  " * item.level + line)
         else:
             console.print(_rich_table(item, color, title=item.title, title_justify="left"))
 
@@ -72,17 +75,20 @@ def _rich_table(table: Table, color: bool, **options: Any) -> Any:
     return out
 
 
-def _marked(cell: str, color: bool = True) -> str:
+def _marked(cell: str, color: bool = True) -> Any:
+    """A metric cell, with "met" and "missed" as coloured marks."""
+    from rich.text import Text as RichText
+
     if cell == "met":
-        return "[green]✓ met[/green]"
+        return RichText.assemble(("✓ met", "green"))
     if cell == "missed":
-        return "[red]✗ missed[/red]"
+        return RichText.assemble(("✗ missed", "red"))
     if not color:  # a value with a target keeps its word: "19.1 missed"
         return cell
     if cell.endswith(" met"):
-        return f"[green]{cell[:-4]} ✓[/green]"
+        return RichText.assemble((f"{cell[:-4]} ✓", "green"))
     if cell.endswith(" missed"):
-        return f"[red]{cell[:-7]} ✗[/red]"
+        return RichText.assemble((f"{cell[:-7]} ✗", "red"))
     return cell
 
 
@@ -91,7 +97,7 @@ def print_erlang(summary: str, headers: list[str], body: list[list[str]], out: I
     from rich.table import Table as RichTable
 
     console = _console(out, color)
-    console.print(summary, markup=False)
+    console.print(summary)
     if not body:
         return
     table = RichTable()
@@ -112,7 +118,8 @@ def progress(message: str, *, enabled: bool) -> Iterator[None]:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     console = Console(stderr=True, no_color="NO_COLOR" in os.environ)
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    # The message names an input file: plain text, never markup or control codes.
+    columns = (SpinnerColumn(), TextColumn("{task.description}", markup=False), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as bar:
-        bar.add_task(message, total=None)
+        bar.add_task(names.visible(message), total=None)
         yield

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from slreport.metrics.cells import by_source, metrics_sql
+from slreport.names import chart_label
 from slreport.policy import evaluate_targets
 from slreport.sections import schema as s
 from slreport.sections.base import Context, Report, Section
@@ -288,8 +289,8 @@ def overview_charts(report: Report) -> list[ChartSpec]:
     if len([r for r in rows if r.get("company") is not None]) < 2:
         return []
     return [ChartSpec("service-level", "Service level by company", "company_sl_overview", (
-        [r["company"] for r in rows], [r["service_level_pct"] for r in rows], [r["offered"] for r in rows],
-        report["settings"]["target_pct"]))]
+        [chart_label(str(r["company"])) for r in rows], [r["service_level_pct"] for r in rows],
+        [r["offered"] for r in rows], report["settings"]["target_pct"]))]
 
 
 def key_table(key: str) -> Any:
