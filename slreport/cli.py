@@ -389,7 +389,7 @@ def erlang(
 
         target = values.checked("--sl", values.service_level, sl) if sl is not None else None
         options = StaffingArgs(max_asa, max_pwait, max_abandon, max_occupancy, shrinkage).options()
-        targets = options.targets(
+        targets = options.with_service_level(
             target.target_pct if target else None, target.threshold_s if target else None
         )
         result = calculate(calls, parse_interval(interval), aht, targets, patience)

@@ -244,15 +244,9 @@ FROM slreport_staged
 
 
 def _window_filter(window: tuple[str | None, str | None] | None) -> str:
-    from slreport.ingest.sql import quote_literal
+    from slreport.ingest.sql import inside_window_sql
 
-    since, until = window or (None, None)
-    where = ["true"]
-    if since is not None:
-        where.append(f"arrived_at >= CAST({quote_literal(since)} AS TIMESTAMP)")
-    if until is not None:
-        where.append(f"arrived_at < CAST({quote_literal(until)} AS TIMESTAMP)")
-    return " AND ".join(where)
+    return inside_window_sql(window, timestamp_type="TIMESTAMP")
 
 
 def input_section(con: SparkConnection, path: str) -> dict[str, Any]:

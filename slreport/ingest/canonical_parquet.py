@@ -23,7 +23,7 @@ import duckdb
 from slreport.errors import InputError
 from slreport.ingest.options import ReadOptions
 from slreport.ingest.sources import Source, is_dataset
-from slreport.ingest.sql import quote_literal
+from slreport.ingest.sql import inside_window_sql, quote_literal
 from slreport.ingest.staging import STAGED, insert_sql, staged_select
 from slreport.schema import COLUMN_NAMES
 
@@ -58,15 +58,12 @@ def window_filter(options: ReadOptions, partitioned: bool) -> str:
     if options.arrival_window is None:
         return ""
     since, until = options.arrival_window
-    exact, months = ["true"], ["true"]
+    months = []
     if since is not None:  # months are UTC months, as convert names them
-        exact.append(f"arrived_at >= CAST({quote_literal(since)} AS TIMESTAMPTZ)")
         months.append(f"month >= strftime(timezone('UTC', CAST({quote_literal(since)} AS TIMESTAMPTZ)), '%Y-%m')")
     if until is not None:
-        exact.append(f"arrived_at < CAST({quote_literal(until)} AS TIMESTAMPTZ)")
         months.append(f"month <= strftime(timezone('UTC', CAST({quote_literal(until)} AS TIMESTAMPTZ)), '%Y-%m')")
-    where = exact + (months if partitioned else [])
-    return "WHERE " + " AND ".join(where)
+    return "WHERE " + " AND ".join([inside_window_sql(options.arrival_window), *(months if partitioned else [])])
 
 
 def stage_file(

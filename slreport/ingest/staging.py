@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import duckdb
 
-from slreport.ingest.sql import quote_literal
+from slreport.ingest.sql import inside_window_sql, quote_literal
 from slreport.schema import COLUMN_NAMES, COLUMNS
 
 STAGED = "staged"
@@ -88,13 +88,7 @@ def mark_outside_window(con: duckdb.DuckDBPyConnection, window: tuple[str | None
     """Usable rows arriving outside the report period are ignored (counted, not dropped)."""
     if window is None or window == (None, None):
         return
-    since, until = window
-    outside = []
-    if since is not None:
-        outside.append(f"arrived_at < CAST({quote_literal(since)} AS TIMESTAMPTZ)")
-    if until is not None:
-        outside.append(f"arrived_at >= CAST({quote_literal(until)} AS TIMESTAMPTZ)")
     con.execute(
         f"UPDATE {STAGED} SET ignore_reason = 'outside_period' "
-        f"WHERE reject_reason IS NULL AND ignore_reason IS NULL AND ({' OR '.join(outside)})"
+        f"WHERE reject_reason IS NULL AND ignore_reason IS NULL AND NOT ({inside_window_sql(window)})"
     )
