@@ -1,0 +1,122 @@
+"""Personal data in every field (issue 24 items 4 and 12): a caller number that lands in another
+column is pseudonymised wherever it is quoted; convert datasets pseudonymise callers by default
+and stay private; pseudonyms are wide and keys long enough; duplicate contact ids are resolved by
+content, not by the order of the rows."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import json
+import random
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+
+KEY = "a-test-key-of-32-bytes-0123456789"
+HEADER = "contact_id,company,caller,arrived_at,wait_s,talk_s,outcome"
+GOOD = "1,Alpha Oy,+358401234567,2024-03-04T10:00:00Z,5,60,answered"
+# An unquoted comma in the company shifts every later field: the caller lands in arrived_at.
+# One number per form a phone system writes; (raw form, its last seven digits, normalised number).
+SHIFTED = (
+    ("+358 40 999 8871", "9998871", "+358409998871"),
+    ("040-999 8872", "9998872", "+358409998872"),
+    ('"Matti" <00358409998873>', "9998873", "+358409998873"),
+    ("sip:+358409998874@pbx.example", "9998874", "+358409998874"),
+    ("(040) 999.8875", "9998875", "+358409998875"),
+    ("0409998876", "9998876", "+358409998876"),
+)
+
+
+def _shifted_rows() -> list[str]:
+    rows = []
+    for i, (form, _, _) in enumerate(SHIFTED, start=2):
+        field = form.replace('"', '""')
+        rows.append(f'{i},Alpha, Oy,"{field}",2024-03-04T11:00:00Z,5,60,answered')
+    return rows
+
+
+def _pseudonym(number: str, key: str = KEY) -> str:
+    return "caller:" + hmac.new(key.encode(), number.encode(), hashlib.sha256).hexdigest()[:20]
+
+
+def _leaked(data: bytes) -> list[str]:
+    text = data.decode()
+    return [form for form, digits, _ in SHIFTED if digits in text.replace(" ", "").replace(".", "").replace("-", "")
+            or form in text]
+
+
+def _rejects(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.fixture
+def shifted(write_csv):
+    readable = (  # rejected values that are not phone numbers stay as they were
+        "20,Alpha Oy,0401112220,2024-02-30,5,60,answered",
+        "21,Alpha Oy,0401112221,2024-03-04T12:00:00Z,12 s,60,answered",
+        "22,Alpha Oy,0401112222,2024-03-04T12:00:00Z,-12,60,answered",
+        "23,Alpha Oy,0401112223,2024-03-04 10:00 o'clock,5,60,answered",
+    )
+    return write_csv("calls.csv", HEADER, GOOD, *_shifted_rows(), *readable)
+
+
+def test_phone_number_in_any_rejected_column_is_pseudonymised(shifted, tmp_path):
+    rejects = tmp_path / "rejects.csv"
+    result = run_cli("analyze", str(shifted), "--country", "FI", "--rejects", str(rejects), "-f", "json",
+                     "--pseudonym-key", KEY)
+    assert result.returncode == 0, result.stderr
+    rows = _rejects(rejects)
+    moved = [r for r in rows if r["column"] == "arrived_at" and r["reason"] == "bad_timestamp"]
+    assert [r["value"] for r in moved][:len(SHIFTED)] == [_pseudonym(n) for _, _, n in SHIFTED]
+    assert _leaked(rejects.read_bytes()) == [] and _leaked(result.stderr) == []
+    values = {r["value"] for r in rows}
+    assert {"2024-02-30", "12 s", "-12", "2024-03-04 10:00 o'clock"} <= values  # still readable
+
+
+def test_show_callers_shows_the_moved_numbers(shifted, tmp_path):
+    rejects = tmp_path / "rejects.csv"
+    result = run_cli("analyze", str(shifted), "--country", "FI", "--rejects", str(rejects), "-f", "json",
+                     "--show-callers")
+    assert result.returncode == 0, result.stderr
+    assert _leaked(rejects.read_bytes()) == [form for form, _, _ in SHIFTED]  # the opt-out, so the check can fail
+    assert b"caller:" not in rejects.read_bytes()
+
+
+@pytest.mark.parametrize("case", ["strict", "no-usable-row"])
+def test_error_messages_quote_the_pseudonym_not_the_number(write_csv, case):
+    lines = [HEADER, *_shifted_rows()] if case == "no-usable-row" else [HEADER, GOOD, *_shifted_rows()]
+    src = write_csv("calls.csv", *lines)
+    extra = ["--strict"] if case == "strict" else []
+    result = run_cli("analyze", str(src), "--country", "FI", "-f", "json", "--pseudonym-key", KEY, *extra)
+    assert result.returncode == 1
+    err = result.stderr.decode()
+    assert err.startswith("slreport: error: ") and err.count("\n") == 1
+    assert _pseudonym(SHIFTED[0][2]) in err and _leaked(result.stderr) == []
+    shown = run_cli("analyze", str(src), "--country", "FI", "-f", "json", "--show-callers", *extra)
+    assert SHIFTED[0][0].encode() in shown.stderr  # --show-callers: the number, as in the rejects file
+
+
+@pytest.mark.parametrize("where", ["option", "env"])
+def test_short_pseudonym_key_is_refused(write_csv, tmp_path, where):
+    src = write_csv("calls.csv", HEADER, GOOD)
+    rejects = tmp_path / "rejects.csv"
+    args = ["analyze", str(src), "--rejects", str(rejects), "-f", "json"]
+    result = (run_cli(*args, "--pseudonym-key", "secret") if where == "option"
+              else run_cli(*args, env={"SLREPORT_PSEUDONYM_KEY": "secret"}))
+    assert result.returncode == 2, result.stderr
+    assert b"at least 16" in result.stderr and result.stderr.count(b"\n") == 1
+    assert not rejects.exists()
+
+
+def test_pseudonyms_are_80_bits(shifted, tmp_path):
+    rejects = tmp_path / "rejects.csv"
+    assert run_cli("analyze", str(shifted), "--rejects", str(rejects), "-f", "json").returncode == 0
+    callers = {r["caller"] for r in _rejects(rejects) if r["caller"]}
+    assert callers and all(len(c) == len("caller:") + 20 and int(c[7:], 16) >= 0 for c in callers)
