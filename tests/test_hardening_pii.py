@@ -120,3 +120,91 @@ def test_pseudonyms_are_80_bits(shifted, tmp_path):
     assert run_cli("analyze", str(shifted), "--rejects", str(rejects), "-f", "json").returncode == 0
     callers = {r["caller"] for r in _rejects(rejects) if r["caller"]}
     assert callers and all(len(c) == len("caller:") + 20 and int(c[7:], 16) >= 0 for c in callers)
+
+
+# ---- convert: pseudonymised by default, private, FCR unchanged ----------------------------------------
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "calls.csv"
+
+
+def _dataset_callers(ds: Path) -> list[str | None]:
+    import duckdb
+
+    con = duckdb.connect()
+    return [c for (c,) in con.execute("SELECT caller FROM read_parquet(?)", [f"{ds}/**/*.parquet"]).fetchall()]
+
+
+def _dataset_metadata(ds: Path) -> set[tuple[bytes, bytes]]:
+    import duckdb
+
+    con = duckdb.connect()
+    return {(k, v) for _, k, v in con.execute("SELECT * FROM parquet_kv_metadata(?)", [f"{ds}/**/*.parquet"])
+            .fetchall()}
+
+
+def _convert(*args: str) -> dict:
+    result = run_cli("convert", *args)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_convert_pseudonymises_callers_and_repeat_contact_fcr_is_unchanged(tmp_path):
+    ds = tmp_path / "ds"
+    summary = _convert(str(SAMPLE), "--to", str(ds))
+    assert summary["callers"]["callers"] == "pseudonymised"
+    callers = _dataset_callers(ds)
+    raw = {r["caller"] for r in csv.DictReader(SAMPLE.open(encoding="utf-8")) if r["caller"]}
+    assert raw and not raw & set(callers)
+    assert all(c is None or (c.startswith("caller:") and len(c) == 27) for c in callers)
+    blob = b"".join(p.read_bytes() for p in ds.rglob("*.parquet"))
+    assert not any(number.encode() in blob for number in list(raw)[:200])  # not even in statistics
+    assert (b"slreport.callers", b"pseudonymised") in _dataset_metadata(ds)
+    reports = []
+    for source in (SAMPLE, ds):
+        result = run_cli("analyze", str(source), "--fcr-method", "repeat", "-f", "json")
+        assert result.returncode == 0, result.stderr
+        report = json.loads(result.stdout)
+        del report["input"]["files"]  # the only part that names the file read
+        reports.append(report)
+    assert reports[0]["summary"]["fcr_judged"] > 1000 and reports[0]["summary"]["fcr_pct"] is not None
+    assert reports[1] == reports[0]  # every number, FCR included
+
+
+def test_convert_dataset_is_private(tmp_path):
+    ds = tmp_path / "ds"
+    _convert(str(SAMPLE), "--to", str(ds))
+    folders = [ds, *(p for p in ds.rglob("*") if p.is_dir())]
+    files = list(ds.rglob("*.parquet"))
+    assert len(folders) > 3 and files
+    assert {stat.S_IMODE(p.stat().st_mode) for p in folders} == {0o700}
+    assert {stat.S_IMODE(p.stat().st_mode) for p in files} == {0o600}
+
+
+def test_convert_key_gives_the_rejects_files_pseudonym_and_keep_callers_opts_out(write_csv, tmp_path):
+    src = write_csv("calls.csv", HEADER, GOOD, "2,Alpha Oy,040 123 4567,2024-03-04T11:00:00Z,5,60,answered")
+    keyed, kept = tmp_path / "keyed", tmp_path / "kept"
+    _convert(str(src), "--to", str(keyed), "--country", "FI", "--pseudonym-key", KEY)
+    assert _dataset_callers(keyed) == [_pseudonym("+358401234567")] * 2  # normalised first, then hashed
+    _convert(str(src), "--to", str(kept), "--country", "FI", "--keep-callers")
+    assert _dataset_callers(kept) == ["+358401234567"] * 2
+    assert (b"slreport.callers", b"raw") in _dataset_metadata(kept)
+
+
+def test_convert_refuses_to_mix_raw_and_pseudonymised_and_notes_another_key(write_csv, tmp_path):
+    day1 = write_csv("day1.csv", HEADER, GOOD)
+    day2 = write_csv("day2.csv", HEADER, "2,Alpha Oy,+358401234567,2024-03-05T10:00:00Z,5,60,answered")
+    ds = tmp_path / "ds"
+    _convert(str(day1), "--to", str(ds))
+    mixed = run_cli("convert", str(day2), "--to", str(ds), "--keep-callers")
+    assert mixed.returncode == 2 and b"pseudonymised" in mixed.stderr and mixed.stderr.count(b"\n") == 1
+    assert len(list(ds.rglob("*.parquet"))) == 1  # nothing written
+    other_key = run_cli("convert", str(day2), "--to", str(ds))  # random key again: cannot be linked
+    assert other_key.returncode == 0 and b"another key" in other_key.stderr
+    assert json.loads(other_key.stdout)["callers"]["linked"] is False
+
+
+def test_convert_short_key_is_refused(write_csv, tmp_path):
+    src = write_csv("calls.csv", HEADER, GOOD)
+    result = run_cli("convert", str(src), "--to", str(tmp_path / "ds"), "--pseudonym-key", "short")
+    assert result.returncode == 2 and b"at least 16" in result.stderr
+    assert not (tmp_path / "ds").exists()
