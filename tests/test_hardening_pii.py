@@ -208,3 +208,79 @@ def test_convert_short_key_is_refused(write_csv, tmp_path):
     result = run_cli("convert", str(src), "--to", str(tmp_path / "ds"), "--pseudonym-key", "short")
     assert result.returncode == 2 and b"at least 16" in result.stderr
     assert not (tmp_path / "ds").exists()
+
+
+# ---- duplicate contact ids: the row kept is chosen by content, not by position -------------------------
+
+DUP_HEADER = "contact_id,company,caller,arrived_at,answered_at,ended_at,wait_s,talk_s,outcome,agent"
+DUPLICATES = (
+    # d1 three ways: the abandoned version has fewer fields (loses on completeness); of the two answered
+    # ones, equally complete, the later answer wins (wait 5, not 3)
+    "d1,Acme,+358401000001,2024-03-04T10:00:00Z,,2024-03-04T10:00:40Z,40,,abandoned,",
+    "d1,Acme,+358401000001,2024-03-04T10:00:00Z,2024-03-04T10:00:05Z,2024-03-04T10:01:05Z,5,60,answered,anna",
+    "d1,Acme,+358401000001,2024-03-04T10:00:00Z,2024-03-04T10:00:03Z,2024-03-04T10:01:03Z,3,60,answered,anna",
+    # d2: equally complete, equal times, different agent: the total order over the content keeps "anna"
+    "d2,Acme,+358401000002,2024-03-04T11:00:00Z,2024-03-04T11:00:10Z,2024-03-04T11:02:10Z,10,120,answered,bert",
+    "d2,Acme,+358401000002,2024-03-04T11:00:00Z,2024-03-04T11:00:10Z,2024-03-04T11:02:10Z,10,120,answered,anna",
+    # d3 twice with identical content: harmless whichever is kept
+    "d3,Acme,+358401000003,2024-03-04T12:00:00Z,,2024-03-04T12:00:30Z,30,,abandoned,",
+    "d3,Acme,+358401000003,2024-03-04T12:00:00Z,,2024-03-04T12:00:30Z,30,,abandoned,",
+    "d4,Acme,+358401000004,2024-03-04T13:00:00Z,2024-03-04T13:00:20Z,2024-03-04T13:03:20Z,20,180,answered,bert",
+)
+
+
+def _analyze_order(tmp_path: Path, name: str, rows: list[str], *extra: str) -> bytes:
+    folder = tmp_path / name
+    folder.mkdir()
+    src = folder / "calls.csv"  # the same name each time: the JSON names the file
+    src.write_text("\n".join([DUP_HEADER, *rows]) + "\n", encoding="utf-8")
+    result = run_cli("analyze", "calls.csv", "-f", "json", "--tz", "UTC", *extra, cwd=folder)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_conflicting_duplicates_give_the_same_report_in_any_row_order(tmp_path):
+    orders = [list(DUPLICATES), list(reversed(DUPLICATES))]
+    for seed in range(3):
+        rows = list(DUPLICATES)
+        random.Random(seed).shuffle(rows)
+        orders.append(rows)
+    assert len({tuple(o) for o in orders}) == 5
+    for args in ((), ("--by", "agent")):
+        outputs = {_analyze_order(tmp_path, f"{'-'.join(args) or 'all'}{i}", rows, *args)
+                   for i, rows in enumerate(orders)}
+        assert len(outputs) == 1, "the report depends on the row order"
+
+
+def test_the_most_complete_then_latest_row_wins(tmp_path):
+    rejects = tmp_path / "rejects.csv"
+    report = json.loads(_analyze_order(tmp_path, "one", list(DUPLICATES), "--by", "agent", "--rejects",
+                                       str(rejects)))
+    summary = report["summary"]
+    # kept: d1 answered after 5 s (anna), d2 anna after 10 s, d3 abandoned, d4 bert after 20 s
+    assert (summary["offered"], summary["answered"], summary["abandoned"]) == (4, 3, 1)
+    assert summary["asa_s"] == pytest.approx((5 + 10 + 20) / 3, abs=1e-4)
+    assert report["input"]["rejected_by_reason"] == {"duplicate": 4}
+    answered = {g["agent"]: g["answered"] for g in report["by_group"]}
+    assert answered == {"anna": 2, "bert": 1, None: 0}  # None: the abandoned, who reached no agent
+    losers = [(r["line"], r["value"]) for r in _rejects(rejects)]  # header is line 1
+    assert losers == [("2", "d1"), ("4", "d1"), ("5", "d2"), ("8", "d3")]
+
+
+
+def test_a_contact_converted_twice_keeps_its_most_complete_version(tmp_path):
+    abandoned, answered = DUPLICATES[0], DUPLICATES[1]  # d1: the answered version has more fields
+    reports = []
+    for name, first, second in (("ab", abandoned, answered), ("ba", answered, abandoned)):
+        ds = tmp_path / name / "ds"
+        ds.parent.mkdir()
+        for i, row in enumerate((first, second)):
+            src = tmp_path / name / f"day{i}.csv"
+            src.write_text(f"{DUP_HEADER}\n{row}\n", encoding="utf-8")
+            _convert(str(src), "--to", str(ds), "--pseudonym-key", KEY)
+        result = run_cli("analyze", str(ds), "-f", "json", "--tz", "UTC")
+        assert result.returncode == 0, result.stderr
+        report = json.loads(result.stdout)
+        assert report["input"]["rejected_by_reason"] == {"duplicate": 1}
+        reports.append(report["summary"])
+    assert reports[0] == reports[1] and (reports[0]["answered"], reports[0]["abandoned"]) == (1, 0)
