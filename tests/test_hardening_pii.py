@@ -103,6 +103,14 @@ def test_error_messages_quote_the_pseudonym_not_the_number(write_csv, case):
     assert SHIFTED[0][0].encode() in shown.stderr  # --show-callers: the number, as in the rejects file
 
 
+def test_header_names_quoted_in_an_error_hide_phone_numbers(write_csv):
+    # no header: the first line of data is taken for one, and "columns seen" used to quote the caller
+    src = write_csv("calls.csv", *(row for row in _shifted_rows()[:1]), GOOD.replace("+358401234567", "040 999 8871"))
+    result = run_cli("analyze", str(src), "-f", "json")
+    assert result.returncode == 1 and b"columns seen" in result.stderr
+    assert _leaked(result.stderr) == [] and b"<a phone number>" in result.stderr
+
+
 @pytest.mark.parametrize("where", ["option", "env"])
 def test_short_pseudonym_key_is_refused(write_csv, tmp_path, where):
     src = write_csv("calls.csv", HEADER, GOOD)

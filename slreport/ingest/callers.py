@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 import secrets
 from collections.abc import Callable
 
@@ -50,6 +51,7 @@ COUNTRY_CODES: dict[str, str] = {
 
 _DAY, _MONTH = r"(0?[1-9]|[12][0-9]|3[01])", r"(0?[1-9]|1[0-2])"
 _DATE_SHAPE = rf"(19|20)[0-9]{{2}}[-./]{_MONTH}[-./]{_DAY}|{_DAY}[-./]{_MONTH}[-./](19|20)[0-9]{{2}}"
+_PHONE_DIGITS = rf"(\+|00)?[0-9]{{{MAX_EXTENSION_DIGITS + 1},{MAX_PHONE_DIGITS}}}"  # once cleaned
 
 _MACROS = (
     # the part of a caller-id that holds the number, without separators
@@ -82,7 +84,7 @@ _MACROS = (
     # without a time (2024-02-30, 30.02.2024) has 8 digits but is kept readable; a time has a colon.
     rf"""CREATE OR REPLACE MACRO slr_phone(v, cc) AS
         CASE WHEN NOT regexp_full_match(trim(v), '{_DATE_SHAPE}')
-              AND regexp_full_match(slr_caller_clean(v), '(\+|00)?[0-9]{{{MAX_EXTENSION_DIGITS + 1},{MAX_PHONE_DIGITS}}}')
+              AND regexp_full_match(slr_caller_clean(v), '{_PHONE_DIGITS}')
              THEN slr_caller(v, cc) END""",
 )
 
@@ -107,6 +109,18 @@ def caller_sql(text: str, country: str | None) -> str:
     """SQL expression: the normalised caller (or NULL) of the raw text expression ``text``."""
     code = country_code(country)
     return f"slr_caller({text}, {quote_literal(code) if code else 'CAST(NULL AS VARCHAR)'})"
+
+
+def looks_like_phone(value: str) -> bool:
+    """slr_phone's test in Python, for text quoted outside SQL (header names in an error message)."""
+    v = value.strip()
+    if re.fullmatch(_DATE_SHAPE, v):
+        return False
+    if "<" in v:
+        found = re.search(r"<([^>]*)>", v)
+        v = found.group(1) if found else ""
+    v = re.sub(r"@.*$", "", re.sub(r"^(sip|sips|tel):", "", v, flags=re.IGNORECASE))
+    return re.fullmatch(_PHONE_DIGITS, re.sub(r"[\s\-.()/]", "", v)) is not None
 
 
 def phone_sql(text: str, country: str | None) -> str:
