@@ -71,7 +71,7 @@ def convert(
             con.close()
 
 
-def _create_callers_view(con: duckdb.DuckDBPyConnection, read: ReadOptions) -> dict[str, str]:
+def _create_callers_view(con: duckdb.DuckDBPyConnection, read: ReadOptions) -> dict[str, Any]:
     """The view ``converted``: the contacts with their callers pseudonymised (unless --keep-callers);
     returns what the dataset's metadata records about the callers."""
     if read.show_callers:

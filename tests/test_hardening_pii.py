@@ -10,7 +10,6 @@ import hashlib
 import hmac
 import json
 import random
-import shutil
 import stat
 from pathlib import Path
 
