@@ -340,6 +340,17 @@ def convert(
     profile: ProfileOpt = None,
     strict: StrictOpt = False,
     memory_limit: MemoryLimitOpt = None,
+    country: Annotated[
+        str | None, typer.Option("--country", help="Country of national caller numbers (ISO code, e.g. FI).")
+    ] = None,
+    pseudonym_key: Annotated[
+        str | None,
+        typer.Option("--pseudonym-key", help="Key for the callers' pseudonyms, 16+ bytes [env SLREPORT_PSEUDONYM_KEY; "
+                                             "default: random per run, so runs cannot be linked]."),
+    ] = None,
+    keep_callers: Annotated[
+        bool, typer.Option("--keep-callers", help="Store raw caller numbers instead of keyed pseudonyms.")
+    ] = False,
     debug: DebugOpt = False,
 ) -> None:
     """Append exports to a Parquet dataset partitioned by company and month (prints a JSON summary)."""
@@ -354,10 +365,15 @@ def convert(
 
         read = ReadOptions(
             column_map=parse_column_maps(column_map or []), outcome_map=parse_outcome_maps(outcome_map or []),
-            input_tz=values.checked("--tz", values.timezone, tz) if tz else None, strict=strict,
+            input_tz=values.checked("--tz", values.timezone, tz) if tz else None, strict=strict, country=country,
+            pseudonym_key=pseudonym_key, show_callers=keep_callers,
         )
         result = convert_files(files, Path(to), read, profile, memory_limit)
         typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        if not result["callers"]["linked"]:
+            typer.echo(f"slreport: note: {to} holds callers pseudonymised with another key: repeat contacts "
+                       "across those conversions are not found; give every conversion into one dataset the "
+                       "same --pseudonym-key (or SLREPORT_PSEUDONYM_KEY)", err=True)
 
     _guarded(run, debug)
 

@@ -1,5 +1,7 @@
 """--rejects FILE: the rejected rows as CSV (file, line, reason, column, value, caller), written
-atomically (temporary file + rename) with mode 0600, callers pseudonymised, never raw.
+atomically (temporary file + rename) with mode 0600, callers pseudonymised, never raw: the caller
+column, and any value of another column that looks like a phone number (a row shifted by an
+unquoted comma puts the caller in arrived_at).
 
 A run that fails writes nothing: inside ``deferred_rejects()`` (the CLI wraps a whole run in
 it, analyze() wraps the analysis) the temporary file is renamed into place only when the
@@ -12,14 +14,14 @@ import contextlib
 import csv
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextvars import ContextVar
 from pathlib import Path
 
 import duckdb
 
 from slreport.errors import InputError
-from slreport.ingest.callers import Pseudonymizer
+from slreport.ingest.callers import caller_display, phone_sql
 from slreport.ingest.options import ReadOptions
 from slreport.ingest.sources import Source
 from slreport.ingest.staging import STAGED
@@ -63,9 +65,10 @@ def write_rejects(con: duckdb.DuckDBPyConnection, sources: list[Source], options
     """Write the rejected rows to options.rejects_path; return how many."""
     assert options.rejects_path is not None
     target = Path(options.rejects_path)
-    pseudonym = _caller_shown(options)
+    pseudonym = caller_display(options.show_callers, options.pseudonym_key)
     cursor = con.execute(
-        f"SELECT file_index, line, reject_reason, reject_column, reject_value, caller FROM {STAGED} "
+        f"SELECT file_index, line, reject_reason, reject_column, reject_value, caller, "
+        f"{phone_sql('reject_value', options.country)} FROM {STAGED} "
         "WHERE reject_reason IS NOT NULL ORDER BY file_index, line"
     )
     try:
@@ -79,8 +82,10 @@ def write_rejects(con: duckdb.DuckDBPyConnection, sources: list[Source], options
             writer = csv.writer(out)
             writer.writerow(HEADER)
             while batch := cursor.fetchmany(BATCH):
-                for file_index, line, reason, column, value, caller in batch:
+                for file_index, line, reason, column, value, caller, phone in batch:
                     shown = pseudonym(caller) if column == "caller" else value
+                    if phone and not options.show_callers:  # --show-callers: the value as it was read
+                        shown = pseudonym(phone)
                     writer.writerow((sources[file_index].display, line, reason, column, shown, pseudonym(caller)))
                     count += 1
         _publish_or_defer(Path(tmp), target)
@@ -88,13 +93,6 @@ def write_rejects(con: duckdb.DuckDBPyConnection, sources: list[Source], options
         Path(tmp).unlink(missing_ok=True)
         raise
     return count
-
-
-def _caller_shown(options: ReadOptions) -> Callable[[str | None], str]:
-    """Pseudonyms (keyed hash) unless --show-callers asked for the raw numbers."""
-    if options.show_callers:
-        return lambda caller: caller or ""
-    return Pseudonymizer(options.pseudonym_key or os.environ.get("SLREPORT_PSEUDONYM_KEY"))
 
 
 def _publish_or_defer(tmp: Path, target: Path) -> None:

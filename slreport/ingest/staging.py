@@ -28,9 +28,29 @@ def create_staging(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE OR REPLACE TABLE {STAGED} ({', '.join(cols)})")
 
 
+def duplicate_order(tiebreak: str, versioned: bool = False) -> str:
+    """ORDER BY over the rows of one (company, contact_id): the first is kept, the others are
+    ``duplicate``. By content, never by position, so that shuffling the input changes nothing:
+
+    1. the latest version, where records carry one (``versioned``: Amazon Connect LastUpdateTimestamp);
+    2. the most complete row: most non-NULL canonical columns;
+    3. the latest: answered_at, then ended_at, then arrived_at (a later answer has seen more);
+    4. a total order over every canonical column (so the only rows left tied have identical content,
+       and which of them is kept changes no number);
+    5. ``tiebreak`` (file, row): which of identical rows the rejects file names.
+
+    Plain SQL that DuckDB and Spark both run (spark_engine uses it too)."""
+    content = [c for c in COLUMN_NAMES if c != "source"]  # source is the position, not the content
+    filled = " + ".join(f"CAST({c} IS NOT NULL AS INTEGER)" for c in content)
+    keys = (["version_at DESC NULLS LAST"] if versioned else []) + [f"{filled} DESC"]
+    keys += [f"{c} DESC NULLS LAST" for c in ("answered_at", "ended_at", "arrived_at")]
+    keys += [f"{c} ASC NULLS LAST" for c in content]
+    return ", ".join([*keys, tiebreak])
+
+
 def mark_duplicates(con: duckdb.DuckDBPyConnection) -> None:
-    """The same contact_id twice for one company (overlapping exports): keep the latest version
-    where records carry one (Amazon Connect LastUpdateTimestamp), else the first seen.
+    """The same contact_id twice for one company (overlapping exports, re-deliveries): keep one by
+    content (``duplicate_order``), count the others as ``duplicate``.
 
     Only rows whose (company, contact_id) hash occurs more than once are ordered: a hash
     aggregate over 64-bit keys finds them without sorting every row (at 10 M rows that sort
@@ -45,7 +65,7 @@ def mark_duplicates(con: duckdb.DuckDBPyConnection) -> None:
             WHERE {usable} AND hash(company, contact_id) IN (
                 SELECT hash(company, contact_id) AS h FROM {STAGED} WHERE {usable} GROUP BY h HAVING count(*) > 1)
             QUALIFY row_number() OVER (
-                PARTITION BY company, contact_id ORDER BY version_at DESC NULLS LAST, file_index, line) > 1
+                PARTITION BY company, contact_id ORDER BY {duplicate_order("file_index, line", versioned=True)}) > 1
         )
         """
     )
