@@ -223,6 +223,16 @@ def analyze(
         raise typer.Exit(int(code))
 
 
+def _memory_limit(value: str | None) -> str | None:
+    """--memory-limit checked before any file is read: a bad size is a usage error (exit 2), and
+    only a value that passed the size grammar goes on (engine.connect formats it from the number)."""
+    if value is not None:
+        from slreport.limits import parse_memory_limit
+
+        parse_memory_limit(value)
+    return value
+
+
 def _explicit(ctx: typer.Context, name: str) -> bool:
     """Whether the option was given (command line or environment) rather than left at its default."""
     source = ctx.get_parameter_source(name)  # click's ParameterSource (typer may vendor click)
@@ -268,7 +278,7 @@ def _analyze_with_config(
         show_callers=p["show_callers"],
     )
     country_code(p["country"])  # an unknown country is a usage error before any file is read
-    run = RunOptions(profile=p["profile"], memory_limit=p["memory_limit"], read=read)
+    run = RunOptions(profile=p["profile"], memory_limit=_memory_limit(p["memory_limit"]), read=read)
     if p["split_by"] and not (p["out"] or p["out_template"]):
         raise UsageError("--split-by writes one report folder per company", "give the folders with --out DIR "
                          "or --out-template 'reports/{company}/{period}'")
@@ -412,7 +422,7 @@ def convert(
             column_map=parse_column_maps(column_map or []), outcome_map=parse_outcome_maps(outcome_map or []),
             input_tz=check_timezone(tz) if tz else None, strict=strict,
         )
-        result = convert_files(files, Path(to), read, profile, memory_limit)
+        result = convert_files(files, Path(to), read, profile, _memory_limit(memory_limit))
         typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
 
     _guarded(run, debug)
