@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 
-from slreport.errors import UsageError
+from slreport.errors import UsageError, quoted
 
 SIZE_GRAMMAR = "a number and a unit: KB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024), e.g. 4GB"
 _SIZE_RE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([KMGT])(i?)B\s*", re.IGNORECASE)
@@ -63,7 +63,9 @@ def max_copy() -> int:
     return DEFAULT_MAX_COPY if given is None else parse_size(given, MAX_COPY_ENV)
 
 
-def quoted(value: str, limit: int = 80) -> str:
-    """``value`` quoted for an error line, cut to ``limit`` characters: a 50 MB bad value must not
-    become a 50 MB line in cron mail."""
-    return repr(value if len(value) <= limit else value[:limit] + "…")
+def format_size(size: int) -> str:
+    """``size`` bytes in the largest decimal unit that keeps it at 1 or more: 20000000000 → "20 GB"."""
+    for unit, power in (("TB", 4), ("GB", 3), ("MB", 2), ("KB", 1)):
+        if size >= 1000**power:
+            return f"{size / 1000**power:.3g} {unit}"
+    return f"{size} bytes"
