@@ -207,7 +207,8 @@ class _Reader:
     def read(self, data: dict[str, Any]) -> FileConfig:
         for key in data:
             if key not in TOP_LEVEL:
-                self.fail((), key, f"unknown table [{shorten(key)}]", "allowed: " + ", ".join(f"[{t}]" for t in TOP_LEVEL))
+                self.fail((), key, f"unknown table [{shorten(key)}]",
+                          "allowed: " + ", ".join(f"[{t}]" for t in TOP_LEVEL))
         defaults = self.policy(("defaults",), self.table(data, "defaults"), COMPANY_KEYS | DEFAULT_ONLY_KEYS)
         companies = {
             name: self.policy(("companies", name), self.table(data["companies"], name, ("companies",)), COMPANY_KEYS)
@@ -236,7 +237,8 @@ class _Reader:
         out = {}
         for key, value in self.table(data, "columns").items():
             if key not in MAPPABLE:
-                self.fail(("columns",), key, f"unknown column {quoted(key)} in [columns]", "allowed: " + ", ".join(MAPPABLE))
+                self.fail(("columns",), key, f"unknown column {quoted(key)} in [columns]",
+                          "allowed: " + ", ".join(MAPPABLE))
             if not isinstance(value, str) or not value.strip():
                 self.fail(("columns",), key, f"[columns] {key} must name a header", f'write {key} = "Header"')
             out[key] = value.strip()

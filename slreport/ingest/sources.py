@@ -14,7 +14,7 @@ import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from slreport.errors import InputError
 from slreport.limits import MAX_COPY_ENV, format_size, max_copy
@@ -110,7 +110,7 @@ def _not_a_file(path: Path) -> str:
     return "is " + next((name for test, name in kinds if test(mode)), "not a regular file") + ", not a regular file"
 
 
-def copy_capped(src: BinaryIO, target: Path, display: str) -> None:
+def copy_capped(src: IO[bytes], target: Path, display: str) -> None:
     """Copy a stream into the scratch folder, at most limits.max_copy() bytes. The copy is created
     0600 (stdin holds the caller's raw numbers) and exclusively (never through a planted symlink);
     it lives in the scratch folder, which every exit path removes."""

@@ -53,9 +53,9 @@ MAX_DENSE_CELLS = 5_000_000
 
 def grid_size(con: Any, minutes: int, tz: str) -> tuple[int, int]:
     """(companies, intervals of the period): the size of the dense company × interval grid."""
+    grid = interval_grid_sql(minutes, tz)
     companies, intervals = con.execute(
-        f"SELECT (SELECT count(DISTINCT company) FROM contacts), (SELECT count(*) FROM {interval_grid_sql(minutes, tz)})"
-    ).fetchall()[0]
+        f"SELECT (SELECT count(DISTINCT company) FROM contacts), (SELECT count(*) FROM {grid})").fetchall()[0]
     return int(companies), int(intervals)
 
 
