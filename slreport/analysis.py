@@ -22,7 +22,7 @@ from slreport.engine import rows
 from slreport.ingest.sql import quote_literal
 from slreport.metrics import fcr
 from slreport.metrics.cells import by_source, create_cells, metrics_sql
-from slreport.metrics.intervals import interval_start_sql
+from slreport.metrics.intervals import dense_grids, interval_start_sql
 from slreport.metrics.opening_hours import create_hours_tables, in_hours_sql
 from slreport.metrics.patience import patience_section
 from slreport.metrics.peaks import interval_table, peaks_sections
@@ -199,20 +199,24 @@ def policy_settings(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[
 
 
 def by_hour(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[dict[str, Any]]:
-    """Hour-of-day profile over the whole period, all 24 hours present; company null = all."""
-    per_company = "(SELECT DISTINCT company FROM contacts) CROSS JOIN range(24) h(hour)"
+    """Hour-of-day profile over the whole period, all 24 hours present; company null = all (per
+    company only the hours with contacts past intervals.MAX_DENSE_CELLS)."""
+    per_company = ("(SELECT DISTINCT company FROM contacts) CROSS JOIN range(24) h(hour)"
+                   if dense_grids(con, settings.interval_minutes, settings.timezone) else None)
     overall = "range(24) h(hour)"
     return [{"company": None} | r for r in metric_rows(con, settings, ["hour"], "cells c", grid=overall)] + metric_rows(
         con, settings, ["company", "hour"], "cells c", grid=per_company)
 
 
 def by_day(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[dict[str, Any]]:
-    """One row per local calendar day from the first to the last, empty days included."""
+    """One row per local calendar day from the first to the last, empty days included (per company
+    only the days with contacts past intervals.MAX_DENSE_CELLS)."""
     days = (
         "(SELECT CAST(d AS DATE) AS day FROM (SELECT min(day) lo, max(day) hi FROM contacts_local), "
         "generate_series(lo, hi, INTERVAL 1 DAY) s(d))"
     )
-    per_company = f"(SELECT DISTINCT company FROM contacts) CROSS JOIN {days}"
+    per_company = (f"(SELECT DISTINCT company FROM contacts) CROSS JOIN {days}"
+                   if dense_grids(con, settings.interval_minutes, settings.timezone) else None)
     return [{"company": None} | r for r in metric_rows(con, settings, ["day"], "cells c", grid=days)] + metric_rows(
         con, settings, ["company", "day"], "cells c", grid=per_company)
 

@@ -7,6 +7,7 @@ Commands stay thin: parse options → call one library function → render. Heav
 from __future__ import annotations
 
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from typing import Annotated, Any, NoReturn, TypeVar
 import typer
 
 from slreport import __version__
-from slreport.errors import ExitCode, SlreportError, UsageError
+from slreport.errors import EnvironmentFault, ExitCode, SlreportError, UsageError, foreign_fault, shorten
 from slreport.options.settings import OutputFormat
 
 app = typer.Typer(
@@ -368,7 +369,7 @@ def convert(
             input_tz=values.checked("--tz", values.timezone, tz) if tz else None, strict=strict, country=country,
             pseudonym_key=pseudonym_key, show_callers=keep_callers,
         )
-        result = convert_files(files, Path(to), read, profile, memory_limit)
+        result = convert_files(files, Path(to), read, profile, values.memory_limit(memory_limit))
         typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
         if not result["callers"]["linked"]:
             typer.echo(f"slreport: note: {to} holds callers pseudonymised with another key: repeat contacts "
@@ -472,19 +473,35 @@ def _guarded(action: Callable[[], T], debug: bool) -> T:
     except SlreportError as exc:
         if debug:
             traceback.print_exc()
-        _fail(exc.one_line(), exc.exit_code)
+        # A reader that wraps DuckDB's error as "cannot read" may be wrapping the machine's fault
+        # (out of memory, a full disk while spilling): name that fault, not the file.
+        cause = foreign_fault(exc.__cause__) if exc.__cause__ is not None else None
+        error = cause if isinstance(cause, EnvironmentFault) else exc
+        _fail(error.one_line(), error.exit_code)
     except BrokenPipeError:
         _quiet_exit_on_broken_pipe()
     except KeyboardInterrupt:
         _fail("interrupted", ExitCode.BAD_DATA)
-    except Exception as exc:  # an error we did not foresee: still one line unless --debug
+    except Exception as exc:  # an expected fault (full disk, out of memory) or a bug: one line unless --debug
         if debug:
             traceback.print_exc()
+        fault = foreign_fault(exc)
+        if fault is not None:
+            _fail(fault.one_line(), fault.exit_code)
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         _fail(f"unexpected error: {first}", ExitCode.BAD_DATA, "run again with --debug and report it")
 
 
+# A quoted value longer than this in an error line is cut (errors.shorten), and so is a message
+# longer than _MAX_MESSAGE: values come from files and options, and cron mails stderr whole.
+_LONG_QUOTE = re.compile(r"(['\"])([^'\"]{81,})\1")
+_MAX_MESSAGE = 2000
+
+
 def _fail(message: str, code: ExitCode, hint: str | None = None) -> NoReturn:
+    message = _LONG_QUOTE.sub(lambda m: m[1] + shorten(m[2]) + m[1], message)
+    if len(message) > _MAX_MESSAGE:
+        message = shorten(message, _MAX_MESSAGE)
     line = f"slreport: error: {message}" + (f"; {hint}" if hint else "")
     # Text quoted from a hostile file must not break the one line or steer the terminal.
     typer.echo("".join(c if c.isprintable() else ascii(c)[1:-1] for c in line), err=True)

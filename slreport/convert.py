@@ -182,7 +182,7 @@ def replicate(src: str, dst: str, copies: int) -> None:
     and its contact ids prefixed "k-" (so nothing is a duplicate). Streams; never holds the data in memory."""
     with tempfile.TemporaryDirectory(prefix="slreport-") as tmp:
         con = engine.connect(Path(tmp))
-        source = f"read_parquet('{Path(src).as_posix()}/**/*.parquet', hive_partitioning = false)"
+        source = f"read_parquet({quote_literal(Path(src).as_posix() + '/**/*.parquet')}, hive_partitioning = false)"
         for k in range(copies):
             cols = [
                 f"company || ' #{k}' AS company" if c == "company" and k else

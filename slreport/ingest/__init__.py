@@ -25,7 +25,14 @@ from slreport.ingest.dst import create_dst_functions, dst_counts
 from slreport.ingest.options import ReadOptions
 from slreport.ingest.reasons import REJECT_REASONS, hint
 from slreport.ingest.sources import Source, resolve_sources
-from slreport.ingest.staging import STAGED, create_contacts_view, create_staging, mark_duplicates, mark_outside_window
+from slreport.ingest.staging import (
+    STAGED,
+    create_contacts_view,
+    create_staging,
+    mark_duplicates,
+    mark_implausible,
+    mark_outside_window,
+)
 from slreport.ingest.text import read_head
 
 # Profiles detected from a file's first bytes; canonical-parquet (a dataset folder) is recognised by its path.
@@ -103,6 +110,7 @@ def _stage(
         reader = forced or _detect(src)
         info = reader.stage_file(con, src, i, options)
         detected.append({"profile": reader.NAME, "detected": forced is None} | info)
+    mark_implausible(con)
     mark_duplicates(con)
     mark_outside_window(con, options.arrival_window)
     return detected

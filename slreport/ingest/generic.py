@@ -69,6 +69,8 @@ def stage_file(
     try:
         con.execute(insert)
     except duckdb.Error as exc:
+        if (too_long := tabular.line_too_long(exc, relation, source.display)) is not None:
+            raise too_long from exc
         raise InputError(
             f"cannot read: {str(exc).splitlines()[0]}",
             "check the delimiter, quoting and encoding of the export",

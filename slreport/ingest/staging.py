@@ -48,6 +48,28 @@ def duplicate_order(tiebreak: str, versioned: bool = False) -> str:
     return ", ".join([*keys, tiebreak])
 
 
+# The longest wait and the longest talk, hold or after-contact time a contact can plausibly have: beyond
+# them a value is a unit or clock error (milliseconds read as seconds, an epoch in a duration column),
+# and one such row would carry the mean wait of its company and interval (407,000,016 s was accepted).
+MAX_WAIT_S = 24 * 3600
+MAX_DURATION_S = 48 * 3600
+_PLAUSIBLE_LIMITS = (("wait_s", MAX_WAIT_S), ("talk_s", MAX_DURATION_S), ("hold_s", MAX_DURATION_S),
+                     ("acw_s", MAX_DURATION_S))
+
+
+def mark_implausible(con: duckdb.DuckDBPyConnection) -> None:
+    """Reject usable rows whose wait is over MAX_WAIT_S or whose talk, hold or after-contact time is
+    over MAX_DURATION_S (reason ``implausible_duration``, naming the first such column), for every
+    reader at once. Before duplicates are marked, so that an implausible copy never wins."""
+    column = "CASE " + " ".join(f"WHEN {c} > {limit} THEN '{c}'" for c, limit in _PLAUSIBLE_LIMITS) + " END"
+    value = "CASE " + " ".join(f"WHEN {c} > {limit} THEN CAST({c} AS VARCHAR)" for c, limit in _PLAUSIBLE_LIMITS)
+    over = " OR ".join(f"{c} > {limit}" for c, limit in _PLAUSIBLE_LIMITS)
+    con.execute(
+        f"UPDATE {STAGED} SET reject_reason = 'implausible_duration', reject_column = {column}, "
+        f"reject_value = {value} END WHERE reject_reason IS NULL AND ignore_reason IS NULL AND ({over})"
+    )
+
+
 def mark_duplicates(con: duckdb.DuckDBPyConnection) -> None:
     """The same contact_id twice for one company (overlapping exports, re-deliveries): keep one by
     content (``duplicate_order``), count the others as ``duplicate``.

@@ -128,7 +128,7 @@ def resolve(args: AnalyzeArgs, cwd: Path) -> AnalyzeRequest:
     if args.folder.split_by and not args.folder.wanted:
         raise UsageError("--split-by writes one report folder per company", "give the folders with --out DIR "
                          "or --out-template 'reports/{company}/{period}'")
-    run = RunOptions(profile=args.input.profile, memory_limit=args.memory_limit, read=read)
+    run = RunOptions(profile=args.input.profile, memory_limit=values.memory_limit(args.memory_limit), read=read)
     return AnalyzeRequest(settings, run, window, args.folder)
 
 
