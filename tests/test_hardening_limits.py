@@ -361,8 +361,8 @@ def test_implausible_waits_and_durations_are_rejected_and_counted(tmp_path):
     assert account["rows_read"] == account["rows_used"] + account["rows_rejected"] + account["rows_ignored"] == 6
     rejects = (tmp_path / "rejects.csv").read_text().splitlines()[1:]
     assert [r.split(",")[1:5] for r in rejects] == [
-        ["3", "implausible_duration", "wait_s", "407000016.000"], ["4", "implausible_duration", "wait_s", "86401.000"],
-        ["6", "implausible_duration", "talk_s", "172801.000"]]
+        ["3", "implausible_duration", "wait_s", "4.07000e+08"], ["4", "implausible_duration", "wait_s", "8.64010e+04"],
+        ["6", "implausible_duration", "talk_s", "1.72801e+05"]]
 
 
 # --- 4. the spill folder and the dense grid ---------------------------------------------------

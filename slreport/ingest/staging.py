@@ -62,7 +62,10 @@ def mark_implausible(con: duckdb.DuckDBPyConnection) -> None:
     over MAX_DURATION_S (reason ``implausible_duration``, naming the first such column), for every
     reader at once. Before duplicates are marked, so that an implausible copy never wins."""
     column = "CASE " + " ".join(f"WHEN {c} > {limit} THEN '{c}'" for c, limit in _PLAUSIBLE_LIMITS) + " END"
-    value = "CASE " + " ".join(f"WHEN {c} > {limit} THEN CAST({c} AS VARCHAR)" for c, limit in _PLAUSIBLE_LIMITS)
+    # In six significant digits with an exponent: enough to see how far over the limit a value is, and no
+    # run of digits a moved caller number could survive in (a number in wait_s is parsed as seconds).
+    value = "CASE " + " ".join(f"WHEN {c} > {limit} THEN printf('%.5e', CAST({c} AS DOUBLE))"
+                               for c, limit in _PLAUSIBLE_LIMITS)
     over = " OR ".join(f"{c} > {limit}" for c, limit in _PLAUSIBLE_LIMITS)
     con.execute(
         f"UPDATE {STAGED} SET reject_reason = 'implausible_duration', reject_column = {column}, "
