@@ -7,12 +7,10 @@ renderer works from it, so the terminal table, CSV, markdown and JSON always agr
 from __future__ import annotations
 
 import contextlib
-import tempfile
 import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -79,10 +77,11 @@ def analyze(inputs: list[str], settings: Settings, run: RunOptions | None = None
 
 def analyze_all(inputs: list[str], settings: Settings, run: RunOptions | None = None) -> Analysis:
     from slreport.ingest.rejects import deferred_rejects
+    from slreport.interrupts import handled
+    from slreport.safe_paths import scratch_folder
 
     run = run or RunOptions()
-    with deferred_rejects(), tempfile.TemporaryDirectory(prefix="slreport-") as tmp:
-        scratch = Path(tmp)
+    with handled(), deferred_rejects(), scratch_folder() as scratch:
         con = engine.connect(scratch, run.memory_limit, run.threads)
         try:
             warm_imports(settings)

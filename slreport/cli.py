@@ -248,7 +248,9 @@ def _analyze_with_config(
     from slreport.settings import parse_by
 
     p = ctx.params
-    config = load_config(find_config(p["config"], Path(".")))  # errors then read "slreport.toml:5: …"
+    config_path = find_config(p["config"], Path("."))
+    _check_output_files(files, config_path, p)
+    config = load_config(config_path)  # errors then read "slreport.toml:5: …"
     options = _given_settings(ctx)
     settings = build_settings(
         config, options, by=parse_by(p["by"]), interval_minutes=p["interval"], top_n=p["top"],
@@ -287,6 +289,22 @@ def _analyze_with_config(
     for line in misses:
         typer.echo(f"slreport: {line}", err=True)
     return ExitCode.TARGET_MISSED if misses else ExitCode.OK
+
+
+def _check_output_files(files: list[str], config: Any, p: dict[str, Any]) -> None:
+    """Before anything is read: --rejects may not replace an input, the config, a folder, a device
+    or a link, nor lie inside the --out folder that the report replaces."""
+    from pathlib import Path
+
+    from slreport.ingest.rejects import check_rejects_target
+    from slreport.ingest.sources import expand_arguments
+
+    if not p["rejects"]:
+        return
+    check_rejects_target(p["rejects"], [f for f in expand_arguments(files) if f != "-"] + ([config] if config else []))
+    if p["out"] and Path(p["rejects"]).absolute().resolve().is_relative_to(Path(p["out"]).absolute().resolve()):
+        raise UsageError(f"--rejects {p['rejects']} is inside the --out folder, which the report replaces",
+                         "write it beside the folder")
 
 
 def _analyze_on_spark(
@@ -471,6 +489,10 @@ def _write_folders(
                        split_by=p["split_by"], period_label=period_label, options=options)
     with _reading(files):
         written = deliver(files, settings, run_options, dest)
+    for _, report in written:  # a company whose folder is not its plain name: never silent
+        scope = report.get("scope", {})
+        if scope.get("folder_reason"):
+            _note(f"company {scope['company']!r} is written to {scope['folder']!r}: {scope['folder_reason']}")
     if sys.stderr.isatty():
         for folder, _ in written:
             typer.echo(f"slreport: wrote {folder}", err=True)
@@ -525,6 +547,10 @@ def _guarded(action: Callable[[], T], debug: bool) -> T:
         _fail(f"unexpected error: {first}", ExitCode.BAD_DATA, "run again with --debug and report it")
 
 
+def _note(message: str) -> None:
+    typer.echo("".join(c if c.isprintable() else ascii(c)[1:-1] for c in f"slreport: note: {message}"), err=True)
+
+
 def _fail(message: str, code: ExitCode, hint: str | None = None) -> NoReturn:
     line = f"slreport: error: {message}" + (f"; {hint}" if hint else "")
     # Text quoted from a hostile file must not break the one line or steer the terminal.
@@ -541,4 +567,19 @@ def _quiet_exit_on_broken_pipe() -> NoReturn:
 
 
 def main() -> None:
-    app()
+    """The console script: a run stopped by SIGTERM, SIGINT or SIGHUP exits with 128 + the signal
+    number (it unwinds and removes its temporary files first; see slreport.interrupts)."""
+    import signal
+
+    from slreport.interrupts import Terminated, handled, received
+
+    with handled():
+        try:
+            app()  # click ends every run with SystemExit
+        except SystemExit as exc:
+            signum = received()
+            if signum is None:
+                raise
+            if isinstance(exc, Terminated) or not exc.code:  # not yet said on stderr
+                typer.echo(f"slreport: error: stopped by {signal.Signals(signum).name}", err=True)
+            raise SystemExit(128 + signum) from None
