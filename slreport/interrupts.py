@@ -131,6 +131,6 @@ def _unraisable(args: Any) -> None:
     """A stop raised inside a finaliser was swallowed: deliver it again once the finaliser is done."""
     if _state.signum is not None and isinstance(args.exc_value, Terminated | KeyboardInterrupt):
         _state.redeliver = True
-        _thread.interrupt_main(_state.signum)
+        _thread.interrupt_main(signal.Signals(_state.signum))
         return
     _state.hook(args)

@@ -15,8 +15,9 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from slreport.errors import UsageError
 
@@ -118,10 +119,10 @@ def _renameat2(src: Path, dst: Path, flags: int) -> bool:
     raise OSError(code, os.strerror(code), str(src), None, str(dst))
 
 
-_RENAMEAT2: list[object] = []
+_RENAMEAT2: list[Callable[..., Any] | None] = []
 
 
-def _libc_renameat2() -> object | None:
+def _libc_renameat2() -> Callable[..., Any] | None:
     if not _RENAMEAT2:
         try:
             _RENAMEAT2.append(getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None))
