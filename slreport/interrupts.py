@@ -9,7 +9,7 @@ ignored in …"), and DuckDB turns it into ``RuntimeError('Query interrupted')``
 also records the signal, and
 
 - ``handled()`` turns any exception that ends a block after a signal into the signal's own;
-- a swallowed one is raised again as soon as the finaliser has returned (``sys.unraisablehook``);
+- a swallowed one is raised again 10 ms later, from a SIGALRM timer (``sys.unraisablehook``);
 - ``check()`` raises it at the points of no return (before a report is renamed into place),
   so a run that was told to stop never publishes, even if every raise above were lost.
 
@@ -20,7 +20,6 @@ SIGHUP) stay ignored.
 
 from __future__ import annotations
 
-import _thread
 import contextlib
 import signal
 import sys
@@ -29,6 +28,7 @@ from collections.abc import Iterator
 from typing import Any
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+REDELIVER_AFTER_S = 0.01
 
 
 class Terminated(SystemExit):
@@ -41,7 +41,7 @@ class Terminated(SystemExit):
 
 class _State:
     signum: int | None = None  # the first stop signal received
-    redeliver = False  # the raise of that signal was swallowed: raise it once more
+    redeliver = False  # the raise of that signal was swallowed: the timer raises it once more
     depth = 0  # nesting of handled() blocks
     previous: dict[int, Any] = {}
     hook: Any = None  # the unraisable hook handled() replaced
@@ -93,7 +93,7 @@ def deferred() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, (*STOP_SIGNALS, signal.SIGALRM))  # and the redelivery
     try:
         yield
     finally:
@@ -102,7 +102,7 @@ def deferred() -> Iterator[None]:
 
 def _install() -> None:
     _state.signum, _state.redeliver = None, False
-    _state.previous = {}
+    _state.previous = {signal.SIGALRM: signal.signal(signal.SIGALRM, _redeliver)}
     for signum in STOP_SIGNALS:
         current = signal.getsignal(signum)
         if current is signal.SIG_IGN:
@@ -113,24 +113,29 @@ def _install() -> None:
 
 
 def _uninstall() -> None:
+    signal.setitimer(signal.ITIMER_REAL, 0)
     for signum, previous in _state.previous.items():
         signal.signal(signum, previous)
     sys.unraisablehook = _state.hook
 
 
 def _handler(signum: int, frame: Any) -> None:
-    first = _state.signum is None
-    if first:
+    if _state.signum is None:
         _state.signum = signum
-    if first or _state.redeliver:
+        raise stop_exception(signum)
+
+
+def _redeliver(signum: int, frame: Any) -> None:
+    if _state.redeliver and _state.signum is not None:
         _state.redeliver = False
-        raise stop_exception(_state.signum or signum)
+        raise stop_exception(_state.signum)
 
 
 def _unraisable(args: Any) -> None:
-    """A stop raised inside a finaliser was swallowed: deliver it again once the finaliser is done."""
+    """A stop raised inside a finaliser was swallowed: raise it again shortly, from a timer, once
+    the finaliser (and this hook: an exception raised in it would be swallowed too) is done."""
     if _state.signum is not None and isinstance(args.exc_value, Terminated | KeyboardInterrupt):
         _state.redeliver = True
-        _thread.interrupt_main(signal.Signals(_state.signum))
+        signal.setitimer(signal.ITIMER_REAL, REDELIVER_AFTER_S)
         return
     _state.hook(args)

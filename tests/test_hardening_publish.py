@@ -113,7 +113,7 @@ def test_a_report_folder_is_marked_and_only_then_replaced(tmp_path):
 
 PAUSING = """
 import os, pathlib, sys, time
-import slreport.output as output, slreport.safe_paths as safe_paths
+import slreport.output as output
 flag, go, where = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), sys.argv[3]
 def pause():
     flag.with_suffix(".tmp").write_text(str(os.getpid()))
@@ -134,9 +134,14 @@ elif where == "fill-second":  # the second company of a split
     calls = []
     after(output, "fill_folder", lambda *a: calls.append(1) or len(calls) == 2)
 elif where == "exchange":
+    import slreport.safe_paths as safe_paths
     after(safe_paths, "exchange")
 elif where == "between-renames":  # a system without renameat2: old away, then new in
-    safe_paths.exchange = lambda a, b: False
+    try:
+        import slreport.safe_paths as safe_paths
+        safe_paths.exchange = lambda a, b: False
+    except ImportError:  # before renameat2 was used: always two renames
+        pass
     after(os, "rename", lambda src, dst: ".old-" in str(dst))
 elif where == "analysis":
     import slreport.analysis as analysis
@@ -357,11 +362,14 @@ def test_sigterm_at_random_points_never_publishes_and_never_leaves_files(tmp_pat
     assert proc.returncode == 0, err
     baseline = time.monotonic() - began
     rng = random.Random(7)
-    stopped_before_publishing = 0
+    stopped_before_publishing = finished_first = 0
     for i in range(1, 17):
         proc, folder = start(i)
         time.sleep(rng.uniform(0.05, 0.9) * baseline)
-        proc.send_signal(signal.SIGTERM)
+        if proc.poll() is not None:  # this run was faster than the first: no signal was sent
+            finished_first += 1
+            continue
+        os.kill(proc.pid, signal.SIGTERM)  # not reaped yet, so the pid is still this process
         _, err = proc.communicate(timeout=300)
         assert proc.returncode in (128 + signal.SIGTERM, -signal.SIGTERM), (i, proc.returncode, err)
         assert list(scratch.iterdir()) == [], i
@@ -372,7 +380,7 @@ def test_sigterm_at_random_points_never_publishes_and_never_leaves_files(tmp_pat
             stopped_before_publishing += 1
             assert names == [], (i, names, err)  # no rejects file and no hidden leftover
         assert b"Traceback" not in err and b"Exception ignored" not in err, err
-    assert stopped_before_publishing >= 8
+    assert stopped_before_publishing >= 8 and finished_first <= 4, (stopped_before_publishing, finished_first)
 
 
 # --- 13. file modes ----------------------------------------------------------------------------
