@@ -253,11 +253,13 @@ def _run_analyze(args: Any, fmt: OutputFormat | None, engine: Engine, *, verbose
     from slreport.ingest.callers import country_code
     from slreport.ingest.rejects import deferred_rejects
     from slreport.options.analyze import resolve
+    from slreport.options.config import find_config
     from slreport.policy import target_misses
 
-    country_code(args.input.country)  # an unknown country is a usage error before any file is read
-    request = resolve(args, Path("."))
     files = list(args.input.files)
+    country_code(args.input.country)  # an unknown country is a usage error before any file is read
+    _check_output_files(files, find_config(args.config, Path(".")), args)
+    request = resolve(args, Path("."))
     if engine == Engine.SPARK:
         return _analyze_on_spark(files, request, fmt, fail_on_miss)
     with deferred_rejects():  # --rejects appears only when the whole run succeeded
@@ -273,6 +275,23 @@ def _run_analyze(args: Any, fmt: OutputFormat | None, engine: Engine, *, verbose
     for line in misses:
         typer.echo(f"slreport: {line}", err=True)
     return ExitCode.TARGET_MISSED if misses else ExitCode.OK
+
+
+def _check_output_files(files: list[str], config: Any, args: Any) -> None:
+    """Before anything is read: --rejects may not replace an input, the config, a folder, a device
+    or a link, nor lie inside the --out folder that the report replaces."""
+    from pathlib import Path
+
+    from slreport.ingest.rejects import check_rejects_target
+    from slreport.ingest.sources import expand_arguments
+
+    rejects, out = args.input.rejects, args.folder.out
+    if not rejects:
+        return
+    check_rejects_target(rejects, [f for f in expand_arguments(files) if f != "-"] + ([config] if config else []))
+    if out and Path(rejects).absolute().resolve().is_relative_to(Path(out).absolute().resolve()):
+        raise UsageError(f"--rejects {rejects} is inside the --out folder, which the report replaces",
+                         "write it beside the folder")
 
 
 def _analyze_on_spark(files: list[str], request: Any, fmt: OutputFormat | None, fail_on_miss: bool) -> ExitCode:
@@ -431,6 +450,10 @@ def _write_folders(files: list[str], request: Any) -> list[dict[str, Any]]:
                        options=options)
     with _reading(files):
         written = deliver(files, request.settings, request.run, dest)
+    for _, report in written:  # a company whose folder is not its plain name: never silent
+        scope = report.get("scope", {})
+        if scope.get("folder_reason"):
+            _note(f"company {scope['company']!r} is written to {scope['folder']!r}: {scope['folder_reason']}")
     if sys.stderr.isatty():
         for path, _ in written:
             typer.echo(f"slreport: wrote {path}", err=True)
@@ -498,6 +521,10 @@ _LONG_QUOTE = re.compile(r"(['\"])([^'\"]{81,})\1")
 _MAX_MESSAGE = 2000
 
 
+def _note(message: str) -> None:
+    typer.echo("".join(c if c.isprintable() else ascii(c)[1:-1] for c in f"slreport: note: {message}"), err=True)
+
+
 def _fail(message: str, code: ExitCode, hint: str | None = None) -> NoReturn:
     message = _LONG_QUOTE.sub(lambda m: m[1] + shorten(m[2]) + m[1], message)
     if len(message) > _MAX_MESSAGE:
@@ -517,4 +544,19 @@ def _quiet_exit_on_broken_pipe() -> NoReturn:
 
 
 def main() -> None:
-    app()
+    """The console script: a run stopped by SIGTERM, SIGINT or SIGHUP exits with 128 + the signal
+    number (it unwinds and removes its temporary files first; see slreport.interrupts)."""
+    import signal
+
+    from slreport.interrupts import Terminated, handled, received
+
+    with handled():
+        try:
+            app()  # click ends every run with SystemExit
+        except SystemExit as exc:
+            signum = received()
+            if signum is None:
+                raise
+            if isinstance(exc, Terminated) or not exc.code:  # not yet said on stderr
+                typer.echo(f"slreport: error: stopped by {signal.Signals(signum).name}", err=True)
+            raise SystemExit(128 + signum) from None

@@ -225,9 +225,12 @@ def build_settings(config: FileConfig | None, options: dict[str, Any], **fixed: 
 
 
 def write_example(path: Path, force: bool) -> None:
+    from slreport.safe_paths import check_output_file, umask_mode, write_atomic
+
+    check_output_file(path, [], "init")  # --force replaces a file, never a folder, device or link
     if path.exists() and not force:
         raise UsageError(f"{path} exists", "use --force to overwrite it")
-    path.write_text(EXAMPLE, encoding="utf-8")
+    write_atomic(path, EXAMPLE, umask_mode())
 
 
 EXAMPLE = """\
