@@ -7,10 +7,8 @@ renderer works from it, so the terminal table, CSV, markdown and JSON always agr
 from __future__ import annotations
 
 import contextlib
-import tempfile
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -62,20 +60,26 @@ def analyze(inputs: list[str], settings: Settings, run: RunOptions | None = None
 
 def analyze_all(inputs: list[str], settings: Settings, run: RunOptions | None = None) -> Analysis:
     from slreport.ingest.rejects import deferred_rejects
+    from slreport.interrupts import handled
+    from slreport.safe_paths import scratch_folder
 
     run = run or RunOptions()
-    with deferred_rejects(), tempfile.TemporaryDirectory(prefix="slreport-") as tmp:
-        scratch = Path(tmp)
+    with handled(), deferred_rejects(), scratch_folder() as scratch:
         con = engine.connect(scratch, run.memory_limit, run.threads)
+        warming = None
         try:
-            warm_imports(settings)
+            warming = warm_imports(settings)
             input_section = ingest.load(con, inputs, run.read, scratch, run.profile)
             return analyze_loaded(con, settings, input_section)
         finally:
             con.close()
+            # A run stopped early (a signal, an error) must not leave the interpreter shutting down
+            # under a thread still importing C extensions: that aborts the process (SIGABRT).
+            if warming is not None:
+                warming.join()
 
 
-def warm_imports(settings: Settings) -> None:
+def warm_imports(settings: Settings) -> threading.Thread:
     """Import what the later steps need (NumPy for staffing and patience, the holiday calendars) in a
     thread, while DuckDB reads the input: DuckDB releases the GIL while it works, so on a small
     report the ~0.2 s of imports run beside the parse instead of after it. Nothing depends on the
@@ -92,7 +96,9 @@ def warm_imports(settings: Settings) -> None:
                 for country in countries:
                     holidays.country_holidays(country)
 
-    threading.Thread(target=run, name="slreport-warm-imports", daemon=True).start()
+    thread = threading.Thread(target=run, name="slreport-warm-imports", daemon=True)
+    thread.start()
+    return thread
 
 
 def analyze_loaded(con: duckdb.DuckDBPyConnection, settings: Settings, input_section: dict[str, Any]) -> Analysis:

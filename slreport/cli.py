@@ -7,6 +7,7 @@ Commands stay thin: parse options → call one library function → render. Heav
 from __future__ import annotations
 
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from typing import Annotated, Any, NoReturn, TypeVar
 import typer
 
 from slreport import __version__
-from slreport.errors import ExitCode, SlreportError, UsageError
+from slreport.errors import EnvironmentFault, ExitCode, SlreportError, UsageError, foreign_fault, shorten
 from slreport.options.settings import OutputFormat
 
 app = typer.Typer(
@@ -252,11 +253,13 @@ def _run_analyze(args: Any, fmt: OutputFormat | None, engine: Engine, *, verbose
     from slreport.ingest.callers import country_code
     from slreport.ingest.rejects import deferred_rejects
     from slreport.options.analyze import resolve
+    from slreport.options.config import find_config
     from slreport.policy import target_misses
 
-    country_code(args.input.country)  # an unknown country is a usage error before any file is read
-    request = resolve(args, Path("."))
     files = list(args.input.files)
+    country_code(args.input.country)  # an unknown country is a usage error before any file is read
+    _check_output_files(files, find_config(args.config, Path(".")), args)
+    request = resolve(args, Path("."))
     if engine == Engine.SPARK:
         return _analyze_on_spark(files, request, fmt, fail_on_miss)
     with deferred_rejects():  # --rejects appears only when the whole run succeeded
@@ -272,6 +275,23 @@ def _run_analyze(args: Any, fmt: OutputFormat | None, engine: Engine, *, verbose
     for line in misses:
         typer.echo(f"slreport: {line}", err=True)
     return ExitCode.TARGET_MISSED if misses else ExitCode.OK
+
+
+def _check_output_files(files: list[str], config: Any, args: Any) -> None:
+    """Before anything is read: --rejects may not replace an input, the config, a folder, a device
+    or a link, nor lie inside the --out folder that the report replaces."""
+    from pathlib import Path
+
+    from slreport.ingest.rejects import check_rejects_target
+    from slreport.ingest.sources import expand_arguments
+
+    rejects, out = args.input.rejects, args.folder.out
+    if not rejects:
+        return
+    check_rejects_target(rejects, [f for f in expand_arguments(files) if f != "-"] + ([config] if config else []))
+    if out and Path(rejects).absolute().resolve().is_relative_to(Path(out).absolute().resolve()):
+        raise UsageError(f"--rejects {rejects} is inside the --out folder, which the report replaces",
+                         "write it beside the folder")
 
 
 def _analyze_on_spark(files: list[str], request: Any, fmt: OutputFormat | None, fail_on_miss: bool) -> ExitCode:
@@ -342,6 +362,17 @@ def convert(
     profile: ProfileOpt = None,
     strict: StrictOpt = False,
     memory_limit: MemoryLimitOpt = None,
+    country: Annotated[
+        str | None, typer.Option("--country", help="Country of national caller numbers (ISO code, e.g. FI).")
+    ] = None,
+    pseudonym_key: Annotated[
+        str | None,
+        typer.Option("--pseudonym-key", help="Key for the callers' pseudonyms, 16+ bytes [env SLREPORT_PSEUDONYM_KEY; "
+                                             "default: random per run, so runs cannot be linked]."),
+    ] = None,
+    keep_callers: Annotated[
+        bool, typer.Option("--keep-callers", help="Store raw caller numbers instead of keyed pseudonyms.")
+    ] = False,
     debug: DebugOpt = False,
 ) -> None:
     """Append exports to a Parquet dataset partitioned by company and month (prints a JSON summary)."""
@@ -356,10 +387,15 @@ def convert(
 
         read = ReadOptions(
             column_map=parse_column_maps(column_map or []), outcome_map=parse_outcome_maps(outcome_map or []),
-            input_tz=values.checked("--tz", values.timezone, tz) if tz else None, strict=strict,
+            input_tz=values.checked("--tz", values.timezone, tz) if tz else None, strict=strict, country=country,
+            pseudonym_key=pseudonym_key, show_callers=keep_callers,
         )
-        result = convert_files(files, Path(to), read, profile, memory_limit)
+        result = convert_files(files, Path(to), read, profile, values.memory_limit(memory_limit))
         typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        if not result["callers"]["linked"]:
+            typer.echo(f"slreport: note: {to} holds callers pseudonymised with another key: repeat contacts "
+                       "across those conversions are not found; give every conversion into one dataset the "
+                       "same --pseudonym-key (or SLREPORT_PSEUDONYM_KEY)", err=True)
 
     _guarded(run, debug)
 
@@ -391,7 +427,7 @@ def erlang(
 
         target = values.checked("--sl", values.service_level, sl) if sl is not None else None
         options = StaffingArgs(max_asa, max_pwait, max_abandon, max_occupancy, shrinkage).options()
-        targets = options.targets(
+        targets = options.with_service_level(
             target.target_pct if target else None, target.threshold_s if target else None
         )
         result = calculate(calls, parse_interval(interval), aht, targets, patience)
@@ -416,6 +452,10 @@ def _write_folders(files: list[str], request: Any) -> list[dict[str, Any]]:
                        options=options)
     with _reading(files):
         written = deliver(files, request.settings, request.run, dest)
+    for _, report in written:  # a company whose folder is not its plain name: never silent
+        scope = report.get("scope", {})
+        if scope.get("folder_reason"):
+            _note(f"company {scope['company']!r} is written to {scope['folder']!r}: {scope['folder_reason']}")
     if sys.stderr.isatty():
         for path, _ in written:
             typer.echo(f"slreport: wrote {path}", err=True)
@@ -458,19 +498,39 @@ def _guarded(action: Callable[[], T], debug: bool) -> T:
     except SlreportError as exc:
         if debug:
             traceback.print_exc()
-        _fail(exc.one_line(), exc.exit_code)
+        # A reader that wraps DuckDB's error as "cannot read" may be wrapping the machine's fault
+        # (out of memory, a full disk while spilling): name that fault, not the file.
+        cause = foreign_fault(exc.__cause__) if exc.__cause__ is not None else None
+        error = cause if isinstance(cause, EnvironmentFault) else exc
+        _fail(error.one_line(), error.exit_code)
     except BrokenPipeError:
         _quiet_exit_on_broken_pipe()
     except KeyboardInterrupt:
         _fail("interrupted", ExitCode.BAD_DATA)
-    except Exception as exc:  # an error we did not foresee: still one line unless --debug
+    except Exception as exc:  # an expected fault (full disk, out of memory) or a bug: one line unless --debug
         if debug:
             traceback.print_exc()
+        fault = foreign_fault(exc)
+        if fault is not None:
+            _fail(fault.one_line(), fault.exit_code)
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         _fail(f"unexpected error: {first}", ExitCode.BAD_DATA, "run again with --debug and report it")
 
 
+# A quoted value longer than this in an error line is cut (errors.shorten), and so is a message
+# longer than _MAX_MESSAGE: values come from files and options, and cron mails stderr whole.
+_LONG_QUOTE = re.compile(r"(['\"])([^'\"]{81,})\1")
+_MAX_MESSAGE = 2000
+
+
+def _note(message: str) -> None:
+    typer.echo("".join(c if c.isprintable() else ascii(c)[1:-1] for c in f"slreport: note: {message}"), err=True)
+
+
 def _fail(message: str, code: ExitCode, hint: str | None = None) -> NoReturn:
+    message = _LONG_QUOTE.sub(lambda m: m[1] + shorten(m[2]) + m[1], message)
+    if len(message) > _MAX_MESSAGE:
+        message = shorten(message, _MAX_MESSAGE)
     line = f"slreport: error: {message}" + (f"; {hint}" if hint else "")
     # Text quoted from a hostile file must not break the one line or steer the terminal.
     typer.echo("".join(c if c.isprintable() else ascii(c)[1:-1] for c in line), err=True)
@@ -486,4 +546,19 @@ def _quiet_exit_on_broken_pipe() -> NoReturn:
 
 
 def main() -> None:
-    app()
+    """The console script: a run stopped by SIGTERM, SIGINT or SIGHUP exits with 128 + the signal
+    number (it unwinds and removes its temporary files first; see slreport.interrupts)."""
+    import signal
+
+    from slreport.interrupts import Terminated, handled, received
+
+    with handled():
+        try:
+            app()  # click ends every run with SystemExit
+        except SystemExit as exc:
+            signum = received()
+            if signum is None:
+                raise
+            if isinstance(exc, Terminated) or not exc.code:  # not yet said on stderr
+                typer.echo(f"slreport: error: stopped by {signal.Signals(signum).name}", err=True)
+            raise SystemExit(128 + signum) from None

@@ -6,6 +6,9 @@ prints them as one line on stderr. Core modules never print and never exit.
 
 from __future__ import annotations
 
+import errno
+import os
+import sys
 from enum import IntEnum
 
 
@@ -14,6 +17,7 @@ class ExitCode(IntEnum):
     BAD_DATA = 1  # unreadable input or data that cannot be used
     USAGE = 2  # wrong options or arguments
     TARGET_MISSED = 3  # a target was missed and --fail-on-miss was given
+    ENVIRONMENT = 4  # the machine refused: full disk, read-only folder, out of memory
 
 
 class SlreportError(Exception):
@@ -47,3 +51,85 @@ class InputError(SlreportError):
         super().__init__(where + message, hint)
         self.file = file
         self.line = line
+
+
+class EnvironmentFault(SlreportError):
+    """The machine refused: a full disk, a read-only folder, not enough memory. Nothing is wrong with
+    the data or the options; the same run works once the fault is fixed (cron may retry)."""
+
+    exit_code = ExitCode.ENVIRONMENT
+
+
+# errno → (what it means, how to fix it), for OSErrors that reach the CLI. The environment faults
+# (the machine's, exit 4) are separate from the path faults (the path given, exit 1).
+_TMP_HINT = "the report folder (--out), --rejects or the scratch folder (TMPDIR, now {tmp})"
+ENVIRONMENT_ERRNOS: dict[int, tuple[str, str]] = {
+    errno.ENOSPC: ("no space left on the device", "free space on the disk of " + _TMP_HINT
+                   + ", or point it at a disk with room"),
+    errno.EDQUOT: ("disk quota exceeded", "free space within the quota, or point " + _TMP_HINT + " elsewhere"),
+    errno.EROFS: ("the folder is on a read-only file system", "choose a writable folder for " + _TMP_HINT),
+    errno.EIO: ("input/output error from the device", "check the disk (dmesg), then run again"),
+    errno.ENOMEM: ("out of memory", "free memory, or lower --memory-limit"),
+    errno.EMFILE: ("too many open files", "raise the limit (ulimit -n) or read fewer files at once"),
+    errno.ENFILE: ("too many open files on the system", "run again when fewer files are open"),
+}
+PATH_ERRNOS: dict[int, tuple[str, str]] = {
+    errno.EACCES: ("permission denied", "check the permissions, or choose another path"),
+    errno.EPERM: ("operation not permitted", "check the permissions, or choose another path"),
+    errno.ENOENT: ("no such file or folder", "check the path"),
+    errno.ENOTDIR: ("a part of the path is not a folder", "check the path"),
+    errno.EISDIR: ("is a folder, not a file", "give a file"),
+    errno.ENAMETOOLONG: ("the file name is too long", "choose a shorter path"),
+    errno.ELOOP: ("too many symbolic links", "check the path"),
+    errno.ENXIO: ("no such device", "give a regular file"),
+}
+OUT_OF_MEMORY_HINT = ("raise --memory-limit (default 2GB, at most the machine's memory) so that DuckDB can hold more, "
+                      "and keep free disk in TMPDIR for what it spills")
+
+
+def os_fault(exc: OSError) -> SlreportError | None:
+    """The one-line error of an OSError whose errno is an expected fault; None for any other."""
+    import tempfile
+
+    known = ENVIRONMENT_ERRNOS.get(exc.errno or -1) or PATH_ERRNOS.get(exc.errno or -1)
+    if known is None:
+        return None
+    meaning, hint = known
+    where = f"{shorten(os.fsdecode(exc.filename))}: " if exc.filename is not None else ""
+    kind = EnvironmentFault if exc.errno in ENVIRONMENT_ERRNOS else InputError
+    return kind(where + meaning, hint.format(tmp=tempfile.gettempdir()))
+
+
+def foreign_fault(exc: BaseException) -> SlreportError | None:
+    """An expected fault raised by Python or DuckDB, as our error; None when it is a bug. The one place
+    where errnos and the engine's memory and I/O errors are told apart from bugs."""
+    if isinstance(exc, OSError):
+        return os_fault(exc)
+    if isinstance(exc, MemoryError):
+        return EnvironmentFault("out of memory", "free memory or use a larger machine; " + OUT_OF_MEMORY_HINT)
+    if isinstance(exc, RuntimeError) and "can't start new thread" in str(exc):
+        return EnvironmentFault("cannot start a thread: out of memory or of processes (ulimit -v, ulimit -u)",
+                                "free memory or raise the limits; " + OUT_OF_MEMORY_HINT)
+    duckdb = sys.modules.get("duckdb")
+    if duckdb is None or not isinstance(exc, duckdb.Error):
+        return None
+    if isinstance(exc, duckdb.OutOfMemoryException):
+        return EnvironmentFault("DuckDB ran out of memory within --memory-limit", OUT_OF_MEMORY_HINT)
+    text = str(exc)
+    for number, (meaning, hint) in ENVIRONMENT_ERRNOS.items():
+        if os.strerror(number) in text:
+            import tempfile
+
+            return EnvironmentFault(f"DuckDB: {meaning}", hint.format(tmp=tempfile.gettempdir()))
+    return None
+
+
+def quoted(value: object) -> str:
+    """``value`` as an error line quotes it (repr), cut short (``shorten``)."""
+    return repr(shorten(value)) if isinstance(value, str) else shorten(repr(value))
+
+
+def shorten(value: str, limit: int = 80) -> str:
+    """``value`` cut to ``limit`` characters (and "…"): an error line quotes values from files and
+    options, and a 50 MB value must not become a 50 MB line in cron mail."""
+    return value if len(value) <= limit else value[:limit] + "…"

@@ -14,6 +14,7 @@ from typing import Any
 
 import duckdb
 
+from slreport import engine
 from slreport.errors import UsageError
 from slreport.names import visible
 from slreport.options.settings import ServiceLevelTarget, Settings, SlMethod
@@ -78,8 +79,7 @@ def create_company_settings(con: duckdb.DuckDBPyConnection, settings: Settings) 
     for name in names:
         p = company_policy(settings, name)
         rows.append((name, p["threshold_s"], p["target_pct"], p["sl_method"].value, p["short_abandon_s"]))
-    if rows:
-        con.executemany("INSERT INTO company_settings VALUES (?, ?, ?, ?, ?)", rows)
+    engine.insert_rows(con, "company_settings", rows)
 
 
 def companies_json(settings: Settings, in_data: list[str]) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from slreport.errors import UsageError
 from slreport.ingest.canonical_parquet import NAME as PROFILE
 from slreport.ingest.canonical_parquet import is_dataset
 from slreport.ingest.dst import AMBIGUOUS, NONEXISTENT
+from slreport.ingest.staging import duplicate_order
 from slreport.options.settings import Settings
 from slreport.schema import COLUMN_NAMES
 
@@ -234,25 +235,20 @@ def load_contacts(con: SparkConnection, path: str, window: tuple[str | None, str
     return input_section(con, path)
 
 
-# The first of a (company, contact_id) is kept; DuckDB keeps the first by file and row, in an order
-# it does not define across files; here the row within its file, then the file path, decide.
-STAGED_SQL = """
+# Of a (company, contact_id) the row kept is chosen by content, by the same rule as the DuckDB
+# readers (staging.duplicate_order), so both engines count the same contacts.
+STAGED_SQL = f"""
 SELECT *, contact_id IS NOT NULL
-          AND row_number() OVER (PARTITION BY company, contact_id ORDER BY _row, _file) > 1 AS duplicate
+          AND row_number() OVER (PARTITION BY company, contact_id ORDER BY {duplicate_order("_file, _row")}) > 1
+          AS duplicate
 FROM slreport_staged
 """
 
 
 def _window_filter(window: tuple[str | None, str | None] | None) -> str:
-    from slreport.ingest.sql import quote_literal
+    from slreport.ingest.sql import inside_window_sql
 
-    since, until = window or (None, None)
-    where = ["true"]
-    if since is not None:
-        where.append(f"arrived_at >= CAST({quote_literal(since)} AS TIMESTAMP)")
-    if until is not None:
-        where.append(f"arrived_at < CAST({quote_literal(until)} AS TIMESTAMP)")
-    return " AND ".join(where)
+    return inside_window_sql(window, timestamp_type="TIMESTAMP")
 
 
 def input_section(con: SparkConnection, path: str) -> dict[str, Any]:

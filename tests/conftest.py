@@ -44,6 +44,6 @@ def run_cli(
     """The real command line in a subprocess: exit code, stdout and stderr kept apart."""
     full_env = os.environ | {"PYTHONPATH": str(ROOT)} | (env or {})
     return subprocess.run(
-        [sys.executable, "-m", "slreport", *args], input=stdin, capture_output=True, env=full_env, timeout=120,
+        [sys.executable, "-m", "slreport", *args], input=stdin, capture_output=True, env=full_env, timeout=600,
         cwd=cwd,
     )

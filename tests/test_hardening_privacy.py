@@ -87,8 +87,9 @@ def test_show_callers_is_the_explicit_opt_out(calls, tmp_path):
 
 def test_same_key_gives_the_same_pseudonym_from_env_or_option(calls, tmp_path):
     a, b = tmp_path / "a.csv", tmp_path / "b.csv"
-    run_cli("analyze", str(calls), "--country", "FI", "--rejects", str(a), "--pseudonym-key", "k1", "-f", "json")
+    run_cli("analyze", str(calls), "--country", "FI", "--rejects", str(a), "--pseudonym-key", "k1-sixteen-bytes",
+            "-f", "json")
     run_cli("analyze", str(calls), "--country", "FI", "--rejects", str(b), "-f", "json",
-            env={"SLREPORT_PSEUDONYM_KEY": "k1"})
+            env={"SLREPORT_PSEUDONYM_KEY": "k1-sixteen-bytes"})
     assert a.read_bytes() == b.read_bytes()
     assert b"caller:" in a.read_bytes()

@@ -21,7 +21,7 @@ ROWS = (
 
 
 def _pseudonym(key: str, number: str) -> str:
-    return "caller:" + hmac.new(key.encode(), number.encode(), hashlib.sha256).hexdigest()[:8]
+    return "caller:" + hmac.new(key.encode(), number.encode(), hashlib.sha256).hexdigest()[:20]
 
 
 def _read(path):
@@ -33,14 +33,14 @@ def test_rejects_file_rows_reasons_and_pseudonyms(write_csv, tmp_path):
     src = write_csv("calls.csv", *ROWS)
     out = tmp_path / "rejects.csv"
     data = cli_json(run_cli("analyze", str(src), "--country", "FI", "--rejects", str(out),
-                            "--pseudonym-key", "k1", "-f", "json"))
+                            "--pseudonym-key", "k1-sixteen-bytes", "-f", "json"))
     assert data["input"]["rows_rejected"] == 3
     rows = _read(out)
     assert [(r["line"], r["reason"], r["column"]) for r in rows] == [
         ("3", "bad_timestamp", "arrived_at"), ("4", "negative_duration", "wait_s"), ("5", "unknown_outcome", "outcome")]
     assert all(r["file"] == str(src) for r in rows)
     # one caller however written; never the raw number; withheld stays empty
-    assert rows[0]["caller"] == rows[2]["caller"] == _pseudonym("k1", "+358401234567")
+    assert rows[0]["caller"] == rows[2]["caller"] == _pseudonym("k1-sixteen-bytes", "+358401234567")
     assert rows[1]["caller"] == ""
     text = out.read_text()
     assert "401234567" not in text
@@ -59,9 +59,9 @@ def test_pseudonym_key_from_environment(write_csv, tmp_path):
     src = write_csv("calls.csv", *ROWS)
     out = tmp_path / "rejects.csv"
     result = run_cli("analyze", str(src), "--country", "FI", "--rejects", str(out), "-f", "json",
-                     env={"SLREPORT_PSEUDONYM_KEY": "from-env"})
+                     env={"SLREPORT_PSEUDONYM_KEY": "from-env-16-bytes"})
     cli_json(result)
-    assert _read(out)[0]["caller"] == _pseudonym("from-env", "+358401234567")
+    assert _read(out)[0]["caller"] == _pseudonym("from-env-16-bytes", "+358401234567")
 
 
 def test_random_key_per_run_differs(write_csv, tmp_path):

@@ -32,6 +32,7 @@ def test_report_folder_has_json_tables_charts_and_html(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout == b"" and result.stderr == b""  # not a terminal: nothing but the files
     names = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
+    assert names.pop(0) == ".slreport-report"  # the marker --overwrite looks for
     tables = ["by_company.csv", "by_day.csv", "by_hour.csv", "by_week.csv", "hour_profile.csv", "intervals.csv",
               "peaks.csv", "staffing.csv", "staffing_profile.csv", "targets.csv",
               "wait_distribution.csv"]  # no unusual day here
@@ -69,9 +70,15 @@ def test_existing_folder_is_refused_unless_overwrite(tmp_path):
     refused = out_cli("--out", str(target))
     assert refused.returncode == 2 and b"already exists" in refused.stderr and b"--overwrite" in refused.stderr
     assert (target / "old.txt").exists()
+    not_a_report = out_cli("--out", str(target), "--overwrite")  # no marker: not slreport's to replace
+    assert not_a_report.returncode == 2 and b"not a report folder slreport wrote" in not_a_report.stderr
+    assert (target / "old.txt").exists()
+    (target / "old.txt").unlink()
+    target.rmdir()
+    assert out_cli("--out", str(target)).returncode == 0
     replaced = out_cli("--out", str(target), "--overwrite")
     assert replaced.returncode == 0, replaced.stderr
-    assert not (target / "old.txt").exists() and (target / "summary.json").exists()
+    assert (target / "summary.json").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rep"]
 
 
@@ -143,7 +150,7 @@ def test_split_by_company_writes_one_dated_folder_each(tmp_path):
     folders = sorted(p.relative_to(tmp_path / "reports").as_posix() for p in (tmp_path / "reports").glob("*/*"))
     assert folders == ["Alpha Oy/2024-03-31", "Beta Oy/2024-03-31"]
     alpha = json.loads((tmp_path / "reports" / "Alpha Oy" / "2024-03-31" / "summary.json").read_text())
-    assert alpha["scope"] == {"split_by": "company", "company": "Alpha Oy", "input": {
+    assert alpha["scope"] == {"split_by": "company", "company": "Alpha Oy", "folder": "Alpha Oy", "input": {
         "rows_read": 9, "contacts": 4, "rows_rejected": 0, "rows_ignored": 5,
         "rejected_by_reason": {}, "ignored_by_reason": {"outside_period": 5}}}
     assert alpha["input"]["rows_read"] == 14  # the whole input's account is kept beside it

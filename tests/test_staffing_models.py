@@ -11,7 +11,7 @@ import pytest
 from slreport.errors import UsageError
 from slreport.staffing import batch, erlang, erlang_a
 from slreport.staffing.required import required_agents, smallest
-from slreport.staffing.targets import StaffingOptions, StaffingTargets, scheduled
+from slreport.staffing.targets import StaffingTargets, scheduled
 
 SL_80_20 = StaffingTargets(sl_pct=80, sl_threshold_s=20)
 
@@ -183,4 +183,4 @@ def test_scheduled_staff_does_not_round_up_a_floating_point_hair():
 )
 def test_out_of_range_targets_are_usage_errors(bad):
     with pytest.raises(UsageError):
-        StaffingOptions(**bad)
+        StaffingTargets(**bad)

@@ -11,7 +11,7 @@ from slreport.analysis import RunOptions, analyze_all
 from slreport.ingest.options import ReadOptions
 from slreport.options.settings import Settings
 from slreport.staffing.required import calculate
-from slreport.staffing.targets import StaffingOptions, StaffingTargets
+from slreport.staffing.targets import StaffingTargets
 from tests.conftest import run_analyze, run_cli
 
 HEADER = "contact_id,company,arrived_at,wait_s,talk_s,outcome,agent"
@@ -91,7 +91,7 @@ def test_targets_and_shrinkage_options_of_analyze(write_csv):
     path = write_csv("calls.csv", HEADER, *busy_half_hour())
     plain = run_analyze([path], interval_minutes=30)
     strict = run_analyze([path], interval_minutes=30,
-                         staffing=StaffingOptions(max_occupancy=0.5, shrinkage=0.25, max_abandon=0.01))
+                         staffing=StaffingTargets(max_occupancy=0.5, shrinkage=0.25, max_abandon=0.01))
     assert strict["staffing"]["targets"] == {
         "service_level": "80/20", "max_asa_s": None, "max_p_wait": None, "max_abandon": 0.01,
         "max_occupancy": 0.5, "shrinkage": 0.25,

@@ -9,13 +9,13 @@ metric queries each, not one extra read of the input.
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from slreport import interrupts
 from slreport.errors import SlreportError, UsageError
-from slreport.folder.publish import OutputOptions, expand_template, write_report
+from slreport.folder.publish import OutputOptions, company_folders, expand_template, preflight, write_reports
 
 SPLITS = ("company",)
 
@@ -39,27 +39,41 @@ class Destination:
 
 
 def deliver(inputs: list[str], settings: Any, run: Any, dest: Destination) -> list[tuple[Path, dict[str, Any]]]:
-    """Analyse ``inputs`` and write the report folder(s); returns each folder written with its report."""
+    """Analyse ``inputs`` and write the report folder(s); returns each folder written with its report.
+    The folders of a split are published together or not at all."""
     from slreport.analysis import analyze_all
 
     dest.check()
-    if dest.split_by:
-        parts = analyze_split(inputs, settings, run)
-        if not parts:  # no company has a contact (an empty period): say so rather than write nothing
-            raise SlreportError("no contacts to split by company, no report written",
-                                "check --period and the input files")
-        return [(write_report(a, _folder(dest, company, a), dest.options), a.report) for company, a in parts]
-    analysis = analyze_all(inputs, settings, run)
-    return [(write_report(analysis, _folder(dest, "all", analysis), dest.options), analysis.report)]
+    with interrupts.handled():
+        if dest.out and not dest.split_by:  # known before the input is read: refuse now, not after
+            preflight(Path(dest.out), dest.options.overwrite)
+        if dest.split_by:
+            parts = analyze_split(inputs, settings, run)
+            if not parts:  # no company has a contact (an empty period): say so rather than write nothing
+                raise SlreportError("no contacts to split by company, no report written",
+                                    "check --period and the input files")
+            folders = company_folders([company for company, _ in parts])
+            items = []
+            for company, analysis in parts:
+                name, reason = folders[company]
+                analysis.report["scope"]["folder"] = name
+                if reason:
+                    analysis.report["scope"]["folder_reason"] = reason
+                items.append((analysis, _folder(dest, company, analysis, name)))
+        else:
+            analysis = analyze_all(inputs, settings, run)
+            items = [(analysis, _folder(dest, "all", analysis))]
+        written = write_reports(items, dest.options)
+    return [(folder, analysis.report) for folder, (analysis, _) in zip(written, items, strict=True)]
 
 
-def _folder(dest: Destination, company: str, analysis: Any) -> Path:
+def _folder(dest: Destination, company: str, analysis: Any, company_part: str | None = None) -> Path:
     if dest.template is None:
         assert dest.out is not None
         if dest.split_by:  # --out DIR --split-by company: DIR/<company>
-            return expand_template(str(Path(dest.out) / "{company}"), company, "")
+            return expand_template(str(Path(dest.out) / "{company}"), company, "", company_part)
         return Path(dest.out)
-    return expand_template(dest.template, company, dest.period_label or span_label(analysis.report))
+    return expand_template(dest.template, company, dest.period_label or span_label(analysis.report), company_part)
 
 
 def span_label(report: dict[str, Any]) -> str:
@@ -73,11 +87,12 @@ def analyze_split(inputs: list[str], settings: Any, run: Any) -> list[tuple[str,
     from slreport import engine, ingest
     from slreport.analysis import analyze_loaded
     from slreport.ingest.staging import create_contacts_view
+    from slreport.safe_paths import scratch_folder
 
-    with tempfile.TemporaryDirectory(prefix="slreport-") as tmp:
-        con = engine.connect(Path(tmp), run.memory_limit, run.threads)
+    with interrupts.handled(), scratch_folder() as tmp:
+        con = engine.connect(tmp, run.memory_limit, run.threads)
         try:
-            input_section = ingest.load(con, inputs, run.read, Path(tmp), run.profile)
+            input_section = ingest.load(con, inputs, run.read, tmp, run.profile)
             names = [r[0] for r in con.execute("SELECT DISTINCT company FROM contacts ORDER BY 1").fetchall()]
             parts = []
             displays = [f["path"] for f in input_section["files"]]

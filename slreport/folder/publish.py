@@ -1,29 +1,43 @@
-"""`--out DIR`: write a report folder atomically — summary.json, tables, charts, report.html.
+"""`--out DIR`: write report folders atomically — summary.json, tables, charts, report.html.
 
 Everything is written into a private temporary folder beside DIR (same file system) and
-renamed into place only when complete, so a failed, interrupted (Ctrl-C, SIGTERM) or killed
-run never leaves a half report under the name a reader or a mail job looks for. A SIGKILL
-can leave the hidden ``.DIR.partial-PID-…`` folder behind; the next run beside it removes
-partial folders whose process is gone. An existing DIR is refused unless ``overwrite``.
+renamed into place only when complete, so a failed, interrupted (Ctrl-C, SIGTERM, SIGHUP) or
+killed run never leaves a half report under the name a reader or a mail job looks for.
+
+- One run at a time per DIR: ``.DIR.lock`` (flock) is held from the check that DIR may be
+  written to its publication, so of two overlapping runs the second is refused.
+- ``--overwrite`` replaces only a folder slreport wrote: one holding the ``.slreport-report``
+  marker. The replacement is one ``renameat2(RENAME_EXCHANGE)`` where the kernel and file
+  system have it, else two renames (old away, new in).
+- Several folders (``--split-by company``) are published together or not at all.
+- Leftovers of killed runs (``.DIR.partial-PID-…``, ``.DIR.old-PID-…``) are cleaned by the
+  next run on DIR, which first puts back an old report a kill between two renames left aside.
+- Every file is 0600 and every folder 0700: with ``--by agent`` a report names people.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import os
+import secrets
 import shutil
-import signal
 import string
 import tempfile
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from slreport.errors import UsageError
+from slreport import interrupts, safe_paths
+from slreport.errors import SlreportError, UsageError
 
 CHART_FORMATS = ("png", "svg")
 PARTIAL = ".partial-"
+OLD = ".old-"
+MARKER = ".slreport-report"  # inside every report folder: --overwrite replaces only these
 
 
 @dataclass(frozen=True)
@@ -44,23 +58,86 @@ def check_output_options(options: OutputOptions) -> None:
 
 def write_report(analysis: Any, target: Path, options: OutputOptions) -> Path:
     """Write the report folder for ``analysis`` (an analysis.Analysis) at ``target``."""
-    target = Path(target)
+    return write_reports([(analysis, Path(target))], options)[0]
+
+
+def write_reports(items: list[tuple[Any, Path]], options: OutputOptions) -> list[Path]:
+    """Write a report folder per (analysis, target), all published together or none."""
     check_output_options(options)
-    if target.exists() and not options.overwrite:
-        raise UsageError(f"{target} already exists", "pass --overwrite to replace it, or choose another --out")
-    if target.exists() and not target.is_dir():
+    targets = [Path(t) for _, t in items]
+    check_distinct(targets)
+    with interrupts.handled(), _new_parents(targets), contextlib.ExitStack() as locks:
+        for target in sorted(targets):
+            locks.enter_context(safe_paths.exclusive_lock(target))
+        for target in targets:
+            recover_leftovers(target)
+            check_target(target, options.overwrite)
+        stagings: list[Path] = []
+        try:
+            for analysis, target in items:
+                stagings.append(_staging(target))
+                build_folder(analysis, stagings[-1], options)
+            retired = _publish_all(list(zip(stagings, targets, strict=True)))
+        finally:
+            for staging in stagings:  # unpublished folders, or old reports an exchange put there
+                shutil.rmtree(staging, ignore_errors=True)
+        for old in retired:
+            shutil.rmtree(old, ignore_errors=True)
+    return targets
+
+
+def preflight(target: Path, overwrite: bool) -> None:
+    """Refuse an --out DIR that cannot be written before any input is read (checked again,
+    under the lock, before the report is written)."""
+    if not target.parent.is_dir():
+        return
+    with safe_paths.exclusive_lock(target):
+        recover_leftovers(target)
+        check_target(target, overwrite)
+
+
+def check_target(target: Path, overwrite: bool) -> None:
+    if target.is_symlink():
+        raise UsageError(f"{target} is a symbolic link", "give the real folder as --out")
+    if not os.path.lexists(target):
+        return
+    if not target.is_dir():
         raise UsageError(f"{target} exists and is not a folder", "choose another --out")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    _remove_abandoned_partials(target)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}{PARTIAL}{os.getpid()}-", dir=target.parent))
+    if not overwrite:
+        raise UsageError(f"{target} already exists", "pass --overwrite to replace it, or choose another --out")
+    if not is_report_folder(target):
+        raise UsageError(f"{target} is not a report folder slreport wrote (it has no {MARKER} file), so "
+                         "--overwrite will not replace it", "move or delete it yourself, or choose another --out")
+
+
+def is_report_folder(folder: Path) -> bool:
+    marker = folder / MARKER
+    if marker.is_symlink() or not marker.is_file():
+        return False
     try:
-        with _sigterm_as_exit():
-            fill_folder(analysis, staging, options)
-            _publish(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return target
+        return json.loads(marker.read_text(encoding="utf-8")).get("tool") == "slreport"
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def check_distinct(targets: list[Path]) -> None:
+    """Two reports may never share a folder (the second would silently replace the first)."""
+    seen: dict[str, Path] = {}
+    for target in targets:
+        key = str(target.resolve()).casefold()  # casefolded: some file systems ignore case
+        if key in seen:
+            raise SlreportError(f"two reports would be written to {target} (and {seen[key]})",
+                                "give --out-template a placeholder that tells them apart")
+        seen[key] = target
+
+
+def build_folder(analysis: Any, folder: Path, options: OutputOptions) -> None:
+    """A complete, private report folder, marked as slreport's."""
+    from slreport import __version__
+
+    fill_folder(analysis, folder, options)
+    safe_paths.write_private(folder / MARKER, json.dumps({"tool": "slreport", "version": __version__}) + "\n")
+    _make_private(folder)
 
 
 def fill_folder(analysis: Any, folder: Path, options: OutputOptions) -> None:
@@ -68,66 +145,119 @@ def fill_folder(analysis: Any, folder: Path, options: OutputOptions) -> None:
     from slreport.render.json import to_json
 
     report = analysis.report
-    (folder / "summary.json").write_text(to_json(report), encoding="utf-8")
+    safe_paths.write_private(folder / "summary.json", to_json(report))
     files = tables.report_tables(report, analysis.tables)
     tables.write_tables(files, folder, options.tables)
     charts = figures.chart_list(report)
     if charts:
-        (folder / "charts").mkdir()
+        (folder / "charts").mkdir(mode=safe_paths.PRIVATE_FOLDER)
     for chart in charts:
-        (folder / "charts" / f"{chart.name}.{options.chart_format}").write_bytes(chart.render(options.chart_format))
-    (folder / "report.html").write_text(html.report_html(report, charts), encoding="utf-8")
+        safe_paths.write_private(folder / "charts" / f"{chart.name}.{options.chart_format}",
+                                 chart.render(options.chart_format))
+    safe_paths.write_private(folder / "report.html", html.report_html(report, charts))
 
 
-def _publish(staging: Path, target: Path) -> None:
-    """Rename the finished folder into place (replacing an old report only after the new one
-    is complete), with the usual permissions for a folder (the tables inside stay 0600)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    staging.chmod(0o777 & ~umask)
-    if not target.exists():
-        os.rename(staging, target)
-        return
-    retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-    os.rename(target, retired / target.name)
-    os.rename(staging, target)
-    shutil.rmtree(retired, ignore_errors=True)
+def _make_private(folder: Path) -> None:
+    """Whatever a section wrote, and whatever the umask: files 0600, folders 0700."""
+    for root, dirs, files in os.walk(folder):
+        os.chmod(root, safe_paths.PRIVATE_FOLDER)
+        for name in files:
+            os.chmod(os.path.join(root, name), safe_paths.PRIVATE_FILE, follow_symlinks=False)
+        for name in dirs:
+            os.chmod(os.path.join(root, name), safe_paths.PRIVATE_FOLDER)
 
 
-def _remove_abandoned_partials(target: Path) -> None:
-    """Partial folders of runs that were killed (their process no longer exists)."""
-    for leftover in target.parent.glob(f".{target.name}{PARTIAL}*"):
-        pid_text = leftover.name.removeprefix(f".{target.name}{PARTIAL}").split("-", 1)[0]
-        if pid_text.isdigit() and not _alive(int(pid_text)):
-            shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+def _staging(target: Path) -> Path:
+    return Path(tempfile.mkdtemp(prefix=f".{target.name}{PARTIAL}{os.getpid()}-", dir=target.parent))
 
 
 @contextlib.contextmanager
-def _sigterm_as_exit() -> Iterator[None]:
-    """A scheduler's SIGTERM unwinds like Ctrl-C, so the partial folder is cleaned up."""
+def _new_parents(targets: list[Path]) -> Iterator[None]:
+    """Create the targets' parent folders; remove the ones this run created if it fails."""
+    created: list[Path] = []
+    for target in targets:
+        missing = [p for p in reversed(target.parent.absolute().parents) if not p.exists()]
+        missing += [target.parent.absolute()] if not target.parent.exists() else []
+        for folder in missing:
+            folder.mkdir(exist_ok=True)
+            created.append(folder)
     try:
-        previous = signal.signal(signal.SIGTERM, _raise_exit)
-    except ValueError:  # not the main thread: leave signals alone
         yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    except BaseException:
+        for folder in reversed(created):
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only if still empty
+        raise
 
 
-def _raise_exit(signum: int, frame: Any) -> None:
-    raise SystemExit(128 + signum)
+# --- publishing: the point of no return ------------------------------------------------------
+
+@dataclass
+class _Step:
+    staging: Path
+    target: Path
+    how: str  # "new" | "exchanged" | "renamed"
+    old: Path | None = None  # where the replaced report is now
+
+
+def _publish_all(pairs: list[tuple[Path, Path]]) -> list[Path]:
+    """Rename every finished folder into place, or none (a failure undoes the ones done).
+    Stop signals wait until the renames are done; one that came before stops them all.
+    Returns where the replaced reports are now (to be removed)."""
+    done: list[_Step] = []
+    with interrupts.deferred():
+        interrupts.check()
+        try:
+            for staging, target in pairs:
+                done.append(_publish_one(staging, target))
+        except BaseException:
+            for step in reversed(done):
+                _undo(step)
+            raise
+    return [step.old for step in done if step.old is not None and step.how == "renamed"]
+
+
+def _publish_one(staging: Path, target: Path) -> _Step:
+    if not os.path.lexists(target):
+        try:
+            safe_paths.rename_noreplace(staging, target)
+        except FileExistsError:
+            raise UsageError(f"{target} was created while the report was written",
+                             "run again with --overwrite if it is a report, or choose another --out") from None
+        return _Step(staging, target, "new")
+    if safe_paths.exchange(staging, target):  # the old report is now at the staging name
+        return _Step(staging, target, "exchanged", staging)
+    old = target.parent / f".{target.name}{OLD}{os.getpid()}-{secrets.token_hex(4)}"
+    os.rename(target, old)
+    try:
+        os.rename(staging, target)
+    except BaseException:
+        os.rename(old, target)
+        raise
+    return _Step(staging, target, "renamed", old)
+
+
+def _undo(step: _Step) -> None:
+    if step.how == "new":
+        os.rename(step.target, step.staging)
+    elif step.how == "exchanged":
+        safe_paths.exchange(step.staging, step.target)
+    else:
+        assert step.old is not None
+        os.rename(step.target, step.staging)
+        os.rename(step.old, step.target)
+
+
+def recover_leftovers(target: Path) -> None:
+    """After a killed run on ``target``: put back an old report left aside between two renames
+    (when nothing took its place), remove partial and old folders whose process is gone."""
+    olds = safe_paths.abandoned(target.parent, f".{target.name}{OLD}")
+    if olds and not os.path.lexists(target):
+        newest = max(olds, key=lambda p: p.stat().st_mtime)
+        os.rename(newest, target)
+        olds.remove(newest)
+    for leftover in olds + safe_paths.abandoned(target.parent, f".{target.name}{PARTIAL}"):
+        safe_paths.remove(leftover)
 
 
 # --- --out-template and --split-by ---------------------------------------------------------
@@ -156,18 +286,64 @@ def check_template(template: str) -> None:
         )
 
 
+# Bytes of a folder name made from data: NAME_MAX is 255 bytes, and the hidden names beside it
+# (".NAME.partial-PID-XXXXXXXX", ".NAME.lock") add up to ~30.
+NAME_BYTES = 200
+HASH_CHARS = 8
+
+
 def safe_part(value: str) -> str:
     """One path component made from data (a company name): no separators, no "..", no
-    control characters, no leading dot (hidden files, relative parts)."""
+    control characters, no leading dot (hidden files, relative parts), at most NAME_BYTES
+    bytes of UTF-8 (a longer one is cut at a character and ends in a hash of the exact name)."""
+    cleaned = _cleaned(value)
+    if len(cleaned.encode("utf-8", "surrogatepass")) > NAME_BYTES:
+        return with_hash(cleaned, value)
+    return cleaned or "_"
+
+
+def _cleaned(value: str) -> str:
     cleaned = "".join("_" if (c in "/\\:" or ord(c) < 32 or c == "\x7f") else c for c in value)
-    cleaned = cleaned.strip().lstrip(".").strip()
-    return cleaned[:120] or "_"
+    return cleaned.strip().lstrip(".").strip()
 
 
-def expand_template(template: str, company: str, period: str) -> Path:
-    """The folder for one report; raises if it would land outside the template's root."""
+def with_hash(name: str, exact: str) -> str:
+    """``name`` cut to fit NAME_BYTES with ``-`` and a short hash of ``exact`` after it."""
+    digest = hashlib.sha256(exact.encode("utf-8", "surrogatepass")).hexdigest()[:HASH_CHARS]
+    room = NAME_BYTES - HASH_CHARS - 1
+    cut = name.encode("utf-8", "surrogatepass")[:room].decode("utf-8", "ignore")  # never half a character
+    return f"{cut}-{digest}"
+
+
+def company_folders(companies: list[str]) -> dict[str, tuple[str, str | None]]:
+    """Each company's folder name and, when it is not just ``safe_part``, why. Names that are
+    the same after sanitising (``Acme/Oy``, ``Acme_Oy``, ``Acme:Oy``) or differ only in case
+    all get a hash of their exact name, so each keeps a folder of its own whatever the order."""
+    names = {company: safe_part(company) for company in companies}
+    reasons: dict[str, str | None] = {
+        c: "the name is too long for a folder" if names[c] != (_cleaned(c) or "_") else None for c in companies
+    }
+    for _ in range(3):  # a hashed name can meet a real one; a further hash tells them apart
+        groups: dict[str, list[str]] = defaultdict(list)
+        for company, name in names.items():
+            groups[name.casefold()].append(company)
+        clashes = [sorted(group) for group in groups.values() if len(group) > 1]
+        if not clashes:
+            return {company: (names[company], reasons[company]) for company in companies}
+        for group in clashes:
+            note = "these companies have the same folder name: " + ", ".join(repr(c) for c in group)
+            for company in group:
+                names[company], reasons[company] = with_hash(names[company], company), note
+    raise SlreportError("company names give the same folder name even with a hash added",
+                        "rename the companies in the data")
+
+
+def expand_template(template: str, company: str, period: str, company_part: str | None = None) -> Path:
+    """The folder for one report; raises if it would land outside the template's root.
+    ``company_part`` is the company's folder name when it was chosen already (company_folders)."""
     check_template(template)
-    path = Path(template.format(company=safe_part(company), period=safe_part(period)))
+    part = company_part if company_part is not None else safe_part(company)
+    path = Path(template.format(company=part, period=safe_part(period)))
     root = template_root(template).resolve()
     if not path.resolve().is_relative_to(root):
         raise UsageError(f"--out-template gives {path}, outside {root}", "keep placeholders below a fixed folder")

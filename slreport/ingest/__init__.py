@@ -20,12 +20,19 @@ import duckdb
 from slreport.engine import first, one
 from slreport.errors import InputError, UsageError
 from slreport.ingest import amazon_connect, asterisk_cdr, asterisk_queue_log, canonical_parquet, freeswitch, generic
-from slreport.ingest.callers import create_caller_function
+from slreport.ingest.callers import caller_display, create_caller_function, phone_sql, pseudonym_key
 from slreport.ingest.dst import create_dst_functions, dst_counts
 from slreport.ingest.options import ReadOptions
 from slreport.ingest.reasons import REJECT_REASONS, hint
 from slreport.ingest.sources import Source, resolve_sources
-from slreport.ingest.staging import STAGED, create_contacts_view, create_staging, mark_duplicates, mark_outside_window
+from slreport.ingest.staging import (
+    STAGED,
+    create_contacts_view,
+    create_staging,
+    mark_duplicates,
+    mark_implausible,
+    mark_outside_window,
+)
 from slreport.ingest.text import read_head
 
 # Profiles detected from a file's first bytes; canonical-parquet (a dataset folder) is recognised by its path.
@@ -73,6 +80,7 @@ def load(
     profile: str | None = None,
 ) -> dict[str, Any]:
     """Stage every input, build the ``contacts`` view, and return the JSON ``input`` section."""
+    pseudonym_key(options.pseudonym_key)  # a key too short to protect the pseudonyms: refused before any work
     sources = resolve_sources(args, scratch)
     forced = choose_profile(profile) if profile else None
     create_caller_function(con)
@@ -102,28 +110,38 @@ def _stage(
         reader = forced or _detect(src)
         info = reader.stage_file(con, src, i, options)
         detected.append({"profile": reader.NAME, "detected": forced is None} | info)
+    mark_implausible(con)
     mark_duplicates(con)
     mark_outside_window(con, options.arrival_window)
     return detected
 
 
-def _first_reject(con: duckdb.DuckDBPyConnection, where: str) -> tuple[Any, ...] | None:
-    return first(
+def _first_reject(con: duckdb.DuckDBPyConnection, where: str, options: ReadOptions) -> tuple[Any, ...] | None:
+    """The first rejected row matching ``where``, its value shown as the rejects file shows it
+    (a caller, or a phone number in any column, as its pseudonym unless --show-callers)."""
+    row = first(
         con,
-        f"SELECT file_index, line, reject_reason, reject_column, reject_value FROM {STAGED} "
+        f"SELECT file_index, line, reject_reason, reject_column, reject_value, "
+        f"{phone_sql('reject_value', options.country)} FROM {STAGED} "
         f"WHERE {where} ORDER BY file_index, line LIMIT 1",
     )
+    if row is None:
+        return None
+    *head, value, phone = row
+    if phone is not None and not options.show_callers:
+        value = caller_display(False, options.pseudonym_key)(phone)
+    return (*head, value)
 
 
 def _raise_for_unusable(con: duckdb.DuckDBPyConnection, sources: list[Source], options: ReadOptions) -> None:
     """Errors that make the whole run wrong rather than one row: missing time zone, strict mode,
     or no usable row at all while rows were rejected."""
-    first = _first_reject(con, "reject_reason = 'timestamp_without_offset'")
+    first = _first_reject(con, "reject_reason = 'timestamp_without_offset'", options)
     if first is None and options.strict:
-        first = _first_reject(con, "reject_reason IS NOT NULL")
+        first = _first_reject(con, "reject_reason IS NOT NULL", options)
     if first is None:
         if one(con, "SELECT count(*) FROM contacts")[0] == 0:
-            first = _first_reject(con, "reject_reason IS NOT NULL")
+            first = _first_reject(con, "reject_reason IS NOT NULL", options)
     if first is not None:
         file_index, line, reason, column, value = first
         raise InputError(

@@ -23,8 +23,8 @@ import duckdb
 from slreport.errors import InputError
 from slreport.ingest.options import ReadOptions
 from slreport.ingest.sources import Source, is_dataset
-from slreport.ingest.sql import quote_literal
-from slreport.ingest.staging import STAGED, insert_sql, staged_select
+from slreport.ingest.sql import inside_window_sql, quote_literal
+from slreport.ingest.staging import STAGED, duplicate_order, insert_sql, staged_select
 from slreport.schema import COLUMN_NAMES
 
 NAME = "canonical-parquet"
@@ -58,15 +58,12 @@ def window_filter(options: ReadOptions, partitioned: bool) -> str:
     if options.arrival_window is None:
         return ""
     since, until = options.arrival_window
-    exact, months = ["true"], ["true"]
+    months = []
     if since is not None:  # months are UTC months, as convert names them
-        exact.append(f"arrived_at >= CAST({quote_literal(since)} AS TIMESTAMPTZ)")
         months.append(f"month >= strftime(timezone('UTC', CAST({quote_literal(since)} AS TIMESTAMPTZ)), '%Y-%m')")
     if until is not None:
-        exact.append(f"arrived_at < CAST({quote_literal(until)} AS TIMESTAMPTZ)")
         months.append(f"month <= strftime(timezone('UTC', CAST({quote_literal(until)} AS TIMESTAMPTZ)), '%Y-%m')")
-    where = exact + (months if partitioned else [])
-    return "WHERE " + " AND ".join(where)
+    return "WHERE " + " AND ".join([inside_window_sql(options.arrival_window), *(months if partitioned else [])])
 
 
 def stage_file(
@@ -107,7 +104,7 @@ def _create_duplicate_rows(con: duckdb.DuckDBPyConnection, source: Source, rows:
     A contact's arrival fixes its partition, so a contact converted twice (overlapping exports)
     sits in one company/month folder under two run ids. Only folders holding more than one run
     are searched: a dataset converted once costs one listing of its files, not a pass over its rows.
-    Within a search, the first seen (by file name and row) is kept, as for any export."""
+    Within a search, the row kept is chosen by content, as for any export (staging.duplicate_order)."""
     files = [name for (name,) in con.execute(f"SELECT file FROM glob({quote_literal(_files(source.path))})").fetchall()]
     run_of = {name: _RUN_OF_FILE.fullmatch(name.rpartition("/")[2]) for name in files}
     runs: dict[str, set[str]] = {}
@@ -125,7 +122,8 @@ def _create_duplicate_rows(con: duckdb.DuckDBPyConnection, source: Source, rows:
             SELECT filename, file_row_number FROM candidates
             WHERE hash(company, contact_id) IN (
               SELECT hash(company, contact_id) AS h FROM candidates GROUP BY h HAVING count(*) > 1)
-            QUALIFY row_number() OVER (PARTITION BY company, contact_id ORDER BY filename, file_row_number) > 1"""
+            QUALIFY row_number() OVER (
+              PARTITION BY company, contact_id ORDER BY {duplicate_order("filename, file_row_number")}) > 1"""
     )
     return con.execute("SELECT count(*) FROM duplicate_rows").fetchall()[0][0]
 

@@ -14,7 +14,7 @@ import duckdb
 
 from slreport.errors import InputError
 from slreport.ingest import tabular
-from slreport.ingest.callers import caller_sql
+from slreport.ingest.callers import caller_sql, looks_like_phone
 from slreport.ingest.dst import dst_note_of_parsed_sql
 from slreport.ingest.options import MAPPABLE, ReadOptions
 from slreport.ingest.parse_sql import (
@@ -69,6 +69,8 @@ def stage_file(
     try:
         con.execute(insert)
     except duckdb.Error as exc:
+        if (too_long := tabular.line_too_long(exc, relation, source.display)) is not None:
+            raise too_long from exc
         raise InputError(
             f"cannot read: {str(exc).splitlines()[0]}",
             "check the delimiter, quoting and encoding of the export",
@@ -105,7 +107,7 @@ def _resolve_mapping(canonical: str, wanted: str, by_lower: dict[str, str], head
     for name in names:
         if name.strip().lower() not in by_lower:
             raise InputError(
-                f"column {name!r} (mapped to {canonical}) not found; columns seen: {', '.join(header)}",
+                f"column {name!r} (mapped to {canonical}) not found; columns seen: {_seen(header)}",
                 f"correct --map {canonical}=HEADER (or \"{{HEADER}} {{HEADER}}\" to join columns)",
                 file=display,
             )
@@ -114,16 +116,22 @@ def _resolve_mapping(canonical: str, wanted: str, by_lower: dict[str, str], head
     return by_lower[wanted.lower()]
 
 
+def _seen(header: list[str]) -> str:
+    """The header names for an error message; a name that looks like a phone number (the first line of
+    a file without a header is data) is not quoted."""
+    return ", ".join("<a phone number>" if looks_like_phone(name) else name for name in header)
+
+
 def _require(resolved: dict[str, str], header: list[str], display: str) -> None:
     if "arrived_at" not in resolved:
         raise InputError(
-            f"column 'arrived_at' not found; columns seen: {', '.join(header)}",
+            f"column 'arrived_at' not found; columns seen: {_seen(header)}",
             'map it with --map arrived_at="HEADER" (or "{Date} {Time}"; the others with --map NAME=HEADER)',
             file=display,
         )
     if "outcome" not in resolved and "answered_at" not in resolved:
         raise InputError(
-            f"neither 'outcome' nor 'answered_at' found; columns seen: {', '.join(header)}",
+            f"neither 'outcome' nor 'answered_at' found; columns seen: {_seen(header)}",
             'map one with --map outcome="HEADER" or --map answered_at="HEADER"',
             file=display,
         )

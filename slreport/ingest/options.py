@@ -25,7 +25,7 @@ class ReadOptions:
     sheet: str | None = None  # the worksheet of an .xlsx input (--sheet); the first when None
     # Arrivals kept: since <= arrived_at < until, ISO-8601 instants with offset; None = open end.
     arrival_window: tuple[str | None, str | None] | None = None
-    show_callers: bool = False  # --show-callers: raw caller numbers in --rejects instead of pseudonyms
+    show_callers: bool = False  # raw caller numbers instead of pseudonyms (--show-callers, convert --keep-callers)
 
 
 def parse_column_maps(items: list[str]) -> dict[str, str]:

@@ -1,19 +1,23 @@
 """Turn the FILE arguments into local files DuckDB can read.
 
 `-` (stdin) and .bz2 are copied to a scratch folder (DuckDB reads plain, .gz and .zst
-itself); globs are expanded in sorted order so that runs are repeatable.
+itself), up to a cap (slreport.limits.max_copy); globs are expanded in sorted order so that
+runs are repeatable. Only regular files are read: a FIFO or a device is refused by name.
 """
 
 from __future__ import annotations
 
 import bz2
 import glob
-import shutil
+import os
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from slreport.errors import InputError
+from slreport.limits import MAX_COPY_ENV, format_size, max_copy
 
 COMPRESSED_SUFFIXES = (".gz", ".zst", ".bz2")
 DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".log", ".jsonl", ".json", ".xlsx", ".parquet")
@@ -65,26 +69,67 @@ def resolve_sources(args: list[str], scratch: Path) -> list[Source]:
 def _resolve(arg: str, index: int, scratch: Path) -> Source:
     if arg == "-":
         target = scratch / f"stdin-{index}.csv"
-        with target.open("wb") as out:
-            shutil.copyfileobj(sys.stdin.buffer, out)
+        copy_capped(sys.stdin.buffer, target, "<stdin>")
         _check_not_empty(target, "<stdin>")
         return Source("<stdin>", target, "default", scratch)
     path = Path(arg)
     if path.is_dir() and is_dataset(path):
         return Source(arg, path, path.name)
     if not path.is_file():
-        reason = "is a folder" if path.is_dir() else "no such file"
-        raise InputError(f"cannot read {arg}: {reason}", "check the path", file=None)
+        reason = _not_a_file(path)
+        hint = _NOT_A_FILE_HINT if reason.endswith("not a regular file") else "check the path"
+        raise InputError(f"cannot read {arg}: {reason}", hint, file=None)
     if path.suffix.lower() == ".bz2":
         target = scratch / f"{index}-{path.stem}"
         try:
-            with bz2.open(path, "rb") as src, target.open("wb") as out:
-                shutil.copyfileobj(src, out)
-        except OSError as exc:
+            with bz2.open(path, "rb") as src:
+                copy_capped(src, target, arg)
+        except (OSError, EOFError) as exc:  # EOFError: a .bz2 cut short
+            if isinstance(exc, OSError) and exc.errno is not None:
+                raise  # the machine's fault (a full scratch disk), named by the CLI
             raise InputError(f"cannot decompress: {exc}", "check the file", file=arg) from exc
         path = target
     _check_not_empty(path, arg)
     return Source(arg, path, company_from_name(arg), scratch)
+
+
+_NOT_A_FILE_HINT = "give a regular file; a stream (a pipe, a device) can be piped in as `slreport analyze -`"
+
+
+def _not_a_file(path: Path) -> str:
+    """Why ``path`` is not read: missing, a folder, or a FIFO or device (one that is never a file's
+    contents: a FIFO waits for a writer, /dev/zero never ends)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return "no such file"
+    if stat.S_ISDIR(mode):
+        return "is a folder"
+    kinds = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+    return "is " + next((name for test, name in kinds if test(mode)), "not a regular file") + ", not a regular file"
+
+
+def copy_capped(src: IO[bytes], target: Path, display: str) -> None:
+    """Copy a stream into the scratch folder, at most limits.max_copy() bytes. The copy is created
+    0600 (stdin holds the caller's raw numbers) and exclusively (never through a planted symlink);
+    it lives in the scratch folder, which every exit path removes."""
+    cap = max_copy()
+    copied = 0
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    with os.fdopen(fd, "wb") as out:
+        while chunk := src.read(_CHUNK):
+            copied += len(chunk)
+            if copied > cap:
+                raise InputError(
+                    f"more than {format_size(cap)} to copy into the scratch folder (the cap on stdin and .bz2 copies)",
+                    f"raise the cap with {MAX_COPY_ENV}=50GB (a size such as 50GB or 512MiB), or give the export "
+                    "as a plain, .gz or .zst file, which is read in place", file=display,
+                )
+            out.write(chunk)
+
+
+_CHUNK = 1 << 20
 
 
 def _check_not_empty(path: Path, display: str) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import duckdb
 
-from slreport.ingest.sql import quote_literal
+from slreport.ingest.sql import inside_window_sql, quote_literal
 from slreport.schema import COLUMN_NAMES, COLUMNS
 
 STAGED = "staged"
@@ -28,9 +28,54 @@ def create_staging(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE OR REPLACE TABLE {STAGED} ({', '.join(cols)})")
 
 
+def duplicate_order(tiebreak: str, versioned: bool = False) -> str:
+    """ORDER BY over the rows of one (company, contact_id): the first is kept, the others are
+    ``duplicate``. By content, never by position, so that shuffling the input changes nothing:
+
+    1. the latest version, where records carry one (``versioned``: Amazon Connect LastUpdateTimestamp);
+    2. the most complete row: most non-NULL canonical columns;
+    3. the latest: answered_at, then ended_at, then arrived_at (a later answer has seen more);
+    4. a total order over every canonical column (so the only rows left tied have identical content,
+       and which of them is kept changes no number);
+    5. ``tiebreak`` (file, row): which of identical rows the rejects file names.
+
+    Plain SQL that DuckDB and Spark both run (spark_engine uses it too)."""
+    content = [c for c in COLUMN_NAMES if c != "source"]  # source is the position, not the content
+    filled = " + ".join(f"CAST({c} IS NOT NULL AS INTEGER)" for c in content)
+    keys = (["version_at DESC NULLS LAST"] if versioned else []) + [f"{filled} DESC"]
+    keys += [f"{c} DESC NULLS LAST" for c in ("answered_at", "ended_at", "arrived_at")]
+    keys += [f"{c} ASC NULLS LAST" for c in content]
+    return ", ".join([*keys, tiebreak])
+
+
+# The longest wait and the longest talk, hold or after-contact time a contact can plausibly have: beyond
+# them a value is a unit or clock error (milliseconds read as seconds, an epoch in a duration column),
+# and one such row would carry the mean wait of its company and interval (407,000,016 s was accepted).
+MAX_WAIT_S = 24 * 3600
+MAX_DURATION_S = 48 * 3600
+_PLAUSIBLE_LIMITS = (("wait_s", MAX_WAIT_S), ("talk_s", MAX_DURATION_S), ("hold_s", MAX_DURATION_S),
+                     ("acw_s", MAX_DURATION_S))
+
+
+def mark_implausible(con: duckdb.DuckDBPyConnection) -> None:
+    """Reject usable rows whose wait is over MAX_WAIT_S or whose talk, hold or after-contact time is
+    over MAX_DURATION_S (reason ``implausible_duration``, naming the first such column), for every
+    reader at once. Before duplicates are marked, so that an implausible copy never wins."""
+    column = "CASE " + " ".join(f"WHEN {c} > {limit} THEN '{c}'" for c, limit in _PLAUSIBLE_LIMITS) + " END"
+    # In six significant digits with an exponent: enough to see how far over the limit a value is, and no
+    # run of digits a moved caller number could survive in (a number in wait_s is parsed as seconds).
+    value = "CASE " + " ".join(f"WHEN {c} > {limit} THEN printf('%.5e', CAST({c} AS DOUBLE))"
+                               for c, limit in _PLAUSIBLE_LIMITS)
+    over = " OR ".join(f"{c} > {limit}" for c, limit in _PLAUSIBLE_LIMITS)
+    con.execute(
+        f"UPDATE {STAGED} SET reject_reason = 'implausible_duration', reject_column = {column}, "
+        f"reject_value = {value} END WHERE reject_reason IS NULL AND ignore_reason IS NULL AND ({over})"
+    )
+
+
 def mark_duplicates(con: duckdb.DuckDBPyConnection) -> None:
-    """The same contact_id twice for one company (overlapping exports): keep the latest version
-    where records carry one (Amazon Connect LastUpdateTimestamp), else the first seen.
+    """The same contact_id twice for one company (overlapping exports, re-deliveries): keep one by
+    content (``duplicate_order``), count the others as ``duplicate``.
 
     Only rows whose (company, contact_id) hash occurs more than once are ordered: a hash
     aggregate over 64-bit keys finds them without sorting every row (at 10 M rows that sort
@@ -45,7 +90,7 @@ def mark_duplicates(con: duckdb.DuckDBPyConnection) -> None:
             WHERE {usable} AND hash(company, contact_id) IN (
                 SELECT hash(company, contact_id) AS h FROM {STAGED} WHERE {usable} GROUP BY h HAVING count(*) > 1)
             QUALIFY row_number() OVER (
-                PARTITION BY company, contact_id ORDER BY version_at DESC NULLS LAST, file_index, line) > 1
+                PARTITION BY company, contact_id ORDER BY {duplicate_order("file_index, line", versioned=True)}) > 1
         )
         """
     )
@@ -88,13 +133,7 @@ def mark_outside_window(con: duckdb.DuckDBPyConnection, window: tuple[str | None
     """Usable rows arriving outside the report period are ignored (counted, not dropped)."""
     if window is None or window == (None, None):
         return
-    since, until = window
-    outside = []
-    if since is not None:
-        outside.append(f"arrived_at < CAST({quote_literal(since)} AS TIMESTAMPTZ)")
-    if until is not None:
-        outside.append(f"arrived_at >= CAST({quote_literal(until)} AS TIMESTAMPTZ)")
     con.execute(
         f"UPDATE {STAGED} SET ignore_reason = 'outside_period' "
-        f"WHERE reject_reason IS NULL AND ignore_reason IS NULL AND ({' OR '.join(outside)})"
+        f"WHERE reject_reason IS NULL AND ignore_reason IS NULL AND NOT ({inside_window_sql(window)})"
     )

@@ -40,13 +40,22 @@ class Relation:
     sql: str  # a FROM-able relation whose columns are the file's columns
     info: dict[str, Any]  # what was detected: format, encoding, delimiter, sheet
     first_line: int = 2  # line number of the first data row
+    text_path: Path | None = None  # the delimited text DuckDB reads, to find a line it refuses
+
+
+# The longest line DuckDB's CSV reader takes (its default is 2 MiB, and a longer line failed the whole
+# file as "CSV Error on Line: 1"). Real fields (a transcript, a JSON blob) fit in 16 MiB; the read
+# buffer stays DuckDB's default 32 MiB, which must be at least this.
+MAX_LINE_BYTES = 16 << 20
+CSV_BUFFER_BYTES = 32 << 20
 
 
 def csv_relation(path: str, delimiter: str, header: bool = True, parallel: bool = True) -> str:
     return (
         f"read_csv({quote_literal(path)}, all_varchar = true, header = {str(header).lower()}, "
         f"null_padding = true, delim = {quote_literal(delimiter)}, quote = '\"', escape = '\"', "
-        f"strict_mode = false, auto_detect = true, parallel = {str(parallel).lower()})"
+        f"strict_mode = false, auto_detect = true, parallel = {str(parallel).lower()}, "
+        f"max_line_size = {MAX_LINE_BYTES}, buffer_size = {CSV_BUFFER_BYTES})"
     )
 
 
@@ -57,7 +66,7 @@ def delimited(source: Source, scratch: Path, index: int) -> Relation:
     info = {"format": "csv", "encoding": encoding, "delimiter": DELIMITER_NAMES[delimiter]}
     # Quoted newlines need DuckDB's serial reader; small files lose nothing by it.
     parallel = utf8.path.stat().st_size > 64 << 20
-    return Relation(csv_relation(utf8.duckdb_path, delimiter, parallel=parallel), info)
+    return Relation(csv_relation(utf8.duckdb_path, delimiter, parallel=parallel), info, text_path=utf8.path)
 
 
 def _cell(value: Any) -> str:
@@ -91,7 +100,7 @@ def xlsx(source: Source, scratch: Path, index: int, sheet: str | None) -> Relati
             writer.writerow([_cell(v) for v in row])
     book.close()
     info = {"format": "xlsx", "sheet": ws.title}
-    return Relation(csv_relation(str(target), ",", parallel=False), info)
+    return Relation(csv_relation(str(target), ",", parallel=False), info, text_path=target)
 
 
 def parquet(source: Source) -> Relation:
@@ -120,9 +129,38 @@ def columns_of(con: duckdb.DuckDBPyConnection, relation: Relation, display: str)
     try:
         rows = con.execute(f"DESCRIBE SELECT * FROM {relation.sql}").fetchall()
     except duckdb.Error as exc:
+        if (too_long := line_too_long(exc, relation, display)) is not None:
+            raise too_long from exc
         raise InputError(
             f"cannot read as {relation.info.get('format', 'CSV')}: {str(exc).splitlines()[0]}",
             "check that it is an export with a header row (delimiter, quoting, encoding)",
             file=display,
         ) from exc
     return [r[0] for r in rows]
+
+
+def line_too_long(exc: duckdb.Error, relation: Relation, display: str) -> InputError | None:
+    """The error for a line over MAX_LINE_BYTES, naming the line (DuckDB's own message says
+    "Line: 1" whatever the line); None for any other error."""
+    if "Maximum line size" not in str(exc) or relation.text_path is None:
+        return None
+    line = _first_long_line(relation.text_path, MAX_LINE_BYTES)
+    return InputError(f"a line is longer than {MAX_LINE_BYTES >> 20} MiB, the longest a row may be",
+                      "fix that row of the export (an unclosed quote joins every line after it), or leave it out",
+                      file=display, line=line)
+
+
+def _first_long_line(path: Path, limit: int) -> int | None:
+    """The number of the first line of ``path`` longer than ``limit`` bytes, reading 1 MiB at a time."""
+    number, length = 1, 0
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            start = 0
+            while (end := chunk.find(b"\n", start)) != -1:
+                if length + end - start > limit:
+                    return number
+                number, length, start = number + 1, 0, end + 1
+            length += len(chunk) - start
+            if length > limit:
+                return number
+    return None

@@ -8,6 +8,8 @@ spring day simply has no 03:00 interval. Rendered as local ISO-8601 with its UTC
 
 from __future__ import annotations
 
+from typing import Any
+
 from slreport.ingest.sql import quote_literal
 
 
@@ -40,3 +42,24 @@ def local_iso_sql(tz: str, ts: str = "interval_start") -> str:
         f" || lpad(CAST(abs({offset_min}) // 60 AS VARCHAR), 2, '0') || ':'"
         f" || lpad(CAST(abs({offset_min}) % 60 AS VARCHAR), 2, '0')"
     )
+
+
+# Past this many company × interval cells the per-company tables are not zero-filled (the interval
+# table, by_hour, by_day): 100 k companies over a month of 15-minute intervals are 288 M cells, which
+# ran out of memory and left 28 GB of spill, for tables that are almost all zeros. Below it every
+# company has a row for every interval, hour and day of the period.
+MAX_DENSE_CELLS = 5_000_000
+
+
+def grid_size(con: Any, minutes: int, tz: str) -> tuple[int, int]:
+    """(companies, intervals of the period): the size of the dense company × interval grid."""
+    grid = interval_grid_sql(minutes, tz, "contacts")
+    companies, intervals = con.execute(
+        f"SELECT (SELECT count(DISTINCT company) FROM contacts), (SELECT count(*) FROM {grid})").fetchall()[0]
+    return int(companies), int(intervals)
+
+
+def dense_grids(con: Any, minutes: int, tz: str) -> bool:
+    """Whether the per-company tables get a zero row for every empty interval, hour and day."""
+    companies, intervals = grid_size(con, minutes, tz)
+    return companies * intervals <= MAX_DENSE_CELLS

@@ -12,7 +12,7 @@ from typing import Any
 
 from slreport.engine import rows
 from slreport.ingest.sql import quote_literal
-from slreport.metrics.intervals import interval_grid_sql, local_iso_sql
+from slreport.metrics.intervals import MAX_DENSE_CELLS, grid_size, interval_grid_sql, local_iso_sql
 from slreport.metrics.registry import SERVICE_LEVEL_KEYS
 from slreport.metrics.service_level import service_level_sql
 from slreport.options.settings import Settings
@@ -23,34 +23,49 @@ PEAK_COLUMNS = ("offered", "answered", "abandoned", "service_level_pct", "asa_s"
 
 # --- the interval table -----------------------------------------------------------------
 
-def create_interval_table(con: Any, settings: Settings) -> None:
+def create_interval_table(con: Any, settings: Settings) -> dict[str, Any] | None:
     """Materialise ``peak_intervals``: every interval of the period per company and for all
     companies (company null), empty ones as zero rows, with the service-level family, whether
-    the interval is open (any minute of it within opening hours) and its outside-hours arrivals."""
+    the interval is open (any minute of it within opening hours) and its outside-hours arrivals.
+    Past MAX_DENSE_CELLS only the intervals with contacts have rows; then returns the note saying so."""
     m, tz = settings.interval_minutes, settings.timezone
     local = f"timezone({quote_literal(tz)}, g.interval_start)"
-    grid = f"(SELECT k.company, i.interval_start FROM (SELECT DISTINCT company FROM contacts) k CROSS JOIN " \
-           f"{interval_grid_sql(m, tz, 'contacts')} i)"
+    dense_all = interval_grid_sql(m, tz, "contacts")
+    companies, intervals = grid_size(con, m, tz)
+    sparse = companies * intervals > MAX_DENSE_CELLS
+    if sparse:
+        grid = "(SELECT DISTINCT company, interval_start FROM contacts_local)"
+        overall_grid = "(SELECT DISTINCT interval_start FROM contacts_local)"
+    else:
+        grid = f"(SELECT k.company, i.interval_start FROM (SELECT DISTINCT company FROM contacts) k CROSS JOIN " \
+               f"{dense_all} i)"
+        overall_grid = dense_all
     con.execute(INTERVAL_FLAGS_SQL.format(grid=grid, local=local, m=int(m)))
     per_company = service_level_sql(settings, ["company", "interval_start"], "cells c", grid=f"{grid} g")
-    every_interval = interval_grid_sql(m, tz, "contacts")
-    overall = service_level_sql(settings, ["interval_start"], "cells c", grid=f"{every_interval} g")
+    overall = service_level_sql(settings, ["interval_start"], "cells c", grid=f"{overall_grid} g")
     con.execute(INTERVALS_SQL.format(
         per_company=per_company, overall=overall, iso=local_iso_sql(tz, "f.interval_start"),
         local=f"timezone({quote_literal(tz)}, f.interval_start)", table=INTERVAL_TABLE,
     ))
+    if not sparse:
+        return None
+    return {"dense_cells": companies * intervals, "max_dense_cells": MAX_DENSE_CELLS,
+            "note": f"{companies} companies × {intervals} intervals is more than {MAX_DENSE_CELLS:,} cells: "
+                    "the interval table, by_hour and by_day have per-company rows only where there are contacts (no "
+                    "zero rows), and empty_intervals and staffing cover those intervals only"}
 
 
 INTERVAL_FLAGS_SQL = """
 CREATE OR REPLACE TEMP TABLE interval_flags AS
-WITH open_slots AS (SELECT DISTINCT company, day_kind, minute - minute % {m} AS slot FROM open_minutes),
+WITH open_slots AS (SELECT DISTINCT hours_id, day_kind, minute - minute % {m} AS slot FROM open_minutes),
      outside AS (SELECT company, interval_start, count(*) AS outside_hours
                  FROM contacts_local WHERE NOT in_hours GROUP BY ALL)
 SELECT g.company, g.interval_start, os.slot IS NOT NULL AS open, coalesce(x.outside_hours, 0) AS outside_hours
 FROM {grid} g
 LEFT JOIN company_days cd ON cd.company = g.company AND cd.day = CAST({local} AS DATE)
+LEFT JOIN company_hours ch ON ch.company = g.company
 LEFT JOIN open_slots os
-       ON os.company = g.company AND os.day_kind = cd.day_kind AND os.slot = hour({local}) * 60 + minute({local})
+       ON os.hours_id = ch.hours_id AND os.day_kind = cd.day_kind AND os.slot = hour({local}) * 60 + minute({local})
 LEFT JOIN outside x ON x.company = g.company AND x.interval_start = g.interval_start
 """
 

@@ -106,7 +106,7 @@ def company_targets(settings: Settings, companies: list[str]) -> dict[str, Any]:
     out = {}
     for company in companies:
         policy = company_policy(settings, company)
-        out[company] = settings.staffing.targets(policy["target_pct"], policy["threshold_s"])
+        out[company] = settings.staffing.with_service_level(policy["target_pct"], policy["threshold_s"])
     return out
 
 

@@ -154,7 +154,7 @@ def summary(
         | company_summary(company, cols, rows, hours, theta.get(company))
         for company, rows in groups.items()
     ]
-    default = settings.staffing.targets(settings.target_pct, settings.threshold_s)
+    default = settings.staffing.with_service_level(settings.target_pct, settings.threshold_s)
     return {
         "targets": default.as_json(),
         "interval_minutes": settings.interval_minutes,

@@ -18,7 +18,7 @@ from slreport.options import values
 from slreport.options.config import FileConfig, build_settings, find_config, load_config
 from slreport.options.periods import Period, resolve_window
 from slreport.options.settings import Settings
-from slreport.staffing.targets import StaffingOptions
+from slreport.staffing.targets import StaffingTargets
 
 
 @dataclass(frozen=True)
@@ -66,16 +66,16 @@ class StaffingArgs:
     max_occupancy: str | None = None
     shrinkage: str | None = None
 
-    def options(self) -> StaffingOptions:
+    def options(self) -> StaffingTargets:
         def parsed(flag: str, parse: Any, value: str | None) -> float | None:
             return None if value is None else values.checked(flag, parse, value)
 
-        return StaffingOptions(
-            parsed("--max-asa", values.max_asa, self.max_asa),
-            parsed("--max-pwait", values.probability, self.max_pwait),
-            parsed("--max-abandon", values.probability, self.max_abandon),
-            parsed("--max-occupancy", values.occupancy, self.max_occupancy),
-            parsed("--shrinkage", values.shrinkage, self.shrinkage) or 0.0,
+        return StaffingTargets(
+            max_asa_s=parsed("--max-asa", values.max_asa, self.max_asa),
+            max_p_wait=parsed("--max-pwait", values.probability, self.max_pwait),
+            max_abandon=parsed("--max-abandon", values.probability, self.max_abandon),
+            max_occupancy=parsed("--max-occupancy", values.occupancy, self.max_occupancy),
+            shrinkage=parsed("--shrinkage", values.shrinkage, self.shrinkage) or 0.0,
         )
 
 
@@ -128,7 +128,7 @@ def resolve(args: AnalyzeArgs, cwd: Path) -> AnalyzeRequest:
     if args.folder.split_by and not args.folder.wanted:
         raise UsageError("--split-by writes one report folder per company", "give the folders with --out DIR "
                          "or --out-template 'reports/{company}/{period}'")
-    run = RunOptions(profile=args.input.profile, memory_limit=args.memory_limit, read=read)
+    run = RunOptions(profile=args.input.profile, memory_limit=values.memory_limit(args.memory_limit), read=read)
     return AnalyzeRequest(settings, run, window, args.folder)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NoReturn
 
-from slreport.errors import UsageError
+from slreport.errors import UsageError, quoted, shorten
 from slreport.ingest.options import MAPPABLE
 from slreport.options import values
 from slreport.options.hours import hours_policy
@@ -50,22 +50,54 @@ def find_config(explicit: str | None, cwd: Path) -> Path | None:
     """--config PATH, else ./slreport.toml if there is one, else None."""
     if explicit is not None:
         path = Path(explicit)
-        if not path.is_file():
-            raise ConfigError(f"--config {explicit}: no such file", "check the path, or write one with `slreport init`")
+        if not path.exists():
+            raise ConfigError(f"--config {shorten(explicit)}: no such file",
+                              "check the path, or write one with `slreport init`")
+        _check_regular(path, f"--config {shorten(explicit)}")
         return path
     found = cwd / CONFIG_NAME
-    return found if found.is_file() else None
+    if not found.exists():
+        return None
+    _check_regular(found, CONFIG_NAME)
+    return found
+
+
+def _check_regular(path: Path, shown: str) -> None:
+    """A folder, FIFO or device where the config should be is refused by name, not read (a FIFO
+    would wait for a writer, /dev/zero would never end)."""
+    if path.is_file():
+        return
+    kind = "a folder" if path.is_dir() else "not a regular file"
+    raise ConfigError(f"{shown} is {kind}", "give the path of a slreport.toml file (`slreport init` writes one)")
 
 
 def load_config(path: Path | None) -> FileConfig | None:
     if path is None:
         return None
-    text = path.read_text(encoding="utf-8")
+    text = _read_text(path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}:{_syntax_line(exc)}: invalid TOML: {exc}", "fix the TOML syntax") from None
+        raise ConfigError(f"{path}:{_syntax_line(exc)}: invalid TOML: {shorten(str(exc))}",
+                          "fix the TOML syntax") from None
+    except RecursionError:  # tomllib parses nested arrays and inline tables recursively
+        raise ConfigError(f"{path}: arrays or tables are nested too deeply to read",
+                          "slreport.toml needs at most [companies.\"Name\"] and lists of values: flatten it") from None
     return _Reader(str(path), text).read(data)
+
+
+def _read_text(path: Path) -> str:
+    """The file as UTF-8 (TOML's only encoding): another encoding is named with the line it fails on."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}", "check the path and its permissions") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise ConfigError(f"{path}:{line}: not UTF-8 text (byte 0x{raw[exc.start]:02x})",
+                          "save it as UTF-8: TOML files are UTF-8 (an editor's \"Save as\" offers it)") from None
 
 
 def _syntax_line(exc: tomllib.TOMLDecodeError) -> str:
@@ -83,7 +115,8 @@ class _Reader:
     def read(self, data: dict[str, Any]) -> FileConfig:
         for key in data:
             if key not in TOP_LEVEL:
-                self.fail((), key, f"unknown table [{key}]", "allowed: " + ", ".join(f"[{t}]" for t in TOP_LEVEL))
+                self.fail((), key, f"unknown table [{shorten(key)}]",
+                          "allowed: " + ", ".join(f"[{t}]" for t in TOP_LEVEL))
         defaults = self.policy(("defaults",), self.table(data, "defaults"), COMPANY_KEYS | DEFAULT_ONLY_KEYS)
         companies = {
             name: self.policy(("companies", name), self.table(data["companies"], name, ("companies",)), COMPANY_KEYS)
@@ -101,18 +134,20 @@ class _Reader:
         out: dict[str, Any] = {}
         for key, value in table.items():
             if key not in keys:
-                self.fail(where, key, f"unknown key {key!r} in {_header(where)}", "allowed: " + ", ".join(keys))
+                self.fail(where, key, f"unknown key {quoted(key)} in {_header(where)}", "allowed: " + ", ".join(keys))
             try:
                 out |= keys[key].fields(value)
             except BadValue as exc:
-                self.fail(where, key, f"{_header(where)} {key} = {_shown(value)} is not allowed", f"use {exc}")
+                self.fail(where, key, f"{_header(where)} {shorten(key)} = {quoted(value)} is not allowed",
+                          f"use {exc}")
         return out
 
     def columns(self, data: dict[str, Any]) -> dict[str, str]:
         out = {}
         for key, value in self.table(data, "columns").items():
             if key not in MAPPABLE:
-                self.fail(("columns",), key, f"unknown column {key!r} in [columns]", "allowed: " + ", ".join(MAPPABLE))
+                self.fail(("columns",), key, f"unknown column {quoted(key)} in [columns]",
+                          "allowed: " + ", ".join(MAPPABLE))
             if not isinstance(value, str) or not value.strip():
                 self.fail(("columns",), key, f"[columns] {key} must name a header", f'write {key} = "Header"')
             out[key] = value.strip()
@@ -123,7 +158,7 @@ class _Reader:
         for key, value in self.table(data, "outcomes").items():
             values = value.split(",") if isinstance(value, str) else value
             if key not in OUTCOMES:
-                self.fail(("outcomes",), key, f"unknown outcome {key!r} in [outcomes]",
+                self.fail(("outcomes",), key, f"unknown outcome {quoted(key)} in [outcomes]",
                           "allowed: " + ", ".join(OUTCOMES))
             if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
                 self.fail(("outcomes",), key, f"[outcomes] {key} must list values", f'write {key} = ["VALUE", …]')
@@ -135,13 +170,8 @@ class _Reader:
         raise ConfigError(f"{self.path}:{line or '?'}: {message}", hint)
 
 
-def _shown(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "…'"
-
-
 def _header(where: tuple[str, ...]) -> str:
-    return "[" + ".".join(p if re.fullmatch(r"[A-Za-z0-9_-]+", p) else f'"{p}"' for p in where) + "]"
+    return "[" + ".".join(p if re.fullmatch(r"[A-Za-z0-9_-]+", p) else f'"{shorten(p)}"' for p in where) + "]"
 
 
 _HEADER_RE = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
@@ -195,9 +225,12 @@ def build_settings(config: FileConfig | None, options: dict[str, Any], **fixed: 
 
 
 def write_example(path: Path, force: bool) -> None:
+    from slreport.safe_paths import check_output_file, umask_mode, write_atomic
+
+    check_output_file(path, [], "init")  # --force replaces a file, never a folder, device or link
     if path.exists() and not force:
         raise UsageError(f"{path} exists", "use --force to overwrite it")
-    path.write_text(EXAMPLE, encoding="utf-8")
+    write_atomic(path, EXAMPLE, umask_mode())
 
 
 EXAMPLE = """\

@@ -8,7 +8,7 @@ from enum import Enum
 from slreport.errors import UsageError
 from slreport.options.hours import HoursPolicy
 from slreport.options.values import FCR_METHODS, FCR_WINDOWS_H, ServiceLevelTarget
-from slreport.staffing.targets import StaffingOptions
+from slreport.staffing.targets import StaffingTargets
 
 
 class SlMethod(str, Enum):
@@ -53,7 +53,7 @@ class Settings:
     unusual_factor: float = 1.5  # k: a day is unusual above k × or below 1/k × its weekday's median
     include_closed: bool = False  # count contacts outside opening hours in the service level
     hours: HoursPolicy = field(default_factory=HoursPolicy)  # opening hours and holidays per company
-    staffing: StaffingOptions = field(default_factory=StaffingOptions)  # staffing targets besides --sl
+    staffing: StaffingTargets = field(default_factory=StaffingTargets)  # staffing targets besides --sl
 
     def __post_init__(self) -> None:
         if self.short_abandon_s < 0:
@@ -92,6 +92,7 @@ class Settings:
         d.pop("companies")  # the report shows the effective settings per company instead
         d["sl_method"] = self.sl_method.value
         d["service_level"] = str(ServiceLevelTarget(self.target_pct, self.threshold_s))
+        d["staffing"] = {k: v for k, v in d["staffing"].items() if k not in ("sl_pct", "sl_threshold_s")}
         d["by"] = list(self.by)
         del d["hours"], d["holidays_country"]  # the parsed policy below says both, per company
         d["opening_hours"] = self.hours.as_json()

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from slreport.errors import UsageError
+from slreport.errors import UsageError, quoted
 
 FCR_METHODS = ("flag", "repeat", "auto")
 FCR_WINDOWS_H = {"24h": 24, "72h": 72, "7d": 168, "30d": 720}
@@ -180,6 +180,16 @@ def group_by(value: Any) -> tuple[str, ...]:
     return cols
 
 
+def memory_limit(value: str | None) -> str | None:
+    """--memory-limit checked before any file is read: a bad size is a usage error (exit 2), and only a
+    value that passed the size grammar of slreport.limits goes on (engine.connect formats it from the number)."""
+    if value is not None:
+        from slreport.limits import parse_memory_limit
+
+        parse_memory_limit(value)
+    return value
+
+
 seconds = whole(0, None, "a whole number of seconds, 0 or more")
 csat_scale = whole(3, 10, "a whole number from 3 to 10 (answers are 1..scale)")
 percent = number(0, 100)
@@ -206,12 +216,7 @@ class Option:
         try:
             return self.fields(value)
         except BadValue as exc:
-            raise UsageError(f"{self.flag} {_shown(value)} is not allowed", f"use {exc}") from None
-
-
-def _shown(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "…'"
+            raise UsageError(f"{self.flag} {quoted(value)} is not allowed", f"use {exc}") from None
 
 
 def _one(name: str, parse: Callable[[Any], Any]) -> Callable[[Any], dict[str, Any]]:
@@ -263,4 +268,4 @@ def checked(flag: str, parse: Callable[[Any], Any], value: Any) -> Any:
     try:
         return parse(value)
     except BadValue as exc:
-        raise UsageError(f"{flag} {_shown(value)} is not allowed", f"use {exc}") from None
+        raise UsageError(f"{flag} {quoted(value)} is not allowed", f"use {exc}") from None

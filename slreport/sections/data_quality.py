@@ -80,6 +80,8 @@ INPUT = s.obj(
 )
 SCOPE = s.obj(["split_by", "company", "input"], "--split-by company: the one company this report covers",
               split_by={"const": "company"}, company={"type": "string"},
+              folder={"type": "string", "description": "the folder name of this company's report"},
+              folder_reason={"type": "string", "description": "why a hash was added to the folder name"},
               input=s.obj(ACCOUNT_KEYS, "the rows of this company (the whole input's account is in input)",
                           **ACCOUNT))
 

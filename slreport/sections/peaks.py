@@ -26,11 +26,12 @@ BUSY_HOUR_NOTE = ("sliding_60min_by_day: per day, the 60 minutes from an arrival
 # --- compute ------------------------------------------------------------------------------
 
 def intervals(ctx: Context) -> dict[str, Any]:
-    """Makes the interval table the other peak sections read; the full table goes to files."""
-    peaks.create_interval_table(ctx.con, ctx.settings)
+    """Makes the interval table the other peak sections read; the full table goes to files. Past
+    intervals.MAX_DENSE_CELLS it holds only the intervals with contacts (``sparse`` says so)."""
+    sparse = peaks.create_interval_table(ctx.con, ctx.settings)
     ctx.tables["intervals"] = peaks.interval_table(ctx.con)
     return {
-        "by_interval_summary": peaks.interval_summary(ctx.con, ctx.settings),
+        "by_interval_summary": peaks.interval_summary(ctx.con, ctx.settings) | ({"sparse": sparse} if sparse else {}),
         "hour_profile": profiles.hour_profile(ctx.con, ctx.settings),
         "weekday_hour": profiles.weekday_hour(ctx.con, ctx.settings),
     }
@@ -205,6 +206,9 @@ INTERVALS = Section(
         "by_interval_summary": s.obj(["describes", "interval_minutes", "rows", "by_company"],
                                      "the interval table (written in full to files), summarised per company",
                                      interval_minutes={"enum": [15, 30, 60]}, rows=s.COUNT,
+                                     sparse=s.obj(["dense_cells", "max_dense_cells"],
+                                                  "past max_dense_cells company × interval cells, only the "
+                                                  "intervals with contacts have rows"),
                                      by_company=s.rows(s.obj(["company", "intervals", "open_intervals"],
                                                              **COMPANY_ROW))),
         "hour_profile": s.rows(s.obj(["company", "hour", "open_days", "offered_per_day"], **COMPANY_ROW,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from slreport.metrics.cells import by_source, metrics_sql
+from slreport.metrics.intervals import dense_grids
 from slreport.names import chart_label
 from slreport.policy import evaluate_targets
 from slreport.sections import schema as s
@@ -46,6 +47,11 @@ def metric_rows(
 
 # --- compute ------------------------------------------------------------------------------
 
+def dense(ctx: Context) -> bool:
+    """Whether per-company groupings list their empty groups too (not past MAX_DENSE_CELLS)."""
+    return dense_grids(ctx.con, ctx.settings.interval_minutes, ctx.settings.timezone)
+
+
 def summary(ctx: Context) -> dict[str, Any]:
     return {"summary": metric_rows(ctx, [])[0]}
 
@@ -67,20 +73,23 @@ def groups(ctx: Context) -> dict[str, Any]:
 
 
 def hours(ctx: Context) -> dict[str, Any]:
-    """Hour-of-day profile over the whole period, all 24 hours present; company null = all."""
-    per_company = f"{COMPANIES} CROSS JOIN range(24) h(hour)"
+    """Hour-of-day profile over the whole period, all 24 hours present; company null = all (per
+    company only the hours with contacts past intervals.MAX_DENSE_CELLS)."""
+    per_company = f"{COMPANIES} CROSS JOIN range(24) h(hour)" if dense(ctx) else None
     overall = [{"company": None} | r for r in metric_rows(ctx, ["hour"], grid="range(24) h(hour)")]
     return {"by_hour": overall + metric_rows(ctx, ["company", "hour"], grid=per_company)}
 
 
 def days(ctx: Context) -> dict[str, Any]:
-    """One row per local calendar day from the first to the last, empty days included."""
+    """One row per local calendar day from the first to the last, empty days included (per company
+    only the days with contacts past intervals.MAX_DENSE_CELLS)."""
     grid = (
         "(SELECT CAST(d AS DATE) AS day FROM (SELECT min(day) lo, max(day) hi FROM contacts_local), "
         "generate_series(lo, hi, INTERVAL 1 DAY) s(d))"
     )
     overall = [{"company": None} | r for r in metric_rows(ctx, ["day"], grid=grid)]
-    return {"by_day": overall + metric_rows(ctx, ["company", "day"], grid=f"{COMPANIES} CROSS JOIN {grid}")}
+    per_company = f"{COMPANIES} CROSS JOIN {grid}" if dense(ctx) else None
+    return {"by_day": overall + metric_rows(ctx, ["company", "day"], grid=per_company)}
 
 
 # --- the main table (terminal, markdown, HTML) ----------------------------------------------

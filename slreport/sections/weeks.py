@@ -4,7 +4,8 @@ The week is the ISO 8601 week of the contact's local arrival day in the report t
 ("2026-W02": weeks start on Monday, week 1 holds the year's first Thursday, so 2025-12-29 is in
 2026-W01). Added up from the cells (slreport.metrics.cells) like every grouping, so a week's
 numbers are the sum of its days in by_day; every week from the first to the last day appears,
-empty weeks with zeros. Rows with company null are all companies together. Definitions:
+empty weeks with zeros (per company only weeks with contacts past
+intervals.MAX_DENSE_CELLS, as by_day). Rows with company null are all companies together. Definitions:
 docs/reports.md ("Weekly totals").
 """
 
@@ -16,7 +17,7 @@ from slreport.metrics.service_level import service_level_sql
 from slreport.sections import schema as s
 from slreport.sections.base import Context, Report, Section
 from slreport.sections.blocks import Block, Escape, HtmlBlock, HtmlTable, Table
-from slreport.sections.service_level import COMPANIES, key_table
+from slreport.sections.service_level import COMPANIES, dense, key_table
 from slreport.sections.text import format_value, heading, of, table_settings
 
 COLUMNS = ("offered", "answered", "abandoned", "service_level_pct")
@@ -29,11 +30,12 @@ CELLS_BY_WEEK = "(SELECT *, " + ISO_WEEK.format(day="day") + " AS week FROM cell
 
 
 def compute(ctx: Context) -> dict[str, Any]:
-    def weekly(keys: list[str], grid: str) -> list[dict[str, Any]]:
+    def weekly(keys: list[str], grid: str | None) -> list[dict[str, Any]]:
         found = ctx.rows(service_level_sql(ctx.settings, keys, CELLS_BY_WEEK, grid))
         return [{"company": r.get("company"), "week": r["week"]} | {k: r[k] for k in COLUMNS} for r in found]
 
-    return {"by_week": weekly(["week"], WEEKS) + weekly(["company", "week"], f"{COMPANIES} CROSS JOIN {WEEKS}")}
+    per_company = f"{COMPANIES} CROSS JOIN {WEEKS}" if dense(ctx) else None
+    return {"by_week": weekly(["week"], WEEKS) + weekly(["company", "week"], per_company)}
 
 
 def week_table(report: Report) -> Table:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from slreport.errors import UsageError
 
@@ -13,7 +13,8 @@ CEIL_SLACK = 1e-9
 
 @dataclass(frozen=True)
 class StaffingTargets:
-    """The targets a staffing level must meet; None = that target does not apply.
+    """The targets a staffing level must meet; None = that target does not apply. The report's settings
+    hold them without a service level (each company's own is added by ``with_service_level``).
 
     ``sl_pct``/``sl_threshold_s``: at least sl_pct % of calls answered within the threshold;
     ``max_p_wait`` and ``max_abandon`` are probabilities (0-1); ``max_occupancy`` a fraction.
@@ -35,6 +36,10 @@ class StaffingTargets:
         if self.max_asa_s is not None and self.max_asa_s < 0:
             raise UsageError(f"--max-asa {self.max_asa_s:g} is negative", "give seconds, e.g. --max-asa 30")
 
+    def with_service_level(self, sl_pct: float | None, sl_threshold_s: float | None) -> StaffingTargets:
+        """These targets with a company's service level (the report's targets leave it to each company)."""
+        return replace(self, sl_pct=sl_pct, sl_threshold_s=sl_threshold_s)
+
     def any(self) -> bool:
         return any(
             v is not None for v in (self.sl_pct, self.max_asa_s, self.max_p_wait, self.max_abandon, self.max_occupancy)
@@ -46,26 +51,6 @@ class StaffingTargets:
             "service_level": sl, "max_asa_s": self.max_asa_s, "max_p_wait": self.max_p_wait,
             "max_abandon": self.max_abandon, "max_occupancy": self.max_occupancy, "shrinkage": self.shrinkage,
         }
-
-
-@dataclass(frozen=True)
-class StaffingOptions:
-    """The staffing targets besides the service level (which is the report's --sl), and shrinkage."""
-
-    max_asa_s: float | None = None
-    max_p_wait: float | None = None
-    max_abandon: float | None = None
-    max_occupancy: float | None = None
-    shrinkage: float = 0.0
-
-    def __post_init__(self) -> None:
-        self.targets(None, None)  # the same range checks
-
-    def targets(self, sl_pct: float | None, sl_threshold_s: float | None) -> StaffingTargets:
-        return StaffingTargets(
-            sl_pct, sl_threshold_s, self.max_asa_s, self.max_p_wait, self.max_abandon, self.max_occupancy,
-            self.shrinkage,
-        )
 
 
 def check_fraction(option: str, value: float | None, *, allow_one: bool, allow_zero: bool = False) -> None:
