@@ -343,11 +343,13 @@ def profiles() -> None:
 
 
 def _note_inputs(report: dict[str, Any]) -> None:
-    """One line per input file on stderr: the profile detected and how the file was read."""
+    """One line per input file on stderr: the profile detected and how the file was read.
+    File, header and sheet names are data: shown visible, never as control codes."""
     from slreport.ingest import file_note
+    from slreport.names import visible
 
     for entry in report["input"]["files"]:
-        typer.echo(f"slreport: {file_note(entry)}", err=True)
+        typer.echo(f"slreport: {visible(file_note(entry))}", err=True)
 
 
 @app.command()
@@ -439,8 +441,8 @@ def _write_folders(files: list[str], request: Any) -> list[dict[str, Any]]:
     Returns the reports written (one per company with --split-by)."""
     from pathlib import Path
 
-    from slreport.output import OutputOptions, check_output_options
-    from slreport.reports import Destination, deliver
+    from slreport.folder.deliver import Destination, deliver
+    from slreport.folder.publish import OutputOptions, check_output_options
 
     folder = request.folder
     options = OutputOptions(tables=folder.tables, chart_format=folder.chart_format, overwrite=folder.overwrite)
@@ -463,7 +465,7 @@ def _write_folders(files: list[str], request: Any) -> list[dict[str, Any]]:
 def _reading(files: list[str]) -> Any:
     """A progress indicator on stderr while the input is read and analysed, only on a terminal
     (transient: it is gone when the work is done, so small inputs just flash it)."""
-    from slreport.render import progress
+    from slreport.render.terminal import progress
 
     size = sum(os.path.getsize(f) for f in files if f != "-" and os.path.isfile(f))
     names = os.path.basename(files[0]) + (f" and {len(files) - 1} more" if len(files) > 1 else "")

@@ -16,6 +16,7 @@ import duckdb
 
 from slreport import engine
 from slreport.errors import UsageError
+from slreport.names import visible
 from slreport.options.settings import ServiceLevelTarget, Settings, SlMethod
 
 # Settings fields a company may override (config keys map onto them, see slreport.options.config).
@@ -110,8 +111,9 @@ def evaluate_targets(settings: Settings, by_company: list[dict[str, Any]]) -> li
 
 
 def target_misses(report: dict[str, Any]) -> list[str]:
-    """One line per missed target, for stderr with --fail-on-miss."""
+    """One line per missed target, for stderr with --fail-on-miss (the company name visible)."""
     return [
-        f"target missed: {t['company']}: {t['metric']} {t['actual']:g} (target {t['comparison']} {t['target']:g})"
+        f"target missed: {visible(str(t['company']))}: {t['metric']} {t['actual']:g} "
+        f"(target {t['comparison']} {t['target']:g})"
         for t in report.get("targets", []) if t["met"] is False
     ]

@@ -113,7 +113,7 @@ def test_a_report_folder_is_marked_and_only_then_replaced(tmp_path):
 
 PAUSING = """
 import os, pathlib, sys, time
-import slreport.output as output
+import slreport.folder.publish as output
 flag, go, where = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), sys.argv[3]
 def pause():
     flag.with_suffix(".tmp").write_text(str(os.getpid()))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from slreport.render_peaks import sparkline
+from slreport.sections.text import sparkline
 
 
 def test_sparkline_scales_to_the_largest_value() -> None:

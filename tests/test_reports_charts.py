@@ -9,7 +9,8 @@ import sys
 
 import pytest
 
-from slreport import charts, figures
+from slreport.folder import charts, figures
+from slreport.sections import patience, peaks, service_level, staffing
 from tests.conftest import ROOT
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -87,7 +88,7 @@ def test_unknown_chart_format_is_refused():
 
 def test_charts_never_write_to_stdout_and_import_matplotlib_lazily():
     code = (
-        "import sys, slreport.charts as c, slreport.figures\n"
+        "import sys, slreport.folder.charts as c, slreport.folder.figures\n"
         "assert 'matplotlib' not in sys.modules\n"
         "c.patience_curve([(0, 100), (5, 50)], 5, 'P', fmt='png')\n"
         "assert 'matplotlib' in sys.modules\n"
@@ -116,8 +117,8 @@ def tiny_report(**sections):
 
 
 def test_hourly_adapter_trims_the_quiet_night():
-    assert figures.hourly_series(tiny_report(), "A") == ([9, 10], [2, 2], [50.0, 50.0])
-    assert figures.hourly_series(tiny_report(), "nobody") is None
+    assert service_level.hourly_series(tiny_report(), "A") == ([9, 10], [2, 2], [50.0, 50.0])
+    assert service_level.hourly_series(tiny_report(), "nobody") is None
 
 
 def test_charts_appear_only_for_data_that_is_present():
@@ -141,10 +142,10 @@ def test_charts_appear_only_for_data_that_is_present():
     listed = {(c.company, c.kind): c for c in figures.chart_list(more)}
     assert {(None, "weekday-hour"), (None, "patience"), ("A", "staffing")} <= set(listed)
     assert ("B", "staffing") not in listed and (None, "staffing") not in listed
-    assert figures.weekday_hour_matrix(more, None)[0][9] == 2.5
-    assert figures.patience_points(more, None) == ([(0, 100.0), (9, 40.0)], 7)
-    assert figures.staffing_rows(more, "A") == [("Sat 09:00", 2, 1.0)]  # slots without calls left out
-    assert figures.unusual_days(more, None) == ["2024-03-31"]
+    assert peaks.weekday_hour_matrix(more, None)[0][9] == 2.5
+    assert patience.patience_points(more, None) == ([(0, 100.0), (9, 40.0)], 7)
+    assert staffing.staffing_rows(more, "A") == [("Sat 09:00", 2, 1.0)]  # slots without calls left out
+    assert service_level.unusual_days(more, None) == ["2024-03-31"]
     for chart in listed.values():  # every listed chart draws
         assert chart.render("svg").startswith(b"<?xml")
 
@@ -173,7 +174,7 @@ def test_png_and_svg_are_both_drawable_from_one_chart():
 def test_a_one_day_report_has_no_daily_chart():
     report = tiny_report()
     report["by_day"] = [r for r in report["by_day"] if r["day"] == "2024-03-31"]
-    assert figures.daily_series(report, None) is None
+    assert service_level.daily_series(report, None) is None
     assert "daily" not in {c.kind for c in figures.chart_list(report)}
 
 

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from slreport import figures, html
+from slreport.folder import figures, html
+from slreport.sections.blocks import HtmlBlock, HtmlTable
+from slreport.sections.service_level import plain_table, targets_html
 from tests.browser import find_chromium, load_page
 from tests.conftest import DATA, HEADER, run_cli
 
@@ -65,12 +67,11 @@ def test_every_value_is_escaped(write_csv, tmp_path):
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
-def test_optional_sections_render_as_tables():
+def test_row_sections_render_as_plain_tables():
     report = {"targets": [{"company": "A", "metric": "fcr_pct", "target": 70.0, "actual": 65.5, "met": False}]}
-    tables = html.optional_tables(report)
-    assert tables == [{"heading": "Targets", "headers": ["company", "metric", "target", "actual", "met"],
-                       "rows": [["A", "fcr_pct", "70.0", "65.5", "✗ missed"]]}]
-    assert html.optional_tables({"peaks": "not rows"}) == []
+    table = HtmlTable(["company", "metric", "target", "actual", "met"], [["A", "fcr_pct", "70.0", "65.5", "✗ missed"]])
+    assert targets_html(report) == [HtmlBlock("Targets", [table], place="details")]
+    assert targets_html({"targets": []}) == [] and plain_table("Peaks", []) == []
 
 
 def test_many_companies_keep_the_page_small():

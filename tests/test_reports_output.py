@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from slreport.errors import UsageError
-from slreport.output import expand_template, safe_part
+from slreport.folder.publish import expand_template, safe_part
 from tests.conftest import DATA, HEADER, ROOT, run_cli
 
 HKI = "Europe/Helsinki"
@@ -33,8 +33,9 @@ def test_report_folder_has_json_tables_charts_and_html(tmp_path):
     assert result.stdout == b"" and result.stderr == b""  # not a terminal: nothing but the files
     names = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
     assert names.pop(0) == ".slreport-report"  # the marker --overwrite looks for
-    tables = ["by_company.csv", "by_day.csv", "by_hour.csv", "hour_profile.csv", "intervals.csv", "peaks.csv",
-              "staffing.csv", "staffing_profile.csv", "targets.csv", "wait_distribution.csv"]  # no unusual day here
+    tables = ["by_company.csv", "by_day.csv", "by_hour.csv", "by_week.csv", "hour_profile.csv", "intervals.csv",
+              "peaks.csv", "staffing.csv", "staffing_profile.csv", "targets.csv",
+              "wait_distribution.csv"]  # no unusual day here
     assert [n for n in names if not n.startswith("charts/")] == sorted(["report.html", "summary.json", *tables])
     charts = {n for n in names if n.startswith("charts/")}
     for scope in ("all", "alpha-oy", "beta-oy"):
@@ -89,8 +90,9 @@ def test_xlsx_workbook_has_typed_cells_percentages_and_frozen_headers(tmp_path):
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     report = json.loads((tmp_path / "rep" / "summary.json").read_text())
     book = load_workbook(path)
-    assert book.sheetnames == ["by_company", "by_hour", "by_day", "targets", "hour_profile", "peaks",
-                               "staffing_profile", "wait_distribution", "intervals", "staffing"]
+    # the sections' order (slreport.sections.SECTIONS)
+    assert book.sheetnames == ["by_company", "targets", "by_hour", "by_day", "by_week", "hour_profile", "intervals",
+                               "peaks", "wait_distribution", "staffing_profile", "staffing"]
     sheet = book["by_company"]
     assert sheet.freeze_panes == "A2"
     header = [c.value for c in sheet[1]]
@@ -197,7 +199,7 @@ def test_template_without_split_and_option_conflicts(tmp_path):
 
 PAUSING_CLI = """
 import pathlib, sys, time
-import slreport.output as output
+import slreport.folder.publish as output
 flag = pathlib.Path(sys.argv[1])
 real = output.fill_folder
 def pausing(analysis, folder, options):

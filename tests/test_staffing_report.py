@@ -195,7 +195,7 @@ def test_each_company_is_staffed_for_its_own_service_level(write_csv):
 
 
 def test_planner_text_helpers():
-    from slreport.render_staffing import clock, interval_label
+    from slreport.sections.text import clock, interval_label
 
     assert (clock(245), clock(59.6), clock(None)) == ("4:05", "1:00", "—")
     assert interval_label("2024-01-15T09:00:00+02:00", 60, "Europe/Helsinki") == "Mon 2024-01-15 09:00–10:00"

@@ -12,36 +12,13 @@ from typing import Any
 
 from slreport.engine import rows
 from slreport.ingest.sql import quote_literal
-from slreport.metrics import profiles, unusual_days
 from slreport.metrics.intervals import MAX_DENSE_CELLS, grid_size, interval_grid_sql, local_iso_sql
-from slreport.metrics.opening_hours import holidays_in_period
 from slreport.metrics.registry import SERVICE_LEVEL_KEYS
 from slreport.metrics.service_level import service_level_sql
 from slreport.options.settings import Settings
 
 INTERVAL_TABLE = "peak_intervals"
 PEAK_COLUMNS = ("offered", "answered", "abandoned", "service_level_pct", "asa_s")
-
-
-def peaks_sections(con: Any, settings: Settings) -> dict[str, Any]:
-    """The report's peak sections (JSON keys in the order of the issue)."""
-    sparse = create_interval_table(con, settings)
-    hour_profile = profiles.hour_profile(con, settings)
-    return {
-        "by_interval_summary": interval_summary(con, settings) | ({"sparse": sparse} if sparse else {}),
-        "hour_profile": hour_profile,
-        "weekday_hour": profiles.weekday_hour(con, settings),
-        "peaks": rows(con, top_intervals_sql(settings.top_n)),
-        "busy_hour": {
-            "sliding_60min_by_day": rows(con, sliding_busy_hour_sql(settings.timezone)),
-            "time_consistent": time_consistent_busy_hour(hour_profile),
-            "note": "sliding_60min_by_day: per day, the 60 minutes from an arrival with the most arrivals; "
-                    "time_consistent: the clock hour with the highest mean offered per open day over the period",
-        },
-        "peak_to_average": peak_to_average(con),
-        "unusual_days": unusual_days.unusual_days(con, settings),
-        "outside_hours": profiles.outside_hours(con, settings) | {"holidays": holidays_in_period(con)},
-    }
 
 
 # --- the interval table -----------------------------------------------------------------

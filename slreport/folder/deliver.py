@@ -15,7 +15,7 @@ from typing import Any
 
 from slreport import interrupts
 from slreport.errors import SlreportError, UsageError
-from slreport.output import OutputOptions, company_folders, expand_template, preflight, write_reports
+from slreport.folder.publish import OutputOptions, company_folders, expand_template, preflight, write_reports
 
 SPLITS = ("company",)
 

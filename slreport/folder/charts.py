@@ -2,8 +2,12 @@
 
 Every drawing function takes plain Python inputs (lists, a matrix, numbers, a title and a
 "when" line) and returns the chart as bytes in the asked format (png or svg), so the report
-adapters (slreport/figures.py) and the tests can feed them without a report at hand.
-matplotlib is imported lazily, with the Agg backend and no pyplot state, and never prints.
+sections (slreport/sections/, through slreport/folder/figures.py) and the tests can feed them
+without a report at hand. matplotlib is imported lazily, with the Agg backend and no pyplot state,
+and never prints: its warnings while drawing (a glyph missing from the font for a CJK or emoji
+name, a layout that does not fit) are dropped, not written to stderr, where cron would mail them.
+Text is drawn as it is written: ``$`` is a dollar sign, never mathtext. Names reach these
+functions already made safe by ``slreport.names.chart_label`` (figures.py and the sections).
 
 Readability rules applied to every chart: a bold title saying what, a second line saying
 when, axes labelled with units, the service-level target drawn, the Okabe–Ito colour-blind
@@ -15,9 +19,12 @@ from __future__ import annotations
 
 import io
 import math
+import warnings
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
+
+from slreport.sections.text import WEEKDAYS
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
 OKABE_ITO = {
@@ -30,7 +37,6 @@ TARGET = OKABE_ITO["vermillion"]
 ANSWERED = OKABE_ITO["blue"]
 ABANDONED = OKABE_ITO["vermillion"]
 MARK = OKABE_ITO["orange"]
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 FORMATS = ("png", "svg")
 WIDTH_IN = 9.0
 
@@ -44,6 +50,7 @@ def _figure(height_in: float = 4.2) -> Any:
     matplotlib.rcParams.update({
         "svg.fonttype": "none",  # text stays text in SVG: small, searchable, sharp when printed
         "svg.hashsalt": "slreport",  # stable element ids: same data, same bytes
+        "text.parse_math": False,  # "$x^2$ Oy" is a company, not a formula
         "font.size": 9,
         "axes.spines.top": False,
         "axes.spines.right": False,
@@ -62,7 +69,11 @@ def _bytes(fig: Any, fmt: str) -> bytes:
         raise ValueError(f"chart format {fmt!r}: choose from {', '.join(FORMATS)}")
     buffer = io.BytesIO()
     metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-    fig.savefig(buffer, format=fmt, dpi=110, metadata=metadata)
+    with warnings.catch_warnings():
+        # "Glyph … missing from font(s)" once per character and chart, 72 lines for a few names
+        # (the box drawn instead says the same); a collapsed layout still gives a chart.
+        warnings.simplefilter("ignore", UserWarning)
+        fig.savefig(buffer, format=fmt, dpi=110, metadata=metadata)
     return buffer.getvalue()
 
 

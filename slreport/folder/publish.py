@@ -48,7 +48,7 @@ class OutputOptions:
 
 
 def check_output_options(options: OutputOptions) -> None:
-    from slreport.tablefiles import TABLE_FORMATS
+    from slreport.folder.tables import TABLE_FORMATS
 
     if options.tables not in TABLE_FORMATS:
         raise UsageError(f"--tables {options.tables!r} is not a table format", f"use {', '.join(TABLE_FORMATS)}")
@@ -141,13 +141,13 @@ def build_folder(analysis: Any, folder: Path, options: OutputOptions) -> None:
 
 
 def fill_folder(analysis: Any, folder: Path, options: OutputOptions) -> None:
-    from slreport import figures, html, tablefiles
-    from slreport.render import to_json
+    from slreport.folder import figures, html, tables
+    from slreport.render.json import to_json
 
     report = analysis.report
     safe_paths.write_private(folder / "summary.json", to_json(report))
-    tables = tablefiles.report_tables(report, analysis.tables)
-    tablefiles.write_tables(tables, folder, options.tables)
+    files = tables.report_tables(report, analysis.tables)
+    tables.write_tables(files, folder, options.tables)
     charts = figures.chart_list(report)
     if charts:
         (folder / "charts").mkdir(mode=safe_paths.PRIVATE_FOLDER)

@@ -1,70 +1,43 @@
 """The tables of a report folder as CSV, Parquet or one Excel workbook.
 
-Tables come from the report's row lists (by_company, by_hour, by_day, …) and from the
-long tables that only live in ``Analysis.tables``. Files are created with mode 0600: with
-``--by agent`` or caller-level tables they may hold personal data. Text cells that a
-spreadsheet would run as a formula (starting with = + - @, tab or CR) are prefixed with an
-apostrophe in CSV and Excel (OWASP "CSV injection"); Parquet keeps types and needs no such
-guard.
+Tables come from the sections (each declares its table files: rows of the report, or the
+long tables that only live in ``Analysis.tables``). Files are created with mode 0600: with
+``--by agent`` or caller-level tables they may hold personal data. CSV cells are encoded as on
+stdout (slreport.render.csv); text in CSV and Excel goes through ``names.spreadsheet``: control
+characters shown as escape text, and text a spreadsheet would run as a formula prefixed with an
+apostrophe (OWASP "CSV injection"). Parquet keeps types and exact names and needs no such guard.
+tables.xlsx is byte-stable: the same tables give the same bytes (no time of writing inside).
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from slreport import sections
+from slreport.names import sheet_name, spreadsheet
+from slreport.render.csv import csv_text, flat
+
 TABLE_FORMATS = ("csv", "parquet", "xlsx")
-# Report keys whose row lists become table files, in this order (when present).
-REPORT_TABLES = ("by_company", "by_group", "by_hour", "by_day", "targets", "hour_profile", "peaks", "staffing_profile")
-# Row lists nested one level down: (file name, report key, key inside it).
-NESTED_TABLES = (("unusual_days", "unusual_days", "days"), ("wait_distribution", "wait_distribution", "bins"))
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PRIVATE = 0o600
 
 
 def report_tables(report: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
-    """name → pyarrow Table: the report's row lists, the wait bins, then ``Analysis.tables``."""
+    """name → pyarrow Table: every section's table files (slreport.sections), in their order;
+    a section names rows of the report, or a long table of ``Analysis.tables``."""
     import pyarrow as pa
 
     tables: dict[str, Any] = {}
-    for key in REPORT_TABLES:
-        if report.get(key):
-            tables[key] = pa.Table.from_pylist([flat(row) for row in report[key]])
-    for name, key, inner in NESTED_TABLES:
-        if (report.get(key) or {}).get(inner):
-            tables[name] = pa.Table.from_pylist([flat(row) for row in report[key][inner]])
-    for name, table in extra.items():
+    for name, table in sections.table_rows(report, extra).items():
         if callable(table):  # built only when files are written (see Analysis.tables)
             table = table()
-        tables[name] = table if isinstance(table, pa.Table) else pa.Table.from_pylist(list(table))
+        if not isinstance(table, pa.Table):
+            table = pa.Table.from_pylist([flat(row) if isinstance(row, dict) else row for row in table])
+        tables[name] = table
     return tables
-
-
-def flat(row: dict[str, Any]) -> dict[str, Any]:
-    """A table row of plain cells: a nested object becomes one column per key
-    (fcr_by_window → fcr_by_window_24h, …), a list becomes its JSON text."""
-    import json
-
-    out: dict[str, Any] = {}
-    for key, value in row.items():
-        if isinstance(value, dict):
-            out |= {f"{key}_{k}": v for k, v in value.items()}
-        elif isinstance(value, list):
-            out[key] = json.dumps(value, ensure_ascii=False)
-        else:
-            out[key] = value
-    return out
-
-
-def neutralise(value: Any) -> Any:
-    """Text a spreadsheet would evaluate becomes inert text; everything else is unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _private_file(path: Path) -> Any:
@@ -72,22 +45,10 @@ def _private_file(path: Path) -> Any:
     return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE), "wb")
 
 
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(neutralise(value))
-
-
 def write_csv(table: Any, path: Path) -> None:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([neutralise(n) for n in table.column_names])
-    for row in table.to_pylist():
-        writer.writerow([_csv_cell(v) for v in row.values()])
+    text = csv_text(table.column_names, (row.values() for row in table.to_pylist()))
     with _private_file(path) as f:
-        f.write(buffer.getvalue().encode("utf-8"))
+        f.write(text.encode("utf-8"))
 
 
 def write_parquet(table: Any, path: Path) -> None:
@@ -122,22 +83,42 @@ def write_xlsx(tables: dict[str, Any], path: Path) -> None:
     book = Workbook()
     book.remove(book.active)
     for name, table in tables.items():
-        _fill_sheet(book.create_sheet(_sheet_name(name)), table)
-    buffer = io.BytesIO()
-    book.save(buffer)
+        _fill_sheet(book.create_sheet(sheet_name(name)), table)
     with _private_file(path) as f:
-        f.write(buffer.getvalue())
+        f.write(_stable_xlsx_bytes(book))
 
 
-def _sheet_name(name: str) -> str:
-    return "".join("_" if c in "[]:*?/\\" else c for c in name)[:31]
+# The workbook's "created" and "modified" properties and every zip entry's date: a constant
+# (the zip format's first date), so that the same tables give the same bytes. openpyxl's
+# save() writes the time of saving into both.
+STABLE_TIME = datetime(1980, 1, 1)
+
+
+def _stable_xlsx_bytes(book: Any) -> bytes:
+    """``book`` as openpyxl saves it, then re-packed: the same entries in the same order with
+    the same bytes, but STABLE_TIME as every entry's date and in docProps/core.xml."""
+    import zipfile
+
+    from openpyxl.xml.functions import tostring
+
+    saved = io.BytesIO()
+    book.save(saved)
+    book.properties.created = book.properties.modified = STABLE_TIME
+    core = tostring(book.properties.to_tree())  # what openpyxl writes, without the time of saving
+    stable = io.BytesIO()
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(stable, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            fixed = zipfile.ZipInfo(entry.filename, date_time=STABLE_TIME.timetuple()[:6])
+            fixed.compress_type, fixed.external_attr = entry.compress_type, entry.external_attr
+            target.writestr(fixed, core if entry.filename == "docProps/core.xml" else source.read(entry))
+    return stable.getvalue()
 
 
 def _fill_sheet(sheet: Any, table: Any) -> None:
     from openpyxl.styles import Font
 
     columns = table.column_names
-    sheet.append([neutralise(c) for c in columns])
+    sheet.append([spreadsheet(c) for c in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in table.to_pylist():
@@ -173,5 +154,5 @@ def _xlsx_value(column: str, value: Any) -> Any:
         try:
             return date.fromisoformat(value[:10])
         except ValueError:
-            return neutralise(value)
-    return neutralise(value)
+            return spreadsheet(value)
+    return spreadsheet(value)

@@ -1,0 +1,1 @@
+"""The --out folder: atomic publishing, table files, charts, report.html."""

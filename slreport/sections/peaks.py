@@ -1,0 +1,269 @@
+"""The peaks sections: intervals, peaks (top intervals), busy hour, unusual days, outside hours.
+
+Every count is of offered contacts by local arrival (slreport.metrics.peaks, profiles,
+unusual_days). On screen they share one block per company ("Peaks: Acme"): each section adds
+its lines and tables to it, in the sections' order. Definitions: docs/peaks.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slreport.metrics import peaks, profiles
+from slreport.metrics import unusual_days as unusual
+from slreport.metrics.opening_hours import holidays_in_period
+from slreport.metrics.registry import BY_KEY, PEAK_BY_KEY
+from slreport.sections import schema as s
+from slreport.sections.base import Context, Report, Section
+from slreport.sections.blocks import Block, ChartSpec, Escape, HtmlBlock, Item, Lines, Table
+from slreport.sections.service_level import plain_table
+from slreport.sections.text import DAY_NAMES, num, of, pct, sparkline
+
+BUSY_HOUR_NOTE = ("sliding_60min_by_day: per day, the 60 minutes from an arrival with the most arrivals; "
+                  "time_consistent: the clock hour with the highest mean offered per open day over the period")
+
+
+# --- compute ------------------------------------------------------------------------------
+
+def intervals(ctx: Context) -> dict[str, Any]:
+    """Makes the interval table the other peak sections read; the full table goes to files. Past
+    intervals.MAX_DENSE_CELLS it holds only the intervals with contacts (``sparse`` says so)."""
+    sparse = peaks.create_interval_table(ctx.con, ctx.settings)
+    ctx.tables["intervals"] = peaks.interval_table(ctx.con)
+    return {
+        "by_interval_summary": peaks.interval_summary(ctx.con, ctx.settings) | ({"sparse": sparse} if sparse else {}),
+        "hour_profile": profiles.hour_profile(ctx.con, ctx.settings),
+        "weekday_hour": profiles.weekday_hour(ctx.con, ctx.settings),
+    }
+
+
+def top_intervals(ctx: Context) -> dict[str, Any]:
+    return {"peaks": ctx.rows(peaks.top_intervals_sql(ctx.settings.top_n))}
+
+
+def busy_hour(ctx: Context) -> dict[str, Any]:
+    return {
+        "busy_hour": {
+            "sliding_60min_by_day": ctx.rows(peaks.sliding_busy_hour_sql(ctx.settings.timezone)),
+            "time_consistent": peaks.time_consistent_busy_hour(ctx.report["hour_profile"]),
+            "note": BUSY_HOUR_NOTE,
+        },
+        "peak_to_average": peaks.peak_to_average(ctx.con),
+    }
+
+
+def unusual_days(ctx: Context) -> dict[str, Any]:
+    return {"unusual_days": unusual.unusual_days(ctx.con, ctx.settings)}
+
+
+def outside_hours(ctx: Context) -> dict[str, Any]:
+    return {"outside_hours": profiles.outside_hours(ctx.con, ctx.settings) | {"holidays": holidays_in_period(ctx.con)}}
+
+
+# --- text: one block per company ------------------------------------------------------------
+
+def per_company(report: Report, name: Escape, items: Any) -> list[Block]:
+    """A "Peaks: company" block per company, holding ``items(report, company)``."""
+    if "peaks" not in report:
+        return []
+    blocks = []
+    for row in report["by_company"]:
+        company = row["company"]
+        found: list[Item] = [i for i in items(report, company) if not isinstance(i, Table) or i.rows]
+        blocks.append(Block(f"Peaks: {name(str(company))}", found, merge=f"peaks {company}"))
+    return blocks
+
+
+def intervals_items(report: Report, company: str) -> list[Item]:
+    profile = of(report["hour_profile"], company)
+    return [Lines([f"hour profile 00-23 (mean offered per open day): "
+                   f"{sparkline([r['offered_per_day'] for r in profile])}"])]
+
+
+def top_items(report: Report, company: str) -> list[Item]:
+    minutes = report["by_interval_summary"]["interval_minutes"]
+    rows = [[str(r["rank"]), r["interval_start"][:16].replace("T", " "), str(r["offered"]),
+             pct(r["service_level_pct"]), num(r["asa_s"])] for r in of(report["peaks"], company)]
+    return [Table(["#", "Start", "Offered", "SL %", "ASA (s)"], rows, f"Top {minutes}-minute intervals", "llrrr")]
+
+
+def busy_items(report: Report, company: str) -> list[Item]:
+    out = []
+    tc = of(report["busy_hour"]["time_consistent"], company)
+    if tc:
+        t = tc[0]
+        out.append(f"time-consistent busy hour {t['hour']:02d}:00-{t['hour'] + 1:02d}:00: "
+                   f"{num(t['offered_per_day'])} offered per open day, SL {pct(t['service_level_pct'])} %")
+    days = of(report["busy_hour"]["sliding_60min_by_day"], company)
+    if days:
+        b = min(days, key=lambda r: (-r["arrivals"], r["window_start"]))
+        out.append(f"busiest 60 minutes (sliding): {b['window_start'][:16].replace('T', ' ')}"
+                   f"-{b['window_end'][11:16]}, {b['arrivals']} arrivals "
+                   f"(that day's busiest clock hour, {b['busiest_clock_hour']:02d}:00, "
+                   f"had {b['busiest_clock_hour_arrivals']})")
+    p2a = of(report["peak_to_average"]["by_company"], company)
+    if p2a and p2a[0]["ratio"] is not None:
+        p = p2a[0]
+        out.append(f"peak/average {p['ratio']:.2f}: peak interval {p['peak_offered']} offered / "
+                   f"mean {num(p['mean_offered_per_open_interval'])} per open interval ({p['open_intervals']})")
+    return [Lines(out)]
+
+
+def unusual_items(report: Report, company: str) -> list[Item]:
+    found = of(report["unusual_days"]["by_company"], company)
+    if not found:
+        line = "unusual days: none judged (no open day in the period)"
+    else:
+        c = found[0]
+        line = (f"unusual days: {c['busy_days']} busy, {c['quiet_days']} quiet of {c['judged_days']} judged "
+                f"({c['open_days']} open days; a day needs 2+ same weekdays in the 4 weeks before)")
+    return [Lines([line]), unusual_table(report, company)]
+
+
+def unusual_table(report: Report, company: str | None) -> Table:
+    k = report["unusual_days"]["factor"]
+    rows = [[r["day"], r["weekday"], r["kind"], str(r["offered"]), num(r["baseline_offered"]),
+             f"{r['ratio']:.2f}×", pct(r["service_level_pct"])] for r in of(report["unusual_days"]["days"], company)]
+    labels = [BY_KEY["offered"].label, PEAK_BY_KEY["baseline_offered"].label, PEAK_BY_KEY["ratio"].label]
+    return Table(["Day", "Wd", "Kind", *labels, "SL %"], rows, f"Unusual days (k = {k:g}; normal = weekday median)",
+                 "lllrrrr")
+
+
+def outside_items(report: Report, company: str) -> list[Item]:
+    oh = report["outside_hours"]
+    if not oh["opening_hours_given"]:
+        return [Lines(["outside opening hours: no opening hours given, every contact counts as in hours"])]
+    row = of(oh["by_company"], company)[0]
+    where = "included in" if oh["included_in_service_level"] else "not counted in"
+    return [Lines([f"outside opening hours: {row['outside_hours']} of {row['contacts']} contacts "
+                   f"({pct(row['share_pct'])} %, {where} service level), by hour {sparkline(row['by_hour'])}"])]
+
+
+def text_of(items: Any) -> Any:
+    return lambda report, name: per_company(report, name, items)
+
+
+# --- report.html, charts, tables --------------------------------------------------------------
+
+def peaks_html(report: Report) -> list[HtmlBlock]:
+    return plain_table("Peaks", report.get("peaks") or [])
+
+
+def unusual_html(report: Report) -> list[HtmlBlock]:
+    days = (report.get("unusual_days") or {}).get("days") or []
+    return plain_table(f"Unusual days (k = {report['unusual_days']['factor']:g})", days) if days else []
+
+
+def outside_html(report: Report) -> list[HtmlBlock]:
+    """Contacts outside opening hours per company (the by-hour counts are in the JSON)."""
+    oh = report.get("outside_hours")
+    if not oh or not oh["opening_hours_given"]:
+        return []
+    rows = [{k: v for k, v in r.items() if k != "by_hour"} for r in oh["by_company"]]
+    return plain_table("Calls outside opening hours", rows)
+
+
+def weekday_hour_matrix(report: Report, company: str | None) -> list[list[Any]] | None:
+    """7 × 24 mean calls offered per day, Monday first, from ``weekday_hour`` rows
+    (weekday "mon"…"sun", offered_per_day: 24 values)."""
+    rows = {r["weekday"]: r for r in of(report.get("weekday_hour", []), company)}
+    if not rows or not any(any(r["offered_per_day"]) for r in rows.values()):
+        return None
+    return [list(rows[d]["offered_per_day"]) if d in rows else [None] * 24 for d in DAY_NAMES]
+
+
+def intervals_charts(report: Report, company: str | None) -> list[ChartSpec]:
+    if (m := weekday_hour_matrix(report, company)) is None:
+        return []
+    return [ChartSpec("weekday-hour", "calls offered by weekday and hour", "weekday_hour_heatmap", (m,),
+                      {"unit": "calls per hour (mean)"})]
+
+
+def intervals_tables(report: Report, extra: dict[str, Any]) -> dict[str, Any]:
+    return ({"hour_profile": report["hour_profile"]} if report.get("hour_profile") else {}) | {
+        "intervals": extra["intervals"]}
+
+
+def rows_of(key: str, inner: str | None = None) -> Any:
+    """The table-file view of a report key's rows (``inner``: the rows are under that key of it)."""
+    def tables(report: Report, extra: dict[str, Any]) -> dict[str, Any]:
+        found: Any = report.get(key)
+        if inner and found:
+            found = found.get(inner)
+        return {key: found} if found else {}
+    return tables
+
+
+# --- the sections -------------------------------------------------------------------------
+
+SL_COLUMNS: dict[str, Any] = dict(offered=s.COUNT, answered=s.COUNT, abandoned=s.COUNT, service_level_pct=s.PCT,
+                                  asa_s=s.SECONDS)
+COMPANY_ROW: dict[str, Any] = dict(company=s.COMPANY)
+
+INTERVALS = Section(
+    "intervals", "Intervals", ("by_interval_summary", "hour_profile", "weekday_hour"), doc="docs/peaks.md",
+    schema={
+        "by_interval_summary": s.obj(["describes", "interval_minutes", "rows", "by_company"],
+                                     "the interval table (written in full to files), summarised per company",
+                                     interval_minutes={"enum": [15, 30, 60]}, rows=s.COUNT,
+                                     sparse=s.obj(["dense_cells", "max_dense_cells"],
+                                                  "past max_dense_cells company × interval cells, only the "
+                                                  "intervals with contacts have rows"),
+                                     by_company=s.rows(s.obj(["company", "intervals", "open_intervals"],
+                                                             **COMPANY_ROW))),
+        "hour_profile": s.rows(s.obj(["company", "hour", "open_days", "offered_per_day"], **COMPANY_ROW,
+                                     hour={"type": "integer", "minimum": 0, "maximum": 23},
+                                     offered_per_day={"type": ["number", "null"], "minimum": 0}),
+                               "mean offered per open day by hour of day"),
+        "weekday_hour": s.rows(s.obj(["company", "weekday", "days", "offered_per_day"], **COMPANY_ROW,
+                                     weekday={"enum": list(DAY_NAMES)},
+                                     offered_per_day={"type": "array", "minItems": 24, "maxItems": 24}),
+                               "mean offered per day by weekday × hour"),
+    },
+    required=("by_interval_summary", "hour_profile", "weekday_hour"), compute=intervals,
+    text=text_of(intervals_items), charts=intervals_charts, tables=intervals_tables,
+)
+PEAKS = Section(
+    "peaks", "Peaks", ("peaks",), doc="docs/peaks.md",
+    schema={"peaks": s.rows(s.obj(["company", "rank", "interval_start", "day", *SL_COLUMNS], **COMPANY_ROW,
+                                  rank={"type": "integer", "minimum": 1}, interval_start=s.LOCAL_TIME, day=s.DAY,
+                                  **SL_COLUMNS),
+                            "the --top N intervals with most offered per company (null = all)")},
+    required=("peaks",), compute=top_intervals, text=text_of(top_items), html=peaks_html, tables=rows_of("peaks"),
+)
+BUSY_HOUR = Section(
+    "busy_hour", "Busy hour", ("busy_hour", "peak_to_average"), doc="docs/peaks.md",
+    schema={
+        "busy_hour": s.obj(["sliding_60min_by_day", "time_consistent", "note"],
+                           sliding_60min_by_day=s.rows(s.obj(["company", "day", "window_start", "window_end",
+                                                              "arrivals"], **COMPANY_ROW)),
+                           time_consistent=s.rows(s.obj(["company", "hour", "offered_per_day"], **COMPANY_ROW)),
+                           note={"type": "string"}),
+        "peak_to_average": s.obj(["denominator", "by_company"], by_company=s.rows(s.obj(
+            ["company", "peak_offered", "open_intervals", "ratio"], **COMPANY_ROW,
+            ratio={"type": ["number", "null"], "minimum": 0}))),
+    },
+    required=("busy_hour", "peak_to_average"), compute=busy_hour, text=text_of(busy_items),
+)
+UNUSUAL_DAYS = Section(
+    "unusual_days", "Unusual days", ("unusual_days",), doc="docs/peaks.md",
+    schema={"unusual_days": s.obj(
+        ["factor", "baseline", "by_company", "days"], "days far above or below their weekday's recent median",
+        factor={"type": "number", "exclusiveMinimum": 1}, baseline={"type": "string"},
+        by_company=s.rows(s.obj(["company", "open_days", "judged_days", "busy_days", "quiet_days"], **COMPANY_ROW)),
+        days=s.rows(s.obj(["company", "day", "weekday", "kind", "offered", "baseline_offered", "ratio"],
+                          **COMPANY_ROW, day=s.DAY, kind={"enum": ["busy", "quiet"]})))},
+    required=("unusual_days",), compute=unusual_days, text=text_of(unusual_items), html=unusual_html,
+    tables=rows_of("unusual_days", "days"),
+)
+OUTSIDE_HOURS = Section(
+    "outside_hours", "Outside opening hours", ("outside_hours",), doc="docs/peaks.md",
+    schema={"outside_hours": s.obj(
+        ["opening_hours_given", "included_in_service_level", "by_company", "holidays"],
+        "contacts that arrived outside opening hours (and the public holidays of the period)",
+        opening_hours_given={"type": "boolean"}, included_in_service_level={"type": "boolean"},
+        by_company=s.rows(s.obj(["company", "contacts", "outside_hours", "share_pct", "by_hour"], **COMPANY_ROW,
+                                share_pct=s.PCT, by_hour={"type": "array", "minItems": 24, "maxItems": 24})),
+        holidays=s.rows(s.obj(["company", "day", "name", "open"], day=s.DAY)))},
+    required=("outside_hours",), compute=outside_hours, text=text_of(outside_items), html=outside_html,
+)

@@ -1,0 +1,380 @@
+"""The service-level sections: summary, companies, targets, groups, hours and days.
+
+Each is every metric family (slreport.metrics.cells) added up over the cells by its keys. The
+terminal and markdown show them as one table (the groups, the total row "All", target marks)
+and the hour table; report.html adds the scorecards. Definitions: README (metrics) and
+docs/fcr-and-targets.md (targets).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slreport.metrics.cells import by_source, metrics_sql
+from slreport.metrics.intervals import dense_grids
+from slreport.names import chart_label
+from slreport.policy import evaluate_targets
+from slreport.sections import schema as s
+from slreport.sections.base import Context, Report, Section
+from slreport.sections.blocks import Block, ChartSpec, Escape, HtmlBlock, HtmlTable, Item, Lines, Table, Text
+from slreport.sections.text import NULL, format_value, heading, of, table_settings
+
+# Columns of the terminal and markdown tables (JSON and CSV carry every metric).
+TABLE_METRICS = (
+    "offered", "answered", "abandoned", "short_abandoned", "flowout", "service_level_pct",
+    "target_met", "answer_rate_pct", "abandon_rate_pct", "asa_s", "aht_s", "max_wait_s",
+)
+# Shown after those when the data has them (the summary value is not null).
+OPTIONAL_METRICS = ("fcr_pct", "nps", "csat_mean")
+# Target rules beside their metrics; the service level has its own Target column.
+MARKED_METRICS = ("answer_rate_pct", "abandon_rate_pct", "fcr_pct", "nps")
+HOUR_METRICS = ("offered", "answered", "abandoned", "service_level_pct", "answer_rate_pct", "asa_s")
+SCORECARD = ("offered", "service_level_pct", "answer_rate_pct", "abandon_rate_pct", "asa_s", "aht_s")
+SCORE_LABELS = {
+    "offered": "Calls offered", "service_level_pct": "Service level %", "answer_rate_pct": "Answered %",
+    "abandon_rate_pct": "Abandoned %", "asa_s": "Avg speed of answer (s)", "aht_s": "Avg handle time (s)",
+}
+COMPANIES = "(SELECT DISTINCT company FROM contacts)"
+
+
+def metric_rows(
+    ctx: Context, keys: list[str], source: str = "cells c", grid: str | None = None
+) -> list[dict[str, Any]]:
+    """Every metric family grouped by ``keys`` over the cells ``source``: one row per group (and
+    per row of ``grid``, see cells.rollup_sql)."""
+    return ctx.rows(metrics_sql(ctx.settings, keys, source, grid))
+
+
+# --- compute ------------------------------------------------------------------------------
+
+def dense(ctx: Context) -> bool:
+    """Whether per-company groupings list their empty groups too (not past MAX_DENSE_CELLS)."""
+    return dense_grids(ctx.con, ctx.settings.interval_minutes, ctx.settings.timezone)
+
+
+def summary(ctx: Context) -> dict[str, Any]:
+    return {"summary": metric_rows(ctx, [])[0]}
+
+
+def companies(ctx: Context) -> dict[str, Any]:
+    # every company, also one whose contacts all arrived outside opening hours
+    return {"by_company": metric_rows(ctx, ["company"], grid=COMPANIES)}
+
+
+def targets(ctx: Context) -> dict[str, Any]:
+    return {"targets": evaluate_targets(ctx.settings, ctx.report["by_company"])}
+
+
+def groups(ctx: Context) -> dict[str, Any]:
+    by = list(ctx.settings.by)
+    if by == ["company"]:
+        return {}
+    return {"by_group": metric_rows(ctx, by, f"{by_source(ctx.settings.by)} c")}
+
+
+def hours(ctx: Context) -> dict[str, Any]:
+    """Hour-of-day profile over the whole period, all 24 hours present; company null = all (per
+    company only the hours with contacts past intervals.MAX_DENSE_CELLS)."""
+    per_company = f"{COMPANIES} CROSS JOIN range(24) h(hour)" if dense(ctx) else None
+    overall = [{"company": None} | r for r in metric_rows(ctx, ["hour"], grid="range(24) h(hour)")]
+    return {"by_hour": overall + metric_rows(ctx, ["company", "hour"], grid=per_company)}
+
+
+def days(ctx: Context) -> dict[str, Any]:
+    """One row per local calendar day from the first to the last, empty days included (per company
+    only the days with contacts past intervals.MAX_DENSE_CELLS)."""
+    grid = (
+        "(SELECT CAST(d AS DATE) AS day FROM (SELECT min(day) lo, max(day) hi FROM contacts_local), "
+        "generate_series(lo, hi, INTERVAL 1 DAY) s(d))"
+    )
+    overall = [{"company": None} | r for r in metric_rows(ctx, ["day"], grid=grid)]
+    per_company = f"{COMPANIES} CROSS JOIN {grid}" if dense(ctx) else None
+    return {"by_day": overall + metric_rows(ctx, ["company", "day"], grid=per_company)}
+
+
+# --- the main table (terminal, markdown, HTML) ----------------------------------------------
+
+def group_keys(report: Report) -> list[str]:
+    return list(report["settings"]["by"])
+
+
+def group_rows(report: Report) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = report["by_group"] if "by_group" in report else report["by_company"]
+    return rows
+
+
+def table_metrics(report: Report) -> list[str]:
+    return list(TABLE_METRICS) + [m for m in OPTIONAL_METRICS if report["summary"].get(m) is not None]
+
+
+def main_table(report: Report, name: Escape) -> Table:
+    """The per-group table, total row last; group values (names from the data) through ``name``."""
+    keys = group_keys(report)
+    settings = table_settings(report)
+    metrics = table_metrics(report)
+    headers = [k.capitalize() for k in keys] + [heading(m, settings) for m in metrics]
+    body = [[NULL if r.get(k) is None else name(str(r.get(k))) for k in keys]
+            + [target_cell(report, r, m) for m in metrics] for r in group_rows(report)]
+    total = ["All"] + [""] * (len(keys) - 1) + [format_value(m, report["summary"][m]) for m in metrics]
+    return Table(headers, [*body, total], align="l" * len(keys) + "r" * len(metrics), total=True, marked=True)
+
+
+def target_cell(report: Report, row: dict[str, Any], metric: str) -> str:
+    """The formatted value, followed by "met" or "missed" when the row's company has a target for it."""
+    text = format_value(metric, row[metric])
+    if metric not in MARKED_METRICS or group_keys(report) != ["company"]:
+        return text
+    for t in report.get("targets", []):
+        if t["company"] == row["company"] and t["metric"] == metric and t["met"] is not None:
+            return f"{text} {'met' if t['met'] else 'missed'}"
+    return text
+
+
+def caption(report: Report) -> str:
+    st, p = report["settings"], report["period"]
+    short = f"short abandons ≤ {st['short_abandon_s']} s" if st["short_abandon_s"] else "no short-abandon rule"
+    span = f"{(p['first_arrival'] or NULL)[:10]} .. {(p['last_arrival'] or NULL)[:10]}"
+    return (f"{span} · {st['timezone']} · SL {st['service_level']} ({st['sl_method']}) · {short} · "
+            f"counted by arrival time" + _hours_caption(st))
+
+
+def _hours_caption(settings: dict[str, Any]) -> str:
+    hours = settings.get("opening_hours") or {}
+    if not (hours.get("hours") or hours.get("holidays_country") or hours.get("by_company")):
+        return ""
+    return " · contacts outside opening hours " + ("included" if settings.get("include_closed") else "excluded")
+
+
+def policy_lines(report: Report, name: Escape) -> list[str]:
+    """The effective settings per company, when a config file or a target makes them worth showing."""
+    companies = report["settings"].get("companies", [])
+    has_targets = any(t["metric"] != "service_level_pct" for t in report.get("targets", []))
+    if not any(c["configured"] for c in companies) and not has_targets:
+        return []
+    return [_policy_line(c, name) for c in companies]
+
+
+def _policy_line(c: dict[str, Any], name: Escape) -> str:
+    short = f"short ≤ {c['short_abandon_s']} s" if c["short_abandon_s"] else "no short-abandon rule"
+    targets = [
+        f"{label} {sign} {c[key]:g}" for key, label, sign in (
+            ("answer_rate_target", "answer %", "≥"), ("abandon_rate_max", "abandon %", "≤"),
+            ("fcr_target", "FCR %", "≥"), ("nps_target", "NPS", "≥"),
+        ) if c.get(key) is not None
+    ]
+    absent = "" if c["in_data"] else " (no contacts)"
+    return f"{name(c['company'])}{absent}: SL {c['service_level']} ({c['sl_method']}), {short}" + (
+        f"; targets {', '.join(targets)}" if targets else "")
+
+
+def main_blocks(report: Report, name: Escape) -> list[Block]:
+    policy = policy_lines(report, name)
+    items: list[Item] = [Text(caption(report)), *([Lines(policy)] if policy else []), main_table(report, name)]
+    return [Block(f"Service level by {', '.join(group_keys(report))}", items, table=True)]
+
+
+def companies_text(report: Report, name: Escape) -> list[Block]:
+    """The main table: the companies' rows, or with --by the groups' rows (by_group)."""
+    return main_blocks(report, name)
+
+
+def companies_html(report: Report) -> list[HtmlBlock]:
+    table = main_table(report, str)
+    return [HtmlBlock("", [HtmlTable(table.headers, table.rows, total=True)])]
+
+
+# --- summary: the scorecards ----------------------------------------------------------------
+
+def scorecards(report: Report) -> list[HtmlBlock]:
+    """One card per company (and one for all when several), with its targets met/missed."""
+    targets = report.get("targets") or []
+    rows = [("All companies", None, report["summary"])] if len(report["by_company"]) > 1 else []
+    rows += [(r["company"], r["company"], r) for r in report["by_company"]]
+    cards = [{
+        "name": label,
+        "met": row.get("target_met"),
+        "service_level": report["settings"]["service_level"],
+        "figures": [(SCORE_LABELS[k], format_value(k, row.get(k))) for k in SCORECARD],
+        "targets": [_target_line(t) for t in targets if t.get("company") == company],
+    } for label, company, row in rows]
+    return [HtmlBlock("Scorecard", place="cards", cards=cards)]
+
+
+def _target_line(t: dict[str, Any]) -> dict[str, Any]:
+    return {"metric": str(t.get("metric")), "target": cell(t.get("target")), "actual": cell(t.get("actual")),
+            "met": t.get("met")}
+
+
+def cell(value: Any) -> str:
+    """A value in report.html's plain tables."""
+    if value is None:
+        return NULL
+    if isinstance(value, bool):
+        return "✓ met" if value else "✗ missed"
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return str(value)
+
+
+def plain_table(heading_: str, rows: list[dict[str, Any]]) -> list[HtmlBlock]:
+    """A list of flat rows as a table with a column per key (none without rows), among the
+    detail tables after the main ones."""
+    if not rows:
+        return []
+    columns = list(dict.fromkeys(k for r in rows for k in r))
+    return [HtmlBlock(heading_, [HtmlTable(columns, [[cell(r.get(c)) for c in columns] for r in rows])],
+                      place="details")]
+
+
+def targets_html(report: Report) -> list[HtmlBlock]:
+    return plain_table("Targets", report.get("targets") or [])
+
+
+# --- hours and days -------------------------------------------------------------------------
+
+def hour_table(report: Report) -> Table:
+    settings = table_settings(report)
+    headers = ["Hour"] + [heading(m, settings) for m in HOUR_METRICS]
+    hours = of(report["by_hour"], None)
+    busy = [i for i, r in enumerate(hours) if r["offered"]]
+    if busy:  # the quiet night hours before the first and after the last call say nothing
+        hours = hours[busy[0]: busy[-1] + 1]
+    body = [[f"{r['hour']:02d}"] + [format_value(m, r[m]) for m in HOUR_METRICS] for r in hours]
+    return Table(headers, body, align="r" * len(headers))
+
+
+def hours_text(report: Report, name: Escape) -> list[Block]:
+    return [Block("By hour of day", [hour_table(report)], note="all companies",
+                  long_note="all companies, whole period", table=True)]
+
+
+def hours_html(report: Report) -> list[HtmlBlock]:
+    table = hour_table(report)
+    several = len(report["by_company"]) > 1
+    return [HtmlBlock("By hour of day" + (" (all companies)" if several else ""),
+                      [HtmlTable(table.headers, table.rows)])]
+
+
+def hourly_series(report: Report, company: str | None) -> tuple[list[int], list[int], list[Any]] | None:
+    """Hours from the first to the last with calls (the empty night says nothing)."""
+    rows = sorted(of(report.get("by_hour", []), company), key=lambda r: r["hour"])
+    busy = [i for i, r in enumerate(rows) if r["offered"]]
+    if not busy:
+        return None
+    rows = rows[busy[0]: busy[-1] + 1]
+    return [r["hour"] for r in rows], [r["offered"] for r in rows], [r["service_level_pct"] for r in rows]
+
+
+def daily_series(report: Report, company: str | None) -> tuple[list[str], list[int], list[Any]] | None:
+    rows = sorted(of(report.get("by_day", []), company), key=lambda r: r["day"])
+    if len(rows) < 2 or not any(r["offered"] for r in rows):
+        return None  # one day is one bar: the hourly chart tells that day's story
+    return [r["day"] for r in rows], [r["offered"] for r in rows], [r["service_level_pct"] for r in rows]
+
+
+def unusual_days(report: Report, company: str | None) -> list[str]:
+    """Busy and quiet days the unusual-days section flagged (``unusual_days.days``)."""
+    section = report.get("unusual_days") or {}
+    return [str(r["day"])[:10] for r in of(section.get("days", []), company)]
+
+
+def hours_charts(report: Report, company: str | None) -> list[ChartSpec]:
+    if (h := hourly_series(report, company)) is None:
+        return []
+    return [ChartSpec("hourly", "calls offered and service level by hour of day", "hourly_offered_sl",
+                      (*h, report["settings"]["target_pct"]))]
+
+
+def days_charts(report: Report, company: str | None) -> list[ChartSpec]:
+    if (d := daily_series(report, company)) is None:
+        return []
+    return [ChartSpec("daily", "calls offered and service level per day", "daily_offered_sl",
+                      (*d, report["settings"]["target_pct"]), {"unusual": unusual_days(report, company)})]
+
+
+def overview_charts(report: Report) -> list[ChartSpec]:
+    """Several companies: their service levels side by side."""
+    rows = report["by_company"]
+    if len([r for r in rows if r.get("company") is not None]) < 2:
+        return []
+    return [ChartSpec("service-level", "Service level by company", "company_sl_overview", (
+        [chart_label(str(r["company"])) for r in rows], [r["service_level_pct"] for r in rows],
+        [r["offered"] for r in rows], report["settings"]["target_pct"]))]
+
+
+def key_table(key: str) -> Any:
+    """The table-file view of a report key holding rows: a file of the same name."""
+    def tables(report: Report, extra: dict[str, Any]) -> dict[str, Any]:
+        return {key: report[key]} if report.get(key) else {}
+    return tables
+
+
+# --- the sections -------------------------------------------------------------------------
+
+METRICS_DEFS = {
+    "count": {"type": "integer", "minimum": 0},
+    "pct": {"type": ["number", "null"], "minimum": 0, "maximum": 100},
+    "seconds": {"type": ["number", "null"], "minimum": 0},
+    "metrics": {
+        "type": "object",
+        "description": "Every metric family of one group (README, Metrics): counts, rates, times, FCR, scores",
+        "required": ["offered", "answered", "abandoned", "short_abandoned", "flowout", "answered_within_threshold",
+                     "abandoned_within_threshold", "service_level_pct", "answer_rate_pct", "abandon_rate_pct",
+                     "asa_s", "aht_s", "max_wait_s", "target_met"],
+        "properties": {
+            "offered": s.COUNT, "answered": s.COUNT, "abandoned": s.COUNT, "short_abandoned": s.COUNT,
+            "flowout": s.COUNT, "answered_within_threshold": s.COUNT, "abandoned_within_threshold": s.COUNT,
+            "service_level_pct": s.PCT, "answer_rate_pct": s.PCT, "abandon_rate_pct": s.PCT,
+            "asa_s": s.SECONDS, "aht_s": s.SECONDS, "max_wait_s": s.SECONDS,
+            "target_met": {"type": ["boolean", "null"]},
+            "fcr_pct": s.PCT, "fcr_method": {"enum": ["flag", "repeat", None]},
+            "fcr_window_h": {"type": ["number", "null"]}, "fcr_judged": s.COUNT_OR_NULL,
+            "fcr_censored": s.COUNT_OR_NULL,
+            "fcr_unknown_caller_pct": s.PCT,
+            "fcr_by_window": {"type": ["object", "null"], "additionalProperties": s.PCT},
+            "nps": {"type": ["number", "null"], "minimum": -100, "maximum": 100}, "nps_responses": s.COUNT_OR_NULL,
+            "csat_mean": {"type": ["number", "null"]}, "csat_top2_pct": s.PCT, "csat_responses": s.COUNT_OR_NULL,
+        },
+    },
+}
+
+SUMMARY = Section(
+    "summary", "Scorecard", ("summary",), doc="README.md",
+    schema={"summary": {"allOf": [s.METRICS], "description": "every metric family over all contacts counted"}},
+    required=("summary",), defs=METRICS_DEFS, compute=summary, html=scorecards,
+)
+COMPANIES_SECTION = Section(
+    "companies", "Service level by company", ("by_company",), doc="README.md",
+    schema={"by_company": s.metric_rows("one row per company, also a company without contacts in hours",
+                                        ["company"], company={"type": "string"})},
+    required=("by_company",), compute=companies, text=companies_text, html=companies_html,
+    overview_charts=overview_charts, tables=key_table("by_company"),
+)
+TARGETS = Section(
+    "targets", "Targets", ("targets",), doc="docs/fcr-and-targets.md",
+    schema={"targets": s.rows(s.obj(
+        ["company", "metric", "comparison", "target", "actual", "met"],
+        "one entry per company and metric with a target; met is null without data",
+        company={"type": "string"}, metric={"type": "string"}, comparison={"enum": [">=", "<="]},
+        target={"type": "number"}, actual={"type": ["number", "null"]}, met={"type": ["boolean", "null"]}))},
+    required=("targets",), compute=targets, html=targets_html, tables=key_table("targets"),
+)
+GROUPS = Section(
+    "groups", "Service level by group", ("by_group",), doc="README.md",
+    schema={"by_group": s.metric_rows("with --by other than company: one row per group (the --by keys first)", [])},
+    compute=groups, tables=key_table("by_group"),  # its rows are the main table's (companies_text)
+)
+HOURS = Section(
+    "hours", "By hour of day", ("by_hour",), doc="README.md",
+    schema={"by_hour": s.metric_rows("24 hours of the day over the whole period, all companies (company null) "
+                                     "then each company", ["company", "hour"], company=s.COMPANY,
+                                     hour={"type": "integer", "minimum": 0, "maximum": 23})},
+    required=("by_hour",), compute=hours, text=hours_text, html=hours_html, charts=hours_charts,
+    tables=key_table("by_hour"),
+)
+DAYS = Section(
+    "days", "By day", ("by_day",), doc="README.md",
+    schema={"by_day": s.metric_rows("every local day from the first to the last, empty days included",
+                                    ["company", "day"], company=s.COMPANY, day=s.DAY)},
+    required=("by_day",), compute=days, charts=days_charts, tables=key_table("by_day"),
+)

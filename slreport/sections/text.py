@@ -1,0 +1,94 @@
+"""How the sections write values as text: one formatting for every view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slreport.metrics.registry import BY_KEY
+from slreport.options.hours import DAY_NAMES
+
+NULL = "—"
+SPARK = "▁▂▃▄▅▆▇█"
+# Weekday names as the views show them, Monday first (the JSON's weekday_hour keys are DAY_NAMES).
+WEEKDAYS = tuple(day.capitalize() for day in DAY_NAMES)
+
+
+def text(value: Any) -> str:
+    return NULL if value is None else str(value)
+
+
+def format_value(key: str, value: Any) -> str:
+    """A metric's value as the tables show it (by its unit in the metric registry)."""
+    if value is None:
+        return NULL
+    unit = BY_KEY[key].unit if key in BY_KEY else ""
+    if unit in ("pct", "seconds", "score"):
+        return f"{value:.1f}"
+    if unit == "bool":
+        return "met" if value else "missed"
+    if unit == "count":
+        return f"{value:,}".replace(",", " ")
+    if unit == "by_window":
+        return " · ".join(f"{w} {NULL if v is None else f'{v:.1f}'}" for w, v in value.items())
+    return str(value)
+
+
+def heading(key: str, settings: dict[str, Any]) -> str:
+    """A metric's column heading (settings: the report's, with ``aht_basis`` from its input)."""
+    metric = BY_KEY[key]
+    if key == "aht_s" and settings.get("aht_basis") == "talk":
+        return "Avg talk (s)"
+    if key == "target_met":
+        if len({c["service_level"] for c in settings.get("companies", [])}) > 1:
+            return "SL target"  # each company's own, see the caption
+        return f"Target {settings['service_level']}"
+    suffix = " (s)" if metric.unit == "seconds" else ""
+    return metric.label + suffix
+
+
+def table_settings(report: dict[str, Any]) -> dict[str, Any]:
+    return report["settings"] | {"aht_basis": report["input"].get("aht_basis")}
+
+
+def pct(v: float | None) -> str:
+    return NULL if v is None else f"{v:.1f}"
+
+
+def num(v: float | int | None) -> str:
+    return NULL if v is None else f"{v:g}" if isinstance(v, int) else f"{v:.1f}"
+
+
+def sparkline(values: list[float | int | None]) -> str:
+    """One bar per value, scaled to the largest; zero and missing are the lowest bar."""
+    top = max((v for v in values if v), default=0)
+    if not top:
+        return SPARK[0] * len(values)
+    return "".join(SPARK[min(len(SPARK) - 1, int((v or 0) / top * (len(SPARK) - 1) + 0.5))] for v in values)
+
+
+def clock(seconds: float | None) -> str:
+    """Seconds as m:ss (AHT 245 s → 4:05)."""
+    if seconds is None:
+        return NULL
+    whole = int(round(seconds))
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def interval_label(start_iso: str, minutes: int, tz: str) -> str:
+    """'Mon 2026-01-05 09:00–10:00' in the report time zone (DST-safe: end = start + minutes)."""
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    start = datetime.fromisoformat(start_iso).astimezone(ZoneInfo(tz))
+    # Elapsed time: aware-datetime arithmetic in one zone is wall-clock, an hour off across DST.
+    end = (start.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(ZoneInfo(tz))
+    return f"{WEEKDAYS[start.weekday()]} {start:%Y-%m-%d %H:%M}–{end:%H:%M}"
+
+
+def of(rows: list[dict[str, Any]], company: str | None) -> list[dict[str, Any]]:
+    """The rows of one company (None: the all-companies rows)."""
+    return [r for r in rows if r.get("company") == company]
+
+
+def companies(report: dict[str, Any]) -> list[str]:
+    return [r["company"] for r in report.get("by_company", []) if r.get("company") is not None]
