@@ -258,10 +258,10 @@ def _run_analyze(args: Any, fmt: OutputFormat | None, engine: Engine, *, verbose
 
     files = list(args.input.files)
     country_code(args.input.country)  # an unknown country is a usage error before any file is read
-    _check_output_files(files, find_config(args.config, Path(".")), args)
     request = resolve(args, Path("."))
-    if engine == Engine.SPARK:
+    if engine == Engine.SPARK:  # it refuses --rejects and --out outright
         return _analyze_on_spark(files, request, fmt, fail_on_miss)
+    _check_output_files(files, find_config(args.config, Path(".")), args)
     with deferred_rejects():  # --rejects appears only when the whole run succeeded
         if request.folder.wanted:
             reports = _write_folders(files, request)
@@ -452,10 +452,13 @@ def _write_folders(files: list[str], request: Any) -> list[dict[str, Any]]:
                        options=options)
     with _reading(files):
         written = deliver(files, request.settings, request.run, dest)
+    from slreport.names import visible
+
     for _, report in written:  # a company whose folder is not its plain name: never silent
         scope = report.get("scope", {})
         if scope.get("folder_reason"):
-            _note(f"company {scope['company']!r} is written to {scope['folder']!r}: {scope['folder_reason']}")
+            _note(f"company {visible(repr(scope['company']))} is written to {visible(repr(scope['folder']))}: "
+                  f"{scope['folder_reason']}")
     if sys.stderr.isatty():
         for path, _ in written:
             typer.echo(f"slreport: wrote {path}", err=True)

@@ -85,9 +85,9 @@ def test_cli_json_equals_the_library_result(tmp_path) -> None:
     [
         (["--opening-hours", "mon-fri 8-18"], "'8-18' is not a time range HH:MM-HH:MM"),
         (["--opening-hours", "mon-fry 08:00-18:00"], "'mon-fry' is not a day or day range"),
-        (["--holidays-country", "XX"], "unknown holidays country 'XX'"),
-        (["--unusual-factor", "1"], "--unusual-factor 1 must be above 1"),
-        (["--top", "0"], "--top 0 must be 1 or more"),
+        (["--holidays-country", "XX"], "--holidays-country 'XX' is not allowed; use a two-letter ISO 3166 country"),
+        (["--unusual-factor", "1"], "--unusual-factor '1' is not allowed; use a number above 1"),
+        (["--top", "0"], "--top '0' is not allowed; use a whole number, 1 or more"),
     ],
 )
 def test_bad_peak_options_are_usage_errors(tmp_path, args: list[str], message: str) -> None:
