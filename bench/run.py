@@ -130,7 +130,7 @@ def ensure_huge(base: int, copies: int = 10) -> Path:
         print(f"replicating {src} ×{copies} into {path} …", file=sys.stderr)
         tmp = path.with_suffix(".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
-        subprocess.run([PY, "-c", "import sys; sys.path.insert(0, '.'); from slreport.convert import replicate; "
+        subprocess.run([PY, "-c", "import sys; sys.path.insert(0, '.'); from slreport.ingest.convert import replicate; "
                         f"replicate({str(src)!r}, {str(tmp)!r}, {copies})"], check=True, cwd=ROOT)
         tmp.rename(path)
     return path

@@ -249,12 +249,12 @@ def _run_analyze(args: Any, fmt: OutputFormat | None, engine: Engine, *, verbose
     Returns TARGET_MISSED when --fail-on-miss is given and a target was missed (listed on stderr)."""
     from pathlib import Path
 
-    from slreport.analysis import analyze as analyze_files
     from slreport.ingest.callers import country_code
     from slreport.ingest.rejects import deferred_rejects
+    from slreport.metrics.policy import target_misses
     from slreport.options.analyze import resolve
     from slreport.options.config import find_config
-    from slreport.policy import target_misses
+    from slreport.pipeline import analyze as analyze_files
 
     files = list(args.input.files)
     country_code(args.input.country)  # an unknown country is a usage error before any file is read
@@ -296,8 +296,8 @@ def _check_output_files(files: list[str], config: Any, args: Any) -> None:
 
 def _analyze_on_spark(files: list[str], request: Any, fmt: OutputFormat | None, fail_on_miss: bool) -> ExitCode:
     """analyze --engine spark: one dataset or URI, the report on stdout (pyspark is imported only here)."""
-    from slreport.policy import target_misses
-    from slreport.spark_engine import analyze_spark, check_input
+    from slreport.metrics.policy import target_misses
+    from slreport.spark.engine import analyze_spark, check_input
 
     if request.folder.wanted:
         raise UsageError("--out and --out-template are not available with --engine spark",
@@ -381,9 +381,9 @@ def convert(
         import json
         from pathlib import Path
 
-        from slreport.convert import convert as convert_files
-        from slreport.ingest.options import ReadOptions, parse_column_maps, parse_outcome_maps
+        from slreport.ingest.convert import convert as convert_files
         from slreport.options import values
+        from slreport.options.read import ReadOptions, parse_column_maps, parse_outcome_maps
 
         read = ReadOptions(
             column_map=parse_column_maps(column_map or []), outcome_map=parse_outcome_maps(outcome_map or []),
@@ -423,7 +423,7 @@ def erlang(
     def run() -> None:
         from slreport.options import values
         from slreport.options.analyze import StaffingArgs
-        from slreport.staffing.required import calculate, parse_interval
+        from slreport.queueing.required import calculate, parse_interval
 
         target = values.checked("--sl", values.service_level, sl) if sl is not None else None
         options = StaffingArgs(max_asa, max_pwait, max_abandon, max_occupancy, shrinkage).options()

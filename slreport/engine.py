@@ -11,7 +11,7 @@ from typing import Any
 
 import duckdb
 
-from slreport.limits import parse_memory_limit, parse_size
+from slreport.options.limits import parse_memory_limit, parse_size
 
 # DuckDB's own default is 80 % of RAM. A bounded default keeps a 10 M-contact analyze near 2 GB of
 # resident memory: the staged contacts beyond it go to the scratch folder, which cost little time
@@ -22,13 +22,13 @@ DEFAULT_MEMORY_LIMIT = "2GB"
 # rounded to the nearest whole number, halves away from zero, so 417.9 s / 80 calls = 5.22375 is
 # 5.2238, as a spreadsheet shows it. DuckDB's own round(x, digits) rounds the binary value since
 # 2.0.1 (5.22374999… → 5.2237) and did the above before: a report must not change with the DuckDB
-# release installed, nor between engines (slreport.dialect writes the same for Spark).
+# release installed, nor between engines (slreport.spark.dialect writes the same for Spark).
 ROUND_MACRO = ("CREATE OR REPLACE MACRO slr_round(x, digits) AS "
                "round(CAST(x AS DOUBLE) * pow(10, digits)) / pow(10, digits)")
 
 
 def memory_limit_bytes(memory_limit: str | None) -> int:
-    """The limit in bytes: a user's value through the size grammar (slreport.limits), else the default."""
+    """The limit in bytes: a user's value through the size grammar (slreport.options.limits), else the default."""
     if memory_limit is None:
         return parse_size(DEFAULT_MEMORY_LIMIT, "the default memory limit")
     return parse_memory_limit(memory_limit)
@@ -43,7 +43,7 @@ def connect(scratch: Path, memory_limit: str | None = None, threads: int | None 
     # millions of rows that would corrupt the JSON or CSV written there.
     con.execute("SET enable_progress_bar = false")
     # Line numbers of a parallel read come from the order in which its rows were stored
-    # (slreport.ingest.generic): DuckDB's default, set here so that nothing can turn it off.
+    # (slreport.ingest.readers.generic): DuckDB's default, set here so that nothing can turn it off.
     con.execute("SET preserve_insertion_order = true")
     # Parameters, not text: the folder and the limit come from the user (TMPDIR, --memory-limit).
     con.execute("SET temp_directory = ?", [scratch.as_posix()])
@@ -129,7 +129,7 @@ def plain(value: Any) -> Any:
 def insert_rows(con: Any, table: str, rows: list[tuple[Any, ...]]) -> None:
     """INSERT ``rows`` into the table ``table`` (a name of ours, never a user's). On DuckDB one
     statement unnests a list per column: ``executemany`` inserts row by row, and 15 000 companies'
-    settings took 17 s that way. Other engines (slreport.spark_engine) keep their executemany."""
+    settings took 17 s that way. Other engines (slreport.spark.engine) keep their executemany."""
     if not rows:
         return
     marks = ", ".join("?" * len(rows[0]))

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from slreport.analysis import RunOptions, analyze
-from slreport.ingest.options import ReadOptions
+from slreport.options.read import ReadOptions
 from slreport.options.settings import Settings
+from slreport.pipeline import RunOptions, analyze
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

@@ -9,7 +9,7 @@ from typing import Any
 import duckdb
 
 from slreport import engine, ingest
-from slreport.ingest.options import ReadOptions
+from slreport.options.read import ReadOptions
 
 INGEST = Path(__file__).resolve().parent / "data" / "ingest"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from slreport.analysis import Analysis, RunOptions, analyze_all
-from slreport.ingest.options import ReadOptions
 from slreport.options.hours import CompanyHours, HoursPolicy, parse_opening_hours
+from slreport.options.read import ReadOptions
 from slreport.options.settings import Settings
+from slreport.pipeline import Analysis, RunOptions, analyze_all
 
 HEADER = "contact_id,company,caller,arrived_at,wait_s,talk_s,outcome"
 

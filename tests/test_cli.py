@@ -76,8 +76,8 @@ def test_row_order_and_threads_do_not_change_a_byte(tmp_path):
     for report in (one, other):
         report["input"]["files"][0]["path"] = "calls.csv"
     assert one == other
-    from slreport.analysis import RunOptions, analyze
-    from slreport.ingest.options import ReadOptions
+    from slreport.options.read import ReadOptions
+    from slreport.pipeline import RunOptions, analyze
 
     settings = Settings(timezone="Europe/Helsinki")
     single = analyze([str(SAMPLE)], settings, RunOptions(threads=1, read=ReadOptions(input_tz="Europe/Helsinki")))

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from slreport.staffing.required import calculate, parse_interval
-from slreport.staffing.targets import StaffingTargets
+from slreport.queueing.required import calculate, parse_interval
+from slreport.queueing.targets import StaffingTargets
 from tests.conftest import run_cli
 
 BASE = ("erlang", "--calls", "100", "--interval", "30m", "--aht", "180")

@@ -15,9 +15,9 @@ from __future__ import annotations
 import pytest
 
 from slreport import ingest
-from slreport.analysis import RunOptions, analyze
-from slreport.ingest.options import ReadOptions
+from slreport.options.read import ReadOptions
 from slreport.options.settings import Settings
+from slreport.pipeline import RunOptions, analyze
 from tests.conftest import DATA
 
 QUEUE_LOG = DATA / "fcr" / "queue_log_voipoffice.csv"

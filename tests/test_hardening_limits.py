@@ -88,7 +88,7 @@ _PASSTHROUGH = {"str", "repr", "format", "as_posix", "strip", "lower", "upper", 
 _ALLOWED = {
     # ``path`` there holds quote_literal(the file) already, and '$.{path}' is a JSON path built from the
     # reader's own constant field names (Queue.EnqueueTimestamp…), never from the input.
-    ("slreport/ingest/amazon_connect.py", "path"),
+    ("slreport/ingest/readers/amazon_connect.py", "path"),
 }
 
 

@@ -144,7 +144,7 @@ elif where == "between-renames":  # a system without renameat2: old away, then n
         pass
     after(os, "rename", lambda src, dst: ".old-" in str(dst))
 elif where == "analysis":
-    import slreport.analysis as analysis
+    import slreport.pipeline as analysis
     real_loaded = analysis.analyze_loaded
     def loaded(*args):
         pause()

@@ -11,8 +11,8 @@ import zstandard
 
 from slreport.errors import InputError, UsageError
 from slreport.ingest import generic, tabular
-from slreport.ingest.options import ReadOptions, parse_column_maps, parse_outcome_maps
 from slreport.ingest.sources import resolve_sources
+from slreport.options.read import ReadOptions, parse_column_maps, parse_outcome_maps
 from tests.conftest import run_analyze
 from tests.ingest_helpers import load
 
@@ -150,7 +150,7 @@ def test_caller_numbers_stay_text(write_csv):
     path = write_csv("c.csv", "caller,arrived_at,wait_s,outcome", f"+358401234567,{GOOD},5,answered",
                      f"0401234567,{GOOD},5,answered")
     from slreport import engine, ingest
-    from slreport.ingest.options import ReadOptions
+    from slreport.options.read import ReadOptions
 
     con = engine.connect(path.parent)
     ingest.load(con, [str(path)], ReadOptions(), path.parent)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from slreport.staffing.kaplan_meier import KaplanMeier
+from slreport.queueing.kaplan_meier import KaplanMeier
 from tests.conftest import run_analyze
 
 HEADER = "contact_id,company,arrived_at,wait_s,talk_s,outcome"

@@ -9,11 +9,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from slreport.analysis import RunOptions, analyze
-from slreport.convert import convert
 from slreport.errors import InputError
-from slreport.ingest.options import ReadOptions
+from slreport.ingest.convert import convert
+from slreport.options.read import ReadOptions
 from slreport.options.settings import Settings
+from slreport.pipeline import RunOptions, analyze
 from tests.conftest import ROOT, run_cli
 
 SAMPLE = ROOT / "sample_data" / "calls.csv"

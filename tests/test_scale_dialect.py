@@ -9,7 +9,7 @@ import pytest
 
 pytest.importorskip("sqlglot", reason="sqlglot is not installed (pip install 'slreport[spark]')")
 
-from slreport.dialect import (  # noqa: E402
+from slreport.spark.dialect import (  # noqa: E402
     created_table,
     dropped_table,
     insert_target,

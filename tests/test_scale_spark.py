@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
-from slreport.analysis import RunOptions, analyze
-from slreport.convert import convert
-from slreport.ingest.options import ReadOptions
+from slreport.ingest.convert import convert
+from slreport.options.read import ReadOptions
 from slreport.options.settings import Settings
+from slreport.pipeline import RunOptions, analyze
 from tests.conftest import DATA, ROOT
 
 SAMPLE = ROOT / "sample_data" / "calls.csv"
@@ -76,7 +76,7 @@ def sample_dataset(tmp_path_factory) -> Path:
 
 
 def test_the_sample_gives_identical_json_on_spark_and_duckdb(sample_dataset):
-    from slreport.spark_engine import analyze_spark
+    from slreport.spark.engine import analyze_spark
 
     settings = Settings(timezone="Europe/Helsinki")
     duck = analyze([str(sample_dataset)], settings, RunOptions(read=ReadOptions()))

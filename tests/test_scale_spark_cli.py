@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from slreport.convert import convert
+from slreport.ingest.convert import convert
 from tests.conftest import ROOT, run_cli
 
 SAMPLE = ROOT / "sample_data" / "calls.csv"

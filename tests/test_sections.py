@@ -15,7 +15,8 @@ import pytest
 
 from slreport.sections import SECTIONS, chart_specs, html_blocks, overview_specs, table_rows, text_blocks
 from slreport.sections.blocks import Lines, Table, Text, as_is
-from slreport.sections.schema import SCHEMA_FILE, report_schema, schema_text
+from slreport.sections.contract import report_schema, schema_text
+from slreport.sections.schema import SCHEMA_FILE
 from tests.conftest import ROOT, run_cli
 from tests.golden import visible_text
 

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from slreport.errors import UsageError
-from slreport.staffing import batch, erlang, erlang_a
-from slreport.staffing.required import required_agents, smallest
-from slreport.staffing.targets import StaffingTargets, scheduled
+from slreport.queueing import batch, erlang, erlang_a
+from slreport.queueing.required import required_agents, smallest
+from slreport.queueing.targets import StaffingTargets, scheduled
 
 SL_80_20 = StaffingTargets(sl_pct=80, sl_threshold_s=20)
 

@@ -7,11 +7,11 @@ import json
 
 import pytest
 
-from slreport.analysis import RunOptions, analyze_all
-from slreport.ingest.options import ReadOptions
+from slreport.options.read import ReadOptions
 from slreport.options.settings import Settings
-from slreport.staffing.required import calculate
-from slreport.staffing.targets import StaffingTargets
+from slreport.pipeline import RunOptions, analyze_all
+from slreport.queueing.required import calculate
+from slreport.queueing.targets import StaffingTargets
 from tests.conftest import run_analyze, run_cli
 
 HEADER = "contact_id,company,arrived_at,wait_s,talk_s,outcome,agent"

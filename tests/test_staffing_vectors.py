@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from slreport.staffing import erlang, erlang_a
-from slreport.staffing.required import required_agents
-from slreport.staffing.targets import StaffingTargets, scheduled
+from slreport.queueing import erlang, erlang_a
+from slreport.queueing.required import required_agents
+from slreport.queueing.targets import StaffingTargets, scheduled
 
 VECTORS = Path(__file__).parent / "data" / "erlang" / "expected_values.csv"
 ROWS = list(csv.DictReader(VECTORS.open(encoding="utf-8")))

@@ -41,7 +41,7 @@ class Destination:
 def deliver(inputs: list[str], settings: Any, run: Any, dest: Destination) -> list[tuple[Path, dict[str, Any]]]:
     """Analyse ``inputs`` and write the report folder(s); returns each folder written with its report.
     The folders of a split are published together or not at all."""
-    from slreport.analysis import analyze_all
+    from slreport.pipeline import analyze_all
 
     dest.check()
     with interrupts.handled():
@@ -85,8 +85,8 @@ def span_label(report: dict[str, Any]) -> str:
 def analyze_split(inputs: list[str], settings: Any, run: Any) -> list[tuple[str, Any]]:
     """(company, Analysis) for every company with contacts, from one read of the input."""
     from slreport import engine, ingest
-    from slreport.analysis import analyze_loaded
     from slreport.ingest.staging import create_contacts_view
+    from slreport.pipeline import analyze_loaded
     from slreport.safe_paths import scratch_folder
 
     with interrupts.handled(), scratch_folder() as tmp:

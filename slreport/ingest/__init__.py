@@ -19,10 +19,16 @@ import duckdb
 
 from slreport.engine import first, one
 from slreport.errors import InputError, UsageError
-from slreport.ingest import amazon_connect, asterisk_cdr, asterisk_queue_log, canonical_parquet, freeswitch, generic
 from slreport.ingest.callers import caller_display, create_caller_function, phone_sql, pseudonym_key
 from slreport.ingest.dst import create_dst_functions, dst_counts
-from slreport.ingest.options import ReadOptions
+from slreport.ingest.readers import (
+    amazon_connect,
+    asterisk_cdr,
+    asterisk_queue_log,
+    canonical_parquet,
+    freeswitch,
+    generic,
+)
 from slreport.ingest.reasons import REJECT_REASONS, hint
 from slreport.ingest.sources import Source, resolve_sources
 from slreport.ingest.staging import (
@@ -34,6 +40,7 @@ from slreport.ingest.staging import (
     mark_outside_window,
 )
 from slreport.ingest.text import read_head
+from slreport.options.read import ReadOptions
 
 # Profiles detected from a file's first bytes; canonical-parquet (a dataset folder) is recognised by its path.
 BYTE_PROFILES: dict[str, ModuleType] = {

@@ -123,7 +123,7 @@ def flag_sql(text: str) -> str:
     """BOOLEAN of Y/N, yes/no, 1/0, TRUE/FALSE (and Finnish/Swedish kyllä/ei, ja/nej); else NULL."""
     # A CASE, not IN (...): DuckDB plans a long IN list (and list_contains of a constant list) as a
     # join, and a join may reorder the rows of a parallel read, whose file order gives the line
-    # numbers (slreport.ingest.generic).
+    # numbers (slreport.ingest.readers.generic).
     whens = [f"WHEN {quote_literal(v)} THEN true" for v in TRUE_VALUES]
     whens += [f"WHEN {quote_literal(v)} THEN false" for v in FALSE_VALUES]
     return f"CASE lower({text}) {' '.join(whens)} END"

@@ -23,9 +23,9 @@ import duckdb
 from slreport import interrupts
 from slreport.errors import InputError
 from slreport.ingest.callers import caller_display, phone_sql
-from slreport.ingest.options import ReadOptions
 from slreport.ingest.sources import Source
 from slreport.ingest.staging import STAGED
+from slreport.options.read import ReadOptions
 from slreport.safe_paths import abandoned, check_output_file
 
 HEADER = ("file", "line", "reason", "column", "value", "caller")

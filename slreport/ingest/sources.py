@@ -1,7 +1,7 @@
 """Turn the FILE arguments into local files DuckDB can read.
 
 `-` (stdin) and .bz2 are copied to a scratch folder (DuckDB reads plain, .gz and .zst
-itself), up to a cap (slreport.limits.max_copy); globs are expanded in sorted order so that
+itself), up to a cap (slreport.options.limits.max_copy); globs are expanded in sorted order so that
 runs are repeatable. Only regular files are read: a FIFO or a device is refused by name.
 """
 
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO
 
 from slreport.errors import InputError
-from slreport.limits import MAX_COPY_ENV, format_size, max_copy
+from slreport.options.limits import MAX_COPY_ENV, format_size, max_copy
 
 COMPRESSED_SUFFIXES = (".gz", ".zst", ".bz2")
 DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".log", ".jsonl", ".json", ".xlsx", ".parquet")

@@ -4,7 +4,7 @@ The repeat search is one window over (company, caller, arrived_at): for every in
 that is not a short abandon, the elapsed time to the same caller's next such contact to the same
 company, 0 when another arrived at the same instant (short abandons sit in a partition of their
 own, so they are never "next"). It runs once, as a column of the table ``contacts_local``
-(slreport.analysis), and every grouping then only counts answered contacts. Gaps and the observed
+(slreport.pipeline), and every grouping then only counts answered contacts. Gaps and the observed
 tail are integer milliseconds of elapsed time, so "7d" is 168 hours also across a DST change.
 
 Definitions (docs/fcr-and-targets.md):
@@ -29,7 +29,7 @@ from slreport.options.values import FCR_WINDOWS_H
 
 # The windows reported side by side (fcr_by_window), name → elapsed hours.
 
-# The repeat gap of each contact, for the one pass that builds ``contacts_local`` (slreport.analysis):
+# The repeat gap of each contact, for the one pass that builds ``contacts_local`` (slreport.pipeline):
 # every inbound contact counts as a repeat except a short abandon, which sits in a partition of its
 # own and so is never "next". Contacts of one caller at the same instant are each other's repeat
 # (gap 0): a tie group is contiguous in arrival order, so each member has an equal neighbour, and

@@ -5,7 +5,7 @@ Like the service level, it reads the offered contacts (``offered_local``: those 
 within opening hours, or all of them with --include-closed). SQL aggregates them to one row per
 (company, distinct wait) with its abandons (events)
 and answered/flowed-out calls (censored); the product-limit estimate is computed from those
-counts in NumPy (``slreport.staffing.kaplan_meier``). Contacts without a wait are left out and
+counts in NumPy (``slreport.queueing.kaplan_meier``). Contacts without a wait are left out and
 counted (``without_wait``).
 """
 
@@ -75,7 +75,7 @@ def patience_section(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 def km_by_company(con: duckdb.DuckDBPyConnection) -> dict[str | None, Any]:
     import numpy as np
 
-    from slreport.staffing.kaplan_meier import KaplanMeier
+    from slreport.queueing.kaplan_meier import KaplanMeier
 
     found = con.sql(KM_SQL).fetchnumpy()  # NumPy columns (pyarrow's to_numpy would import pandas)
     companies = [None if null else c for c, null in

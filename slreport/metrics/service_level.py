@@ -18,7 +18,7 @@ ABANDONED_WITHIN_T = "coalesce(c.outcome = 'abandoned' AND c.wait_s <= p.thresho
 SHORT_ABANDON = "coalesce(c.outcome = 'abandoned' AND p.short_abandon_s > 0 AND c.wait_s <= p.short_abandon_s, false)"
 
 # The numerator and denominator of each service-level method, from a cell's counts (README, the
-# methods table). Short abandons are abandoned within T, since S <= T (slreport.policy).
+# methods table). Short abandons are abandoned within T, since S <= T (slreport.metrics.policy).
 SL_FORMULAS: dict[SlMethod, tuple[str, str]] = {
     SlMethod.NEGATIVE: ("c.answered_within_threshold", "c.offered - c.short_abandoned"),
     SlMethod.IGNORE: ("c.answered_within_threshold", "c.offered - c.abandoned_within_threshold"),
@@ -83,7 +83,7 @@ def service_level_sql(settings: Settings, keys: list[str], source: str, grid: st
 
     ``source`` exposes cells (slreport.metrics.cells) as ``c``; every group of ``grid`` appears,
     empty ones with zero counts (rollup_sql). Each contact was judged by its company's policy
-    (table ``company_settings``, slreport.policy) when the cells were counted.
+    (table ``company_settings``, slreport.metrics.policy) when the cells were counted.
     """
     return RATES_SQL.format(counts=rollup_sql(COUNTS, keys, source, grid), keys="".join(f"{k}, " for k in keys),
                             order_by=order_by_keys(keys))

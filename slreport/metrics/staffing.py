@@ -101,7 +101,7 @@ FROM {STAFFING_TABLE} GROUP BY company, weekday, time_of_day ORDER BY company, w
 
 def company_targets(settings: Settings, companies: list[str]) -> dict[str, Any]:
     """Each company's staffing targets: its own service level (slreport.toml or --sl), the rest shared."""
-    from slreport.policy import company_policy
+    from slreport.metrics.policy import company_policy
 
     out = {}
     for company in companies:

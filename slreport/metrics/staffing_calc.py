@@ -16,9 +16,9 @@ import numpy as np
 
 from slreport.engine import plain
 from slreport.options.settings import Settings
-from slreport.staffing import erlang
-from slreport.staffing.batch import required_erlang_a_many
-from slreport.staffing.targets import CEIL_SLACK, StaffingTargets
+from slreport.queueing import erlang
+from slreport.queueing.batch import required_erlang_a_many
+from slreport.queueing.targets import CEIL_SLACK, StaffingTargets
 
 MIN_AHT_CALLS = 5  # answered calls with a handle time an interval needs for its own AHT
 WORST_PER_COMPANY = 10  # understaffed intervals listed per company in the JSON summary

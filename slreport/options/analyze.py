@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from slreport.errors import UsageError
-from slreport.ingest.options import ReadOptions, parse_column_maps, parse_outcome_maps, parse_stitch
 from slreport.options import values
 from slreport.options.config import FileConfig, build_settings, find_config, load_config
 from slreport.options.periods import Period, resolve_window
+from slreport.options.read import ReadOptions, parse_column_maps, parse_outcome_maps, parse_stitch
 from slreport.options.settings import Settings
-from slreport.staffing.targets import StaffingTargets
+from slreport.queueing.targets import StaffingTargets
 
 
 @dataclass(frozen=True)

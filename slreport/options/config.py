@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from slreport.errors import UsageError, quoted, shorten
-from slreport.ingest.options import MAPPABLE
 from slreport.options import values
 from slreport.options.hours import hours_policy
+from slreport.options.read import MAPPABLE
 from slreport.options.settings import Settings
 from slreport.options.values import BadValue, Option
 from slreport.schema import OUTCOMES

@@ -7,17 +7,8 @@ from enum import Enum
 
 from slreport.errors import UsageError
 from slreport.options.hours import HoursPolicy
-from slreport.options.values import FCR_METHODS, FCR_WINDOWS_H, ServiceLevelTarget
-from slreport.staffing.targets import StaffingTargets
-
-
-class SlMethod(str, Enum):
-    """How abandoned calls enter the service level (see README, "Service level")."""
-
-    NEGATIVE = "negative"
-    IGNORE = "ignore"
-    POSITIVE = "positive"
-    ANSWERED_ONLY = "answered-only"
+from slreport.options.values import FCR_METHODS, FCR_WINDOWS_H, ServiceLevelTarget, SlMethod
+from slreport.queueing.targets import StaffingTargets
 
 
 class OutputFormat(str, Enum):

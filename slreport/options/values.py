@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -25,6 +26,15 @@ FCR_METHODS = ("flag", "repeat", "auto")
 FCR_WINDOWS_H = {"24h": 24, "72h": 72, "7d": 168, "30d": 720}
 INTERVALS_MIN = (15, 30, 60)
 SL_METHODS = ("negative", "ignore", "positive", "answered-only")
+
+
+class SlMethod(str, Enum):
+    """How abandoned calls enter the service level (see README, "Service level")."""
+
+    NEGATIVE = "negative"
+    IGNORE = "ignore"
+    POSITIVE = "positive"
+    ANSWERED_ONLY = "answered-only"
 
 
 class BadValue(ValueError):
@@ -182,9 +192,9 @@ def group_by(value: Any) -> tuple[str, ...]:
 
 def memory_limit(value: str | None) -> str | None:
     """--memory-limit checked before any file is read: a bad size is a usage error (exit 2), and only a
-    value that passed the size grammar of slreport.limits goes on (engine.connect formats it from the number)."""
+    value that passed the size grammar of options/limits.py goes on (engine.connect formats it from the number)."""
     if value is not None:
-        from slreport.limits import parse_memory_limit
+        from slreport.options.limits import parse_memory_limit
 
         parse_memory_limit(value)
     return value
@@ -229,8 +239,6 @@ def _sl_fields(value: Any) -> dict[str, Any]:
 
 
 def _sl_method(value: Any) -> dict[str, Any]:
-    from slreport.options.settings import SlMethod  # the enum lives with the Settings it types
-
     return {"sl_method": SlMethod(choice(SL_METHODS)(value))}
 
 

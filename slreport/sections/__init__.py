@@ -2,7 +2,7 @@
 
 A section (slreport.sections.base.Section) says which JSON keys it computes and how, and how
 it shows in every view: terminal and markdown blocks, report.html blocks, charts, table files,
-and the JSON Schema of its keys. The pipeline (slreport.analysis) computes the report by
+and the JSON Schema of its keys. The pipeline (slreport.pipeline) computes the report by
 iterating this list; slreport.render and slreport.folder draw every view from it. Adding a
 section is one module and its entry here (plus docs and tests).
 """

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from slreport.sections.schema import SCHEMA_FILE, schema_text, write_schema
+from slreport.sections.contract import schema_text, write_schema
+from slreport.sections.schema import SCHEMA_FILE
 
 
 def main() -> int:

@@ -14,7 +14,7 @@ Report = dict[str, Any]
 @dataclass
 class Context:
     """What a section's compute function reads: the connection (with ``contacts_local``,
-    ``offered_local`` and ``cells`` made, see slreport.analysis), the settings as given and
+    ``offered_local`` and ``cells`` made, see slreport.pipeline), the settings as given and
     resolved (FCR method), ingest's account, the report so far and the long tables."""
 
     con: Any

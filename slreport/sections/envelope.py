@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from slreport import engine
-from slreport.policy import SUMMARY_POLICY, companies_json, data_companies
+from slreport.metrics.policy import SUMMARY_POLICY, companies_json, data_companies
 from slreport.sections import schema as s
 from slreport.sections.base import Context, Section
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from slreport.metrics.cells import by_source, metrics_sql
 from slreport.metrics.intervals import dense_grids
+from slreport.metrics.policy import evaluate_targets
 from slreport.names import chart_label
-from slreport.policy import evaluate_targets
 from slreport.sections import schema as s
 from slreport.sections.base import Context, Report, Section
 from slreport.sections.blocks import Block, ChartSpec, Escape, HtmlBlock, HtmlTable, Item, Lines, Table, Text

@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from slreport.staffing.targets import Performance, StaffingTargets
+from slreport.queueing.targets import Performance, StaffingTargets
 
 _SLACK = 1e-12  # relative, as in targets.Performance.meets
 

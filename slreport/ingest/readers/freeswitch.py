@@ -19,13 +19,13 @@ import re
 import duckdb
 
 from slreport.errors import InputError
-from slreport.ingest.asterisk_cdr import CONTACT_CTE, stage_legs
 from slreport.ingest.dst import dst_note_sql
-from slreport.ingest.options import ReadOptions
 from slreport.ingest.parse_sql import duration_sql, timestamp_sql, without_offset_sql
+from slreport.ingest.readers.asterisk_cdr import CONTACT_CTE, stage_legs
 from slreport.ingest.sources import Source
 from slreport.ingest.sql import quote_literal
 from slreport.ingest.text import as_utf8, head_lines, read_head
+from slreport.options.read import ReadOptions
 
 NAME = "freeswitch"
 DESCRIPTION = "FreeSWITCH mod_cdr_csv Master.csv (default 13-field or example 15-field template)"

@@ -1,4 +1,4 @@
-"""analyze on Apache Spark: the same metric SQL as DuckDB, translated by slreport.dialect (SQLGlot).
+"""analyze on Apache Spark: the same metric SQL as DuckDB, translated by slreport.spark.dialect (SQLGlot).
 
 Reads a canonical Parquet dataset written by ``slreport convert`` (a local path or any URI Spark can
 read: s3a://, abfss://, gs://, hdfs://…), registers it as the ``contacts`` view and runs
@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from slreport.errors import UsageError
-from slreport.ingest.canonical_parquet import NAME as PROFILE
-from slreport.ingest.canonical_parquet import is_dataset
 from slreport.ingest.dst import AMBIGUOUS, NONEXISTENT
+from slreport.ingest.readers.canonical_parquet import NAME as PROFILE
+from slreport.ingest.readers.canonical_parquet import is_dataset
 from slreport.ingest.staging import duplicate_order
 from slreport.options.settings import Settings
 from slreport.schema import COLUMN_NAMES
@@ -41,7 +41,7 @@ class SparkConnection:
         self._rows: dict[str, list[tuple[Any, ...]]] = {}
 
     def execute(self, sql: str) -> SparkResult:
-        from slreport.dialect import created_table, dropped_table, table_schema
+        from slreport.spark.dialect import created_table, dropped_table, table_schema
 
         dropped = dropped_table(sql)
         if dropped is not None:  # a session view, uncached as it goes
@@ -61,7 +61,7 @@ class SparkConnection:
         return self.sql(sql)
 
     def executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
-        from slreport.dialect import insert_target
+        from slreport.spark.dialect import insert_target
 
         name = insert_target(sql)
         if name is None or name not in self._schemas:
@@ -70,7 +70,7 @@ class SparkConnection:
         self._register(name)
 
     def sql(self, sql: str) -> SparkResult:
-        from slreport.dialect import to_spark
+        from slreport.spark.dialect import to_spark
 
         return SparkResult(self.spark.sql(to_spark(sql, self._columns_of)))
 
@@ -275,7 +275,7 @@ def input_section(con: SparkConnection, path: str) -> dict[str, Any]:
 def analyze_spark_all(inputs: list[str], settings: Settings,
                       window: tuple[str | None, str | None] | None = None) -> Any:
     """The Analysis (report and full tables) of one dataset, computed on Spark."""
-    from slreport.analysis import analyze_loaded
+    from slreport.pipeline import analyze_loaded
 
     path = check_input(inputs)
     con = SparkConnection(session())

@@ -42,9 +42,9 @@ import duckdb
 from slreport import engine, ingest
 from slreport.errors import InputError, UsageError
 from slreport.ingest.callers import Pseudonymizer, hmac_pads, pseudonym_key, pseudonym_sql
-from slreport.ingest.options import ReadOptions
 from slreport.ingest.sources import expand_arguments
 from slreport.ingest.sql import quote_literal
+from slreport.options.read import ReadOptions
 from slreport.schema import COLUMN_NAMES
 
 FORMAT_VERSION = 1  # of the dataset layout; part of the run id so a layout change never overwrites old files

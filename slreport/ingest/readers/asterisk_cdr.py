@@ -28,12 +28,12 @@ import duckdb
 from slreport.errors import InputError
 from slreport.ingest.callers import caller_sql
 from slreport.ingest.dst import dst_note_sql
-from slreport.ingest.options import ReadOptions
 from slreport.ingest.parse_sql import duration_sql, timestamp_sql, without_offset_sql
 from slreport.ingest.sources import Source
 from slreport.ingest.sql import quote_literal
 from slreport.ingest.staging import insert_sql
 from slreport.ingest.text import as_utf8, head_lines
+from slreport.options.read import ReadOptions
 
 NAME = "asterisk_cdr"
 DESCRIPTION = "Asterisk CDR Master.csv (no header, 16-21 fields, legs grouped by linkedid/uniqueid)"

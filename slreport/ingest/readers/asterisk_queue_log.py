@@ -24,12 +24,12 @@ from slreport.errors import InputError
 from slreport.ingest import tabular
 from slreport.ingest.callers import caller_sql
 from slreport.ingest.dst import dst_note_sql
-from slreport.ingest.options import ReadOptions
 from slreport.ingest.parse_sql import duration_sql, timestamp_sql, without_offset_sql
 from slreport.ingest.sources import Source
 from slreport.ingest.sql import quote_literal
 from slreport.ingest.staging import insert_sql
 from slreport.ingest.text import as_utf8, head_lines, read_head, sniff_delimiter
+from slreport.options.read import ReadOptions
 
 NAME = "asterisk_queue_log"
 DESCRIPTION = "Asterisk/FreePBX queue_log: flat file epoch|callid|queue|agent|EVENT|…, or a table export"

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from slreport.staffing.targets import StaffingTargets
+from slreport.queueing.targets import StaffingTargets
 
 CHUNK_CELLS = 2_000_000  # intervals × series terms held in memory at once
 _SLACK = 1e-12  # relative, as in targets.Performance.meets
@@ -122,7 +122,7 @@ def required_erlang_a_many(
 ) -> np.ndarray:
     """Smallest N meeting every target under Erlang A, per element; 0 for zero calls; −1 when
     AHT or θ is unknown or no N up to the search cap does."""
-    from slreport.staffing.required import search_cap
+    from slreport.queueing.required import search_cap
 
     calls, aht, theta = (np.asarray(v, dtype=float) for v in (calls, aht, theta))
     result = np.where(calls == 0, 0, -1).astype(np.int64)

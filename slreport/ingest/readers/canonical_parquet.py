@@ -21,10 +21,10 @@ from pathlib import Path
 import duckdb
 
 from slreport.errors import InputError
-from slreport.ingest.options import ReadOptions
 from slreport.ingest.sources import Source, is_dataset
 from slreport.ingest.sql import inside_window_sql, quote_literal
 from slreport.ingest.staging import STAGED, duplicate_order, insert_sql, staged_select
+from slreport.options.read import ReadOptions
 from slreport.schema import COLUMN_NAMES
 
 NAME = "canonical-parquet"

@@ -16,7 +16,6 @@ from slreport.errors import InputError
 from slreport.ingest import tabular
 from slreport.ingest.callers import caller_sql, looks_like_phone
 from slreport.ingest.dst import dst_note_of_parsed_sql
-from slreport.ingest.options import MAPPABLE, ReadOptions
 from slreport.ingest.parse_sql import (
     MS_HEADER_RE,
     decimal_sql,
@@ -31,6 +30,7 @@ from slreport.ingest.sources import Source
 from slreport.ingest.sql import quote_ident, quote_literal
 from slreport.ingest.staging import STAGED, STAGED_COLUMNS
 from slreport.ingest.text import decode_head, head_lines
+from slreport.options.read import MAPPABLE, ReadOptions
 from slreport.schema import DURATION_COLUMNS, OUTCOMES, TIMESTAMP_COLUMNS
 
 NAME = "generic"

@@ -19,11 +19,11 @@ from slreport.metrics import fcr
 from slreport.metrics.cells import create_cells
 from slreport.metrics.intervals import interval_start_sql
 from slreport.metrics.opening_hours import create_hours_tables, in_hours_sql
+from slreport.metrics.policy import create_company_settings
 from slreport.metrics.service_level import SHORT_ABANDON
 from slreport.options.analyze import RunOptions
 from slreport.options.hours import holiday_countries
 from slreport.options.settings import Settings
-from slreport.policy import create_company_settings
 
 # The contact columns the metric families read: contacts_local keeps only these and the --by keys
 # (at 10 M contacts every column kept costs memory: the table outgrows the default memory limit
@@ -88,7 +88,7 @@ def warm_imports(settings: Settings) -> threading.Thread:
     def run() -> None:
         with contextlib.suppress(Exception):
             import slreport.metrics.staffing_calc  # noqa: F401  (NumPy, Erlang C and A)
-            import slreport.staffing.kaplan_meier  # noqa: F401
+            import slreport.queueing.kaplan_meier  # noqa: F401
 
             if countries := holiday_countries(settings.hours):
                 import holidays

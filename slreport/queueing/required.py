@@ -13,8 +13,8 @@ from dataclasses import replace
 from typing import Any
 
 from slreport.errors import UsageError
-from slreport.staffing import erlang, erlang_a
-from slreport.staffing.targets import Performance, StaffingTargets, scheduled
+from slreport.queueing import erlang, erlang_a
+from slreport.queueing.targets import Performance, StaffingTargets, scheduled
 
 ROWS_AROUND = 4  # rows of the calculator table either side of the answer
 

@@ -19,12 +19,12 @@ import duckdb
 from slreport.errors import InputError
 from slreport.ingest.callers import caller_sql
 from slreport.ingest.dst import dst_note_sql
-from slreport.ingest.options import ReadOptions
 from slreport.ingest.parse_sql import duration_sql, timestamp_sql
 from slreport.ingest.sources import Source
 from slreport.ingest.sql import quote_literal
 from slreport.ingest.staging import insert_sql
 from slreport.ingest.text import as_utf8, decode_head, read_head
+from slreport.options.read import ReadOptions
 
 NAME = "amazon_connect"
 DESCRIPTION = "Amazon Connect contact trace records (JSON Lines or JSON array), de-duplicated on ContactId"

@@ -29,7 +29,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from slreport.staffing.targets import Performance
+from slreport.queueing.targets import Performance
 
 
 def _logsumexp(logs: np.ndarray) -> float:
