@@ -51,9 +51,9 @@ def find_config(explicit: str | None, cwd: Path) -> Path | None:
     if explicit is not None:
         path = Path(explicit)
         if not path.exists():
-            raise ConfigError(f"--config {shorten(explicit)}: no such file",
+            raise ConfigError(f"--config {explicit}: no such file",
                               "check the path, or write one with `slreport init`")
-        _check_regular(path, f"--config {shorten(explicit)}")
+        _check_regular(path, f"--config {explicit}")
         return path
     found = cwd / CONFIG_NAME
     if not found.exists():

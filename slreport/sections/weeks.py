@@ -21,7 +21,11 @@ from slreport.sections.service_level import COMPANIES, dense, key_table
 from slreport.sections.text import format_value, heading, of, table_settings
 
 COLUMNS = ("offered", "answered", "abandoned", "service_level_pct")
-ISO_WEEK = "strftime({day}, '%G-W%V')"
+# The ISO year and week are those of the week's Thursday. Written with date_trunc, year and dayofyear
+# rather than strftime's %G/%V, which Spark's date_format does not know (the same SQL runs there).
+_THURSDAY = "(CAST(date_trunc('week', {day}) AS DATE) + 3)"
+ISO_WEEK = (f"(CAST(year({_THURSDAY}) AS VARCHAR) || '-W' || "
+            f"lpad(CAST((dayofyear({_THURSDAY}) - 1) // 7 + 1 AS VARCHAR), 2, '0'))")
 WEEKS = (
     "(SELECT DISTINCT " + ISO_WEEK.format(day="CAST(d AS DATE)") + " AS week "
     "FROM (SELECT min(day) lo, max(day) hi FROM contacts_local), generate_series(lo, hi, INTERVAL 1 DAY) s(d))"
