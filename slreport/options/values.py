@@ -25,7 +25,6 @@ from slreport.errors import UsageError, quoted
 FCR_METHODS = ("flag", "repeat", "auto")
 FCR_WINDOWS_H = {"24h": 24, "72h": 72, "7d": 168, "30d": 720}
 INTERVALS_MIN = (15, 30, 60)
-SL_METHODS = ("negative", "ignore", "positive", "answered-only")
 
 
 class SlMethod(str, Enum):
@@ -36,6 +35,8 @@ class SlMethod(str, Enum):
     POSITIVE = "positive"
     ANSWERED_ONLY = "answered-only"
 
+
+SL_METHODS = tuple(m.value for m in SlMethod)
 
 class BadValue(ValueError):
     """A value of the wrong shape; the message says what is allowed."""
