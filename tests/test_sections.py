@@ -209,3 +209,20 @@ def test_weekly_totals_add_up_to_the_summary():
     for key in ("offered", "answered", "abandoned"):
         assert sum(r[key] for r in overall) == report["summary"][key]
         assert sum(r[key] for r in report["by_week"] if r["company"] is not None) == report["summary"][key]
+
+
+def test_sl_policy_is_each_companys_own_and_none_for_a_mixed_total():
+    from slreport.sections.text import sl_policy
+
+    def company(name: str, sl: str, in_data: bool = True) -> dict:
+        return {"company": name, "service_level": sl, "sl_method": "negative", "in_data": in_data}
+
+    settings = {"target_pct": 80.0, "threshold_s": 20, "sl_method": "negative",
+                "companies": [company("A", "90/30"), company("B", "80/60"), company("C", "70/10", in_data=False)]}
+    report = {"settings": settings}
+    assert sl_policy(report, "A") == (90.0, 30, "negative")
+    assert sl_policy(report, "B") == (80.0, 60, "negative")
+    assert sl_policy(report, "unconfigured") == (80.0, 20, "negative")  # the defaults
+    assert sl_policy(report, None) is None  # A and B differ: the total has no target of its own
+    settings["companies"] = [company("A", "90/30"), company("C", "70/10", in_data=False)]
+    assert sl_policy(report, None) == (90.0, 30, "negative")  # only A has contacts

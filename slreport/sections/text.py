@@ -92,3 +92,30 @@ def of(rows: list[dict[str, Any]], company: str | None) -> list[dict[str, Any]]:
 
 def companies(report: dict[str, Any]) -> list[str]:
     return [r["company"] for r in report.get("by_company", []) if r.get("company") is not None]
+
+
+def company_policy(report: dict[str, Any], company: str | None) -> dict[str, Any] | None:
+    """The effective settings of one company (``settings.companies``); None for all companies."""
+    if company is None:
+        return None
+    return next((c for c in report["settings"].get("companies", []) if c["company"] == company), None)
+
+
+def sl_policy(report: dict[str, Any], company: str | None) -> tuple[float, int, str] | None:
+    """(target %, threshold s, method) that judges a company's service level. For all companies
+    (None): the one policy every company shares, else None (the total has no target of its own)."""
+    s = report["settings"]
+    if company is None:
+        shared = {(c["service_level"], c["sl_method"]) for c in s.get("companies", []) if c.get("in_data", True)}
+        if len(shared) > 1:
+            return None
+        if not shared:
+            return float(s["target_pct"]), int(s["threshold_s"]), str(s["sl_method"])
+        sl, method = shared.pop()
+    else:
+        found = company_policy(report, company)
+        if found is None:
+            return float(s["target_pct"]), int(s["threshold_s"]), str(s["sl_method"])
+        sl, method = found["service_level"], found["sl_method"]
+    pct, threshold = str(sl).split("/")
+    return float(pct), int(threshold), str(method)
