@@ -42,6 +42,24 @@ class PageLoad:
     console_errors: list[str] = field(default_factory=list)
     screenshot_png: bytes = b""
     pdf: bytes = b""
+    layout: dict[str, Any] = field(default_factory=dict)  # LAYOUT's answer: widths and headings
+
+
+# What the page looks like to a reader, measured by the browser after layout: how wide the page
+# is against the window (wider means a horizontal scroll bar for the whole page), the section
+# headings, and the elements that stick out past the window's right edge (a table inside its own
+# scrolling box does not: its box is as wide as the page).
+LAYOUT = """JSON.stringify({
+  window: document.documentElement.clientWidth,
+  page: document.documentElement.scrollWidth,
+  headings: [...document.querySelectorAll('h2')].map(h => h.textContent.trim()),
+  sticking_out: [...document.querySelectorAll('body *')].filter(e => {
+      const r = e.getBoundingClientRect();
+      const scrolls = e.closest('.scroll') && getComputedStyle(e.closest('.scroll')).overflowX === 'auto';
+      return r.width > 0 && r.right > document.documentElement.clientWidth + 0.5 && !scrolls;
+  }).map(e => e.tagName + (e.className && typeof e.className === 'string' ? '.' + e.className : '')).slice(0, 20),
+  scroll_boxes: [...document.querySelectorAll('.scroll')].filter(e => e.scrollWidth > e.clientWidth).length
+})"""
 
 
 class Pipe:
@@ -112,28 +130,37 @@ class Pipe:
         os.close(self._from_browser)
 
 
-def load_page(binary: str, page: Path, width: int = 1000, height: int = 1400) -> PageLoad:
+# The printable width of an A4 page with report.html's 12 mm margins, in CSS pixels (96 per inch).
+A4_PRINT_WIDTH = round((210 - 2 * 12) / 25.4 * 96)
+
+
+def load_page(binary: str, page: Path, width: int = 1000, height: int = 1400, media: str = "screen") -> PageLoad:
+    """``media="print"`` lays the page out as printed (its print style sheet), e.g. at A4_PRINT_WIDTH."""
     with tempfile.TemporaryDirectory(prefix="slreport-chromium-") as profile:
         pipe = Pipe(binary, profile)
         try:
-            return _inspect(pipe, page.resolve().as_uri(), width, height)
+            return _inspect(pipe, page.resolve().as_uri(), width, height, media)
         finally:
             pipe.close()
 
 
-def _inspect(pipe: Pipe, url: str, width: int, height: int) -> PageLoad:
+def _inspect(pipe: Pipe, url: str, width: int, height: int, media: str) -> PageLoad:
     target = pipe.send("Target.createTarget", {"url": "about:blank"})["targetId"]
     session = pipe.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
     for domain in ("Page", "Runtime", "Log", "Network"):
         pipe.send(f"{domain}.enable", session=session)
     pipe.send("Emulation.setDeviceMetricsOverride",
               {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}, session=session)
+    pipe.send("Emulation.setEmulatedMedia", {"media": media}, session=session)
     pipe.events.clear()
     pipe.send("Page.navigate", {"url": url}, session=session)
     pipe.wait_for("Page.loadEventFired")
+    layout = pipe.send("Runtime.evaluate", {"expression": LAYOUT, "returnByValue": True}, session=session)
     shot = pipe.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}, session=session)
     pdf = pipe.send("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True}, session=session)
-    return _summarise(pipe.events, base64.b64decode(shot["data"]), base64.b64decode(pdf["data"]))
+    found = _summarise(pipe.events, base64.b64decode(shot["data"]), base64.b64decode(pdf["data"]))
+    found.layout = json.loads(layout["result"]["value"])
+    return found
 
 
 def _summarise(events: list[dict[str, Any]], png: bytes, pdf: bytes) -> PageLoad:

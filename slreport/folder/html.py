@@ -15,6 +15,8 @@ from typing import Any
 
 from slreport import names, sections
 from slreport.folder import figures
+from slreport.sections.text import sl_policy
+from slreport.sections.words import SL_METHOD_WORDS
 
 
 def report_html(report: dict[str, Any], charts: list[figures.Chart]) -> str:
@@ -40,31 +42,50 @@ def _visible(value: Any) -> Any:
 def page_context(report: dict[str, Any], charts: list[figures.Chart]) -> dict[str, Any]:
     names = figures.companies(report)
     blocks = sections.html_blocks(report)
+    groups = chart_groups(charts, len(names))
+    placed = {place: [b for b in blocks if b.place == place] for place in PLACES}
     return {
         "title": "Service-level report" + (f" — {names[0]}" if len(names) == 1 else ""),
         "when": figures.when_line(report),
         "companies": names,
         "settings": settings_rows(report),
-        "chart_groups": chart_groups(charts, len(names)),
+        "chart_groups": groups,
         "charts_note": (f"Each company's own charts are in the charts/ folder beside this page "
                         f"(shown here up to {figures.HTML_COMPANY_CHARTS_MAX} companies).")
         if len(names) > figures.HTML_COMPANY_CHARTS_MAX else None,
-        # each section's blocks (slreport.sections), by where they go on the page
-        "cards": [b for b in blocks if b.place == "cards"],
-        "tables": [b for b in blocks if b.place == "tables"] + [b for b in blocks if b.place == "details"],
-        "quality": [b for b in blocks if b.place == "quality"],
+        **placed,  # each section's blocks (slreport.sections), by where they go on the page
+        "contents": contents(placed, groups),
         "scope": report.get("scope"),
     }
 
 
+# Where a section's block goes on the page, top to bottom (the charts come after "main").
+PLACES = ("cards", "main", "details", "quality", "footer")
+
+
+def contents(placed: dict[str, list[Any]], groups: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The page's table of contents: every section with a heading, in page order."""
+    def listed(place: str) -> list[tuple[str, str]]:
+        return [(b.anchor, b.heading) for b in placed[place] if b.anchor and b.heading]
+
+    charts = [(g["anchor"], f"Charts: {g['scope']}") for g in groups]
+    return listed("cards") + listed("main") + charts + listed("details") + listed("quality")
+
+
 def settings_rows(report: dict[str, Any]) -> list[tuple[str, str]]:
     s = report["settings"]
+    policy = sl_policy(report, None)
+    if policy is None:
+        target, method = "each company's own (see Service level by company)", "each company's own"
+    else:
+        target = f"{policy[0]:g} % of calls answered within {policy[1]} s"
+        method = f"{policy[2]} ({SL_METHOD_WORDS.get(policy[2], policy[2])})"
     short = f"≤ {s['short_abandon_s']} s (left out of the service level)" if s["short_abandon_s"] else "none"
     rows = [
-        ("Service-level target", f"{s['target_pct']:g} % of calls answered within {s['threshold_s']} s"),
-        ("Service-level method", str(s["sl_method"])),
+        ("Service-level target", target),
+        ("Service-level method", method),
         ("Short abandons", short),
-        ("Time zone", str(s["timezone"])),
+        ("Time zone", f"{s['timezone']} (every time on this page is local time there)"),
         ("Grouped by", ", ".join(s["by"])),
         ("Counted by", "arrival time"),
     ]
@@ -86,7 +107,8 @@ def chart_groups(charts: list[figures.Chart], n_companies: int) -> list[dict[str
         scope = "Overview" if chart.kind == "overview" else (chart.company or "All companies")
         svg = inline_svg(chart.render("svg").decode("utf-8"), chart.name, chart.title)
         groups.setdefault(scope, []).append({"title": chart.title, "svg": Markup(svg)})
-    return [{"scope": scope, "charts": items} for scope, items in groups.items()]
+    return [{"scope": scope, "anchor": f"charts-{i}", "charts": items}
+            for i, (scope, items) in enumerate(groups.items())]
 
 
 _ID = re.compile(r'\bid="([^"]+)"')

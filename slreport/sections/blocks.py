@@ -109,20 +109,25 @@ class HtmlTable:
     headers: list[str]
     rows: list[list[str]]
     total: bool = False  # the last row is a total (bold)
+    title: str = ""  # an h3 above the table
+    text_columns: int = 1  # the first columns hold text (left-aligned); the rest numbers (right-aligned)
 
 
 @dataclass(frozen=True)
 class HtmlBlock:
-    """A part of report.html: a heading, a list, tables. ``place`` is where on the page:
-    "cards" (the scorecards under the header, ``cards`` set), "tables" (after the charts),
-    "details" (the row tables after those) or "quality" (the data-quality account at the end)."""
+    """A part of report.html: a heading, paragraphs, a list, tables. ``place`` is where on the page
+    (slreport.folder.html.PLACES): "cards" (the scorecards under the header, ``cards`` set), "main"
+    (before the charts), "details" (after them), "quality" (the data-quality account) or "footer"."""
 
     heading: str
     tables: list[HtmlTable] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
-    place: str = "tables"
+    place: str = "details"
     cards: list[dict[str, Any]] = field(default_factory=list)
     subheadings: list[tuple[str, list[str]]] = field(default_factory=list)  # (h3, list) pairs before ``lines``
+    intro: list[str] = field(default_factory=list)  # paragraphs under the heading: what the numbers mean
+    anchor: str = ""  # the section's id on the page (its heading is checked by the browser test)
+    notes: list[str] = field(default_factory=list)  # small print after the tables
 
 
 @dataclass(frozen=True)

@@ -45,18 +45,51 @@ def data_quality_lines(inp: dict[str, Any]) -> list[str]:
     return lines
 
 
+def contacts_line(report: Report) -> str | None:
+    """How the contacts used become the calls offered: the rest arrived while closed or were not
+    offered to a queue (the sum is shown, so that it adds up on screen)."""
+    from slreport.sections.words import count
+
+    oh = report.get("outside_hours") or {}
+    total = next((r for r in oh.get("by_company", []) if r["company"] is None), None)
+    offered = report.get("summary", {}).get("offered")
+    if total is None or offered is None:
+        return None
+    contacts = ((report.get("scope") or {}).get("input") or report["input"])["contacts"]  # a split: its company's
+    closed = 0 if oh.get("included_in_service_level") else total["outside_hours"]
+    other = contacts - offered - closed
+    if other < 0:
+        return None
+    parts = [f"{count(offered)} calls offered while open"]
+    if closed:
+        parts.append(f"{count(closed)} outside opening hours (left out of the service level)")
+    if other:
+        parts.append(f"{count(other)} not offered to a queue (outbound, internal or never queued)")
+    return f"{count(contacts)} contacts used = " + " + ".join(parts)
+
+
 def text(report: Report, name: Escape) -> list[Block]:
     return [Block("Data quality", [Lines(quality_lines(report))])]
 
 
 def html(report: Report) -> list[HtmlBlock]:
-    """The account of the input; a split report shows its company's first (same wording)."""
+    """The account of the input, with the sums written out; a split report shows its company's first."""
     scope = report.get("scope") or {}
-    parts = []
+    line = contacts_line(report)
     if "input" in scope:
-        parts = [(str(scope["company"]), quality_lines({"input": scope["input"]})),
+        parts = [(str(scope["company"]), _account(scope["input"]) + ([line] if line else [])),
                  ("The whole input (every company)", [])]
-    return [HtmlBlock("Data quality", lines=quality_lines(report), place="quality", subheadings=parts)]
+        return [HtmlBlock("Data quality", lines=_account(report["input"]) + quality_lines(report)[1:],
+                          place="quality", subheadings=parts, anchor="data-quality")]
+    lines = _account(report["input"]) + ([line] if line else []) + quality_lines(report)[1:]
+    return [HtmlBlock("Data quality", lines=lines, place="quality", anchor="data-quality")]
+
+
+def _account(inp: dict[str, Any]) -> list[str]:
+    from slreport.sections.words import count
+
+    return [f"{count(inp['rows_read'])} rows read = {count(inp['contacts'])} contacts used + "
+            f"{count(inp['rows_rejected'])} rejected + {count(inp['rows_ignored'])} ignored"]
 
 
 COUNTS_BY_REASON = {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}

@@ -8,9 +8,9 @@ from typing import Any
 
 from slreport.metrics.patience import patience_section
 from slreport.sections import schema as s
+from slreport.sections import words
 from slreport.sections.base import Context, Report, Section
-from slreport.sections.blocks import Block, ChartSpec, Escape, HtmlBlock, Lines
-from slreport.sections.service_level import plain_table
+from slreport.sections.blocks import Block, ChartSpec, Escape, HtmlBlock, HtmlTable, Lines
 from slreport.sections.text import NULL, of
 
 
@@ -40,12 +40,26 @@ def text(report: Report, name: Escape) -> list[Block]:
                   long_note="Kaplan–Meier; answered and flowed-out calls censored at their wait")]
 
 
-HTML_COLUMNS = ("company", "median_patience_s", "theta_s", "abandoned", "with_wait", "offered")
-
-
 def html(report: Report) -> list[HtmlBlock]:
-    rows = [{k: p[k] for k in HTML_COLUMNS} | {"company": p["company"] or "All"} for p in report.get("patience", [])]
-    return plain_table("Patience (Kaplan–Meier)", rows)
+    """Patience in words: the median wait before hanging up, and how many still wait at 10…120 s."""
+    found = report.get("patience") or []
+    if not found:
+        return []
+    points = [p["wait_s"] for p in found[0]["survival"]]
+    rows = [[words.company(p["company"]), _seconds(p["median_patience_s"]),
+             *(NULL if v["survival"] is None else f"{100 * v['survival']:.0f} %" for v in p["survival"]),
+             _seconds(p["theta_s"]), words.count(p["abandoned"]), words.count(p["with_wait"])] for p in found]
+    headers = ["Company", "Median patience", *(f"Still waiting at {w} s" for w in points), "Mean patience (θ)",
+               "Abandoned", "Calls with a wait"]
+    return [HtmlBlock("Patience", [HtmlTable(headers, rows)], anchor="patience", intro=[
+        "How long callers wait before they hang up, estimated by Kaplan–Meier: a call answered or routed away "
+        "after w seconds shows that its caller would have waited at least w. Median patience: half the callers "
+        "would hang up by then. θ is the mean patience that Erlang A uses in the staffing section; — where too "
+        "few callers waited that long to say."])]
+
+
+def _seconds(v: float | None) -> str:
+    return NULL if v is None else f"{v:.0f} s"
 
 
 def patience_points(report: Report, company: str | None) -> tuple[list[tuple[float, float]], Any] | None:

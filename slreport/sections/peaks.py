@@ -14,10 +14,10 @@ from slreport.metrics import unusual_days as unusual
 from slreport.metrics.opening_hours import holidays_in_period
 from slreport.metrics.registry import BY_KEY, PEAK_BY_KEY
 from slreport.sections import schema as s
+from slreport.sections import words
 from slreport.sections.base import Context, Report, Section
-from slreport.sections.blocks import Block, ChartSpec, Escape, HtmlBlock, Item, Lines, Table
-from slreport.sections.service_level import plain_table
-from slreport.sections.text import DAY_NAMES, num, of, pct, sparkline
+from slreport.sections.blocks import Block, ChartSpec, Escape, HtmlBlock, HtmlTable, Item, Lines, Table
+from slreport.sections.text import DAY_NAMES, NULL, WEEKDAYS, num, of, pct, sparkline
 
 BUSY_HOUR_NOTE = ("sliding_60min_by_day: per day, the 60 minutes from an arrival with the most arrivals; "
                   "time_consistent: the clock hour with the highest mean offered per open day over the period")
@@ -146,21 +146,117 @@ def text_of(items: Any) -> Any:
 # --- report.html, charts, tables --------------------------------------------------------------
 
 def peaks_html(report: Report) -> list[HtmlBlock]:
-    return plain_table("Peaks", report.get("peaks") or [])
+    """The busiest intervals of all companies and of each, at local wall time."""
+    found = report.get("peaks") or []
+    if not found:
+        return []
+    minutes = report["by_interval_summary"]["interval_minutes"]
+    cols = ("offered", "answered", "abandoned", "service_level_pct", "asa_s")
+    tz = report["settings"]["timezone"]
+    rows = [[words.company(r["company"]), str(r["rank"]), words.interval(r["interval_start"], minutes, tz),
+             *(words.value(k, r[k]) for k in cols)] for r in found]
+    return [HtmlBlock("Peaks", [HtmlTable(["Company", "#", "Interval (local time)", *(words.label(k) for k in cols)],
+                                          rows, text_columns=3)],
+                      intro=[f"The {report['settings']['top_n']} {minutes}-minute intervals with the most calls "
+                             "offered, for all companies together and for each company."], anchor="peaks")]
+
+
+def busy_hour_html(report: Report) -> list[HtmlBlock]:
+    """Per company: the clock hour that is busiest on average, the busiest 60 minutes of any day, and
+    how far the peak interval stands above the mean."""
+    if "busy_hour" not in report:
+        return []
+    found = [_busy_row(report, c) for c in [None, *(r["company"] for r in report["by_company"])]]
+    rows = [r for r in found if r]
+    if not rows:
+        return []
+    headers = ["Company", "Busiest clock hour (calls per open day)", "Its SL %", "Busiest 60 minutes of any day",
+               "Calls in them", "Peak interval ÷ mean"]
+    return [HtmlBlock("Busy hour", [HtmlTable(headers, rows, text_columns=2)], anchor="busy-hour", intro=[
+        "The busiest clock hour is the hour of the day with the most calls offered on an average open day; the "
+        "busiest 60 minutes may start at any minute. Peak ÷ mean compares the busiest interval with the mean of "
+        "all open intervals."])]
+
+
+def _busy_row(report: Report, company: str | None) -> list[str] | None:
+    tc = of(report["busy_hour"]["time_consistent"], company)
+    days = of(report["busy_hour"]["sliding_60min_by_day"], company)
+    p2a = of(report["peak_to_average"]["by_company"], company)
+    if not tc and not days:
+        return None
+    hour = (f"{tc[0]['hour']:02d}:00–{tc[0]['hour'] + 1:02d}:00 ({num(tc[0]['offered_per_day'])})" if tc
+            else NULL)
+    best = min(days, key=lambda r: (-r["arrivals"], r["window_start"])) if days else None
+    return [words.company(company), hour, pct(tc[0]["service_level_pct"]) if tc else NULL,
+            words.span(best["window_start"], best["window_end"]) if best else NULL,
+            words.count(best["arrivals"]) if best else NULL,
+            words.value("ratio", p2a[0]["ratio"]) if p2a else NULL]
 
 
 def unusual_html(report: Report) -> list[HtmlBlock]:
-    days = (report.get("unusual_days") or {}).get("days") or []
-    return plain_table(f"Unusual days (k = {report['unusual_days']['factor']:g})", days) if days else []
+    """Unusual days (busy or quiet against the weekday's recent median), and how many days were judged."""
+    section = report.get("unusual_days")
+    if not section or not section["by_company"]:
+        return []
+    k = section["factor"]
+    cols = ("offered", "baseline_offered", "ratio", "service_level_pct", "answer_rate_pct", "abandon_rate_pct",
+            "asa_s")
+    rows = [[words.company(r["company"]), words.day(r["day"]), r["kind"], *(words.value(c, r.get(c)) for c in cols)]
+            for r in section["days"]]
+    judged = [f"{words.company(c['company'])}: {c['busy_days']} busy and {c['quiet_days']} quiet of "
+              f"{c['judged_days']} days judged ({c['open_days']} open days)" for c in section["by_company"]]
+    intro = [f"A day is busy when its calls offered are over {k:g} × its normal, quiet when under normal ÷ {k:g}; "
+             "normal is the median of the same weekday in the 4 weeks before (a day needs 2 of them to be judged)."]
+    if not rows:
+        intro.append("No unusual days in this period.")
+    headers = ["Company", "Day", "Kind", *(words.label(c) for c in cols)]
+    tables = [HtmlTable(headers, rows, text_columns=3)] if rows else []
+    return [HtmlBlock("Unusual days", tables, intro=intro, lines=judged, anchor="unusual-days")]
 
 
 def outside_html(report: Report) -> list[HtmlBlock]:
-    """Contacts outside opening hours per company (the by-hour counts are in the JSON)."""
+    """Contacts outside opening hours: how many, excluded from what, and why."""
     oh = report.get("outside_hours")
-    if not oh or not oh["opening_hours_given"]:
+    if not oh:
         return []
-    rows = [{k: v for k, v in r.items() if k != "by_hour"} for r in oh["by_company"]]
-    return plain_table("Calls outside opening hours", rows)
+    if not oh["opening_hours_given"]:
+        return [HtmlBlock("Contacts outside opening hours", anchor="outside-hours", intro=[
+            "No opening hours were given (--opening-hours or opening_hours in slreport.toml): every contact counts "
+            "as arriving while open."])]
+    total = of(oh["by_company"], None)
+    intro = [_outside_sentence(report, total[0] if total else None, oh["included_in_service_level"])]
+    hours = _opening_hours_by_company(report)
+    rows = [[words.company(r["company"]), hours.get(r["company"], NULL), words.count(r["contacts"]),
+             words.count(r["outside_hours"]), pct(r["share_pct"]), words.count(r["outside_hours_answered"])]
+            for r in oh["by_company"]]
+    headers = ["Company", "Opening hours", "Contacts", "Outside opening hours", "Share %", "Answered anyway"]
+    closed = sorted({(h["day"], h["name"]) for h in oh.get("holidays") or [] if not h.get("open")})
+    lines = [f"{words.day(d)}: {name} (closed)" for d, name in closed]
+    return [HtmlBlock("Contacts outside opening hours", [HtmlTable(headers, rows, text_columns=2)], intro=intro,
+                      subheadings=[("Public holidays in the period", lines)] if lines else [],
+                      anchor="outside-hours")]
+
+
+def _outside_sentence(report: Report, total: dict[str, Any] | None, included: bool) -> str:
+    if total is None:
+        return "No contacts."
+    offered = report["summary"]["offered"]
+    where = ("They are included in the service level and every other figure, as --include-closed asks."
+             if included else
+             f"They are left out of the service level and of every other figure of this report (the "
+             f"{words.count(offered)} calls offered are those that arrived while open), because a call that "
+             "arrives while the company is closed cannot be answered; they are counted here instead.")
+    return (f"{words.count(total['outside_hours'])} of {words.count(total['contacts'])} contacts "
+            f"({pct(total['share_pct'])} %) arrived while the company was closed (outside its opening hours or on a "
+            f"public holiday). {where}")
+
+
+def _opening_hours_by_company(report: Report) -> dict[str | None, str]:
+    found: dict[str | None, str] = {c["company"]: str(c.get("opening_hours") or "always open")
+                                    for c in report["settings"].get("companies", [])}
+    shared = set(found.values())
+    found[None] = shared.pop() if len(shared) == 1 else "each company's own"
+    return found
 
 
 def weekday_hour_matrix(report: Report, company: str | None) -> list[list[Any]] | None:
@@ -170,6 +266,22 @@ def weekday_hour_matrix(report: Report, company: str | None) -> list[list[Any]] 
     if not rows or not any(any(r["offered_per_day"]) for r in rows.values()):
         return None
     return [list(rows[d]["offered_per_day"]) if d in rows else [None] * 24 for d in DAY_NAMES]
+
+
+def weekday_hour_html(report: Report) -> list[HtmlBlock]:
+    """The average week for all companies: mean calls offered per weekday and hour, over the hours
+    that have any calls (the night before the first and after the last says nothing)."""
+    matrix = weekday_hour_matrix(report, None)
+    if matrix is None:
+        return []
+    busy = [h for h in range(24) if any(row[h] for row in matrix)]
+    hours = range(busy[0], busy[-1] + 1)
+    rows = [[WEEKDAYS[i], *(NULL if row[h] is None else f"{row[h]:.1f}" for h in hours)]
+            for i, row in enumerate(matrix)]
+    return [HtmlBlock("Average week" + (" (all companies)" if len(report["by_company"]) > 1 else ""),
+                      [HtmlTable(["Weekday", *(f"{h:02d}" for h in hours)], rows)], anchor="average-week",
+                      intro=["Mean calls offered per day, by weekday and hour of arrival (local time; the column is "
+                             "the hour starting then)."])]
 
 
 def intervals_charts(report: Report, company: str | None) -> list[ChartSpec]:
@@ -221,7 +333,7 @@ INTERVALS = Section(
                                "mean offered per day by weekday × hour"),
     },
     required=("by_interval_summary", "hour_profile", "weekday_hour"), compute=intervals,
-    text=text_of(intervals_items), charts=intervals_charts, tables=intervals_tables,
+    text=text_of(intervals_items), html=weekday_hour_html, charts=intervals_charts, tables=intervals_tables,
 )
 PEAKS = Section(
     "peaks", "Peaks", ("peaks",), doc="docs/peaks.md",
@@ -243,7 +355,7 @@ BUSY_HOUR = Section(
             ["company", "peak_offered", "open_intervals", "ratio"], **COMPANY_ROW,
             ratio={"type": ["number", "null"], "minimum": 0}))),
     },
-    required=("busy_hour", "peak_to_average"), compute=busy_hour, text=text_of(busy_items),
+    required=("busy_hour", "peak_to_average"), compute=busy_hour, text=text_of(busy_items), html=busy_hour_html,
 )
 UNUSUAL_DAYS = Section(
     "unusual_days", "Unusual days", ("unusual_days",), doc="docs/peaks.md",

@@ -15,9 +15,10 @@ from slreport.metrics.intervals import dense_grids
 from slreport.metrics.policy import evaluate_targets
 from slreport.names import chart_label
 from slreport.sections import schema as s
+from slreport.sections import words
 from slreport.sections.base import Context, Report, Section
 from slreport.sections.blocks import Block, ChartSpec, Escape, HtmlBlock, HtmlTable, Item, Lines, Table, Text
-from slreport.sections.text import NULL, format_value, heading, of, table_settings
+from slreport.sections.text import NULL, format_value, heading, of, sl_policy, table_settings
 
 # Columns of the terminal and markdown tables (JSON and CSV carry every metric).
 TABLE_METRICS = (
@@ -179,30 +180,70 @@ def companies_text(report: Report, name: Escape) -> list[Block]:
 
 
 def companies_html(report: Report) -> list[HtmlBlock]:
-    table = main_table(report, str)
-    return [HtmlBlock("", [HtmlTable(table.headers, table.rows, total=True)])]
+    """The main table in words: each company's own SL target and its result, "All companies" last."""
+    keys = group_keys(report)
+    if keys != ["company"]:
+        table = main_table(report, str)
+        return [HtmlBlock(f"Service level by {', '.join(keys)}", [HtmlTable(table.headers, table.rows, total=True)],
+                          anchor="groups", place="main")]
+    metrics = [m for m in table_metrics(report) if m != "target_met"]
+    sl_at = metrics.index("service_level_pct") + 1
+    headers = ["Company", *(words.label(m) for m in metrics)]
+    headers[sl_at + 1:sl_at + 1] = ["SL target", "Result"]
+    body = []
+    for r in report["by_company"]:
+        cells = [target_cell(report, r, m) for m in metrics]
+        policy = sl_policy(report, r["company"])
+        target = f"{policy[0]:g}/{policy[1]}" if policy else NULL
+        cells[sl_at:sl_at] = [target, words.verdict(r.get("target_met"))]
+        body.append([str(r["company"]), *cells])
+    total = [format_value(m, report["summary"][m]) for m in metrics]
+    total[sl_at:sl_at] = [NULL, "no target"]
+    return [HtmlBlock("Service level by company", [HtmlTable(headers, [*body, [words.ALL_COMPANIES, *total]],
+                                                             total=True)],
+                      intro=["Each company is judged on its own targets (SL target: percent of calls answered "
+                             "within seconds; the method is on its card). All companies is the total of every "
+                             "company and has no target of its own."],
+                      anchor="companies", place="main")]
 
 
 # --- summary: the scorecards ----------------------------------------------------------------
 
 def scorecards(report: Report) -> list[HtmlBlock]:
-    """One card per company (and one for all when several), with its targets met/missed."""
-    targets = report.get("targets") or []
-    rows = [("All companies", None, report["summary"])] if len(report["by_company"]) > 1 else []
-    rows += [(r["company"], r["company"], r) for r in report["by_company"]]
-    cards = [{
-        "name": label,
-        "met": row.get("target_met"),
-        "service_level": report["settings"]["service_level"],
-        "figures": [(SCORE_LABELS[k], format_value(k, row.get(k))) for k in SCORECARD],
-        "targets": [_target_line(t) for t in targets if t.get("company") == company],
-    } for label, company, row in rows]
-    return [HtmlBlock("Scorecard", place="cards", cards=cards)]
+    """One card per company (and one for all when several), with its own targets met/missed."""
+    several = len(report["by_company"]) > 1
+    cards = [_total_card(report)] if several else []
+    cards += [_company_card(report, r) for r in report["by_company"]]
+    return [HtmlBlock("Summary", place="cards", cards=cards, anchor="summary")]
 
 
-def _target_line(t: dict[str, Any]) -> dict[str, Any]:
-    return {"metric": str(t.get("metric")), "target": cell(t.get("target")), "actual": cell(t.get("actual")),
-            "met": t.get("met")}
+def _figures(row: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(SCORE_LABELS[k], format_value(k, row.get(k))) for k in SCORECARD]
+
+
+def _total_card(report: Report) -> dict[str, Any]:
+    return {"name": words.ALL_COMPANIES, "met": None, "headline": "Total of all companies: no target of its own",
+            "method": "Each company is judged on its own targets (its card).",
+            "figures": _figures(report["summary"]), "targets": []}
+
+
+def _company_card(report: Report, row: dict[str, Any]) -> dict[str, Any]:
+    company = row["company"]
+    policy = sl_policy(report, company)
+    met = row.get("target_met")
+    if policy is None or row.get("service_level_pct") is None:
+        headline = "No service level: no calls offered in opening hours"
+    else:
+        headline = f"Service level target {policy[0]:g}/{policy[1]}: {words.verdict(met)}"
+    return {
+        "name": str(company), "met": met, "headline": headline,
+        "method": (f"{words.sl_words(policy[0], policy[1])}; "
+                   f"{words.method_words(policy[2], words.company_policy_short(report, company))}")
+        if policy else "",
+        "figures": _figures(row),
+        "targets": [words.target_sentence(t) for t in report.get("targets") or []
+                    if t.get("company") == company and t["metric"] != "service_level_pct"],
+    }
 
 
 def cell(value: Any) -> str:
@@ -227,7 +268,16 @@ def plain_table(heading_: str, rows: list[dict[str, Any]]) -> list[HtmlBlock]:
 
 
 def targets_html(report: Report) -> list[HtmlBlock]:
-    return plain_table("Targets", report.get("targets") or [])
+    """Every target of every company, as a sentence's parts: what, the goal, the actual, the result."""
+    found = report.get("targets") or []
+    if not found:
+        return []
+    rows = [[str(t["company"]), words.target_name(report, t), words.goal(t), words.actual(t), words.verdict(t["met"])]
+            for t in found]
+    missed = sum(1 for t in found if t["met"] is False)
+    intro = f"{missed} of {len(found)} targets missed." if missed else f"All {len(found)} targets met."
+    return [HtmlBlock("Targets", [HtmlTable(["Company", "Target", "Goal", "Actual", "Result"], rows, text_columns=3)],
+                      intro=[intro], anchor="targets", place="main")]
 
 
 # --- hours and days -------------------------------------------------------------------------
@@ -252,7 +302,27 @@ def hours_html(report: Report) -> list[HtmlBlock]:
     table = hour_table(report)
     several = len(report["by_company"]) > 1
     return [HtmlBlock("By hour of day" + (" (all companies)" if several else ""),
-                      [HtmlTable(table.headers, table.rows)])]
+                      [HtmlTable(table.headers, table.rows)], anchor="hours",
+                      intro=["Calls offered over the whole period by the hour of the day they arrived (local "
+                             "time), from the first hour with calls to the last."])]
+
+
+DAY_METRICS = ("offered", "answered", "abandoned", "service_level_pct", "answer_rate_pct", "abandon_rate_pct", "asa_s")
+
+
+def days_html(report: Report) -> list[HtmlBlock]:
+    """Every day of the period for all companies, unusual days named."""
+    rows = of(report.get("by_day", []), None)
+    if not rows:
+        return []
+    kinds = {str(r["day"])[:10]: r["kind"] for r in of((report.get("unusual_days") or {}).get("days", []), None)}
+    body = [[words.day(r["day"]), kinds.get(str(r["day"])[:10], ""), *(words.value(m, r[m]) for m in DAY_METRICS)]
+            for r in rows]
+    headers = ["Day", "Unusual", *(words.label(m) for m in DAY_METRICS)]
+    return [HtmlBlock("By day" + (" (all companies)" if len(report["by_company"]) > 1 else ""),
+                      [HtmlTable(headers, body, text_columns=2)], anchor="days",
+                      intro=["Every day from the first contact to the last (local dates); a day without calls "
+                             "offered, such as a weekend or holiday, shows 0 and — for its rates."])]
 
 
 def hourly_series(report: Report, company: str | None) -> tuple[list[int], list[int], list[Any]] | None:
@@ -376,5 +446,5 @@ DAYS = Section(
     "days", "By day", ("by_day",), doc="README.md",
     schema={"by_day": s.metric_rows("every local day from the first to the last, empty days included",
                                     ["company", "day"], company=s.COMPANY, day=s.DAY)},
-    required=("by_day",), compute=days, charts=days_charts, tables=key_table("by_day"),
+    required=("by_day",), compute=days, html=days_html, charts=days_charts, tables=key_table("by_day"),
 )

@@ -10,9 +10,9 @@ from typing import Any
 
 from slreport.metrics.staffing import staffing_sections
 from slreport.sections import schema as s
+from slreport.sections import words
 from slreport.sections.base import Context, Report, Section
-from slreport.sections.blocks import Block, ChartSpec, Escape, HtmlBlock, Item, Lines, Text
-from slreport.sections.service_level import plain_table
+from slreport.sections.blocks import Block, ChartSpec, Escape, HtmlBlock, HtmlTable, Item, Lines, Text
 from slreport.sections.text import NULL, WEEKDAYS, clock, interval_label, of
 from slreport.sections.text import text as _text
 
@@ -86,11 +86,50 @@ def text(report: Report, name: Escape) -> list[Block]:
     return [Block("Staffing", items, note=f"{report['staffing']['interval_minutes']}-minute intervals")]
 
 
+HTML_WORST = 10
+SEEN_MEANING = (
+    "Agents seen are the distinct agents who answered at least one of the company's calls in the interval. "
+    "It is a lower bound of the agents who were there: an agent who was logged in but answered none of its "
+    "calls (idle, on other companies' calls, on a break) is not in the data. So \"seen ≥ needed\" does not "
+    "show that the interval was well staffed, while \"seen < needed\" with a missed service level points to "
+    "too few agents.")
+
+
 def html(report: Report) -> list[HtmlBlock]:
+    """Staffing in words: each company's need against what was seen, the worst intervals, and what
+    "agents seen" can and cannot say."""
     st = report.get("staffing")
     if not st:
         return []
-    return plain_table(f"Staffing ({st['interval_minutes']}-minute intervals, Erlang C and A)", st["by_company"])
+    minutes = st["interval_minutes"]
+    headers = ["Company", "SL target", "Peak agents needed (C / A)", "Agent-hours needed (C / A)",
+               "Agent-hours seen (at least)", "Intervals with fewer seen than needed (C)"]
+    rows = [[str(c["company"]), str(c["service_level"]),
+             f"{_text(c['peak_required_c'])} / {_text(c['peak_required_a'])}",
+             f"{_hours(c['required_agent_hours_c'])} / {_hours(c['required_agent_hours_a'])}",
+             _hours(c["seen_agent_hours"]),
+             f"{c['understaffed_intervals_c']} of {c['intervals_with_calls']}"] for c in st["by_company"]]
+    tables = [HtmlTable(headers, rows, text_columns=2)]
+    worst = sorted(st["worst_understaffed"], key=lambda r: (r["gap_c"], r["interval_start"], r["company"]))
+    tz = report["settings"]["timezone"]
+    if worst:
+        tables.append(HtmlTable(
+            ["Company", "Interval (local time)", "Calls", "AHT", "Agents needed (C / A)", "Agents seen", "SL %"],
+            [[str(r["company"]), words.interval(r["interval_start"], minutes, tz), words.count(r["offered"]),
+              clock(r["aht_s"]) + ("*" if r["aht_source"] == "company" else ""),
+              f"{_text(r['required_c'])} / {_text(r['required_a'])}", _text(r["agents_seen"]),
+              words.value("service_level_pct", r["service_level_pct"])] for r in worst[:HTML_WORST]],
+            title="Most understaffed intervals", text_columns=2))
+    intro = [f"Agents needed per {minutes}-minute interval to meet each company's own service-level target, by "
+             "Erlang C (callers never hang up) and Erlang A (callers hang up after their patience, see Patience), "
+             "from the interval's calls and handle time.", SEEN_MEANING]
+    notes = [worst_heading(report, [])] if not worst else [
+        f"* AHT is the company's mean: fewer than {st['min_aht_calls']} calls were answered in the interval."]
+    return [HtmlBlock("Staffing", tables, intro=intro, notes=notes, anchor="staffing")]
+
+
+def _hours(v: float | None) -> str:
+    return NULL if v is None else words.count(round(v))
 
 
 def staffing_rows(report: Report, company: str | None) -> list[tuple[str, Any, Any]] | None:

@@ -8,10 +8,11 @@ from typing import Any
 
 from slreport.metrics.waits import wait_distribution
 from slreport.sections import schema as s
+from slreport.sections import words
 from slreport.sections.base import Context, Report, Section
-from slreport.sections.blocks import ChartSpec
+from slreport.sections.blocks import ChartSpec, HtmlBlock, HtmlTable
 from slreport.sections.peaks import rows_of
-from slreport.sections.text import of
+from slreport.sections.text import NULL, of, sl_policy
 
 
 def compute(ctx: Context) -> dict[str, Any]:
@@ -28,6 +29,46 @@ def wait_histogram(report: Report, company: str | None) -> tuple[list[int], list
     if not any(r["answered"] or r["abandoned"] for r in rows):
         return None
     return [r["from_s"] for r in rows], [r["answered"] for r in rows], [r["abandoned"] for r in rows]
+
+
+WAIT_MARKS = (10, 20, 30, 60, 120)
+
+
+def html(report: Report) -> list[HtmlBlock]:
+    """Per company: the share of answered calls answered within 10…120 s, and of abandoned calls
+    abandoned within them; the company's own threshold among the marks."""
+    section = report.get("wait_distribution")
+    if not section:
+        return []
+    rows = []
+    for company in [None, *(r["company"] for r in report["by_company"])]:
+        bins = of(section["bins"], company)
+        if not any(b["answered"] or b["abandoned"] for b in bins):
+            continue
+        policy = sl_policy(report, company)
+        cells = [f"{_share(bins, 'answered', m)} / {_share(bins, 'abandoned', m)}" for m in WAIT_MARKS]
+        own = f"{policy[1]} s: {_share(bins, 'answered', policy[1])}" if policy else NULL
+        rows.append([words.company(company), *cells, own])
+    if not rows:
+        return []
+    headers = ["Company", *(f"Within {m} s" for m in WAIT_MARKS), "Answered within its own threshold"]
+    bin_s = section["bin_s"]
+    return [HtmlBlock("Waits", [HtmlTable(headers, rows)], anchor="waits", intro=[
+        "How long callers waited: each cell is the share of answered calls answered within that wait, then the "
+        "share of abandoned calls that hung up within it (answered / abandoned)."],
+        notes=[f"Waits are counted in {bin_s}-second steps; a threshold between two steps counts the step "
+               "below it. Calls answered within the threshold are not the service level, which also counts "
+               "abandoned calls (see each company's method)."])]
+
+
+def _share(bins: list[dict[str, Any]], outcome: str, within_s: int) -> str:
+    """Share of ``outcome`` calls with a known wait ≤ ``within_s``. Bins hold from_s < wait ≤ to_s
+    (metrics.waits), so this is exact when ``within_s`` is a bin edge, else the bins below it."""
+    total = sum(b[outcome] for b in bins)
+    if not total:
+        return NULL
+    within = sum(b[outcome] for b in bins if b["to_s"] is not None and b["to_s"] <= within_s)
+    return f"{100 * within / total:.0f} %"
 
 
 def charts(report: Report, company: str | None) -> list[ChartSpec]:
@@ -47,5 +88,6 @@ WAITS = Section(
         bins=s.rows(s.obj(["company", "from_s", "to_s", *OUTCOME_COUNTS], company=s.COMPANY,
                           from_s={"type": "integer", "minimum": 0}, to_s={"type": ["integer", "null"]},
                           **OUTCOME_COUNTS)))},
-    required=("wait_distribution",), compute=compute, charts=charts, tables=rows_of("wait_distribution", "bins"),
+    required=("wait_distribution",), compute=compute, html=html, charts=charts,
+    tables=rows_of("wait_distribution", "bins"),
 )

@@ -57,7 +57,8 @@ def html(report: Report) -> list[HtmlBlock]:
     if not report.get("by_week"):
         return []
     table = week_table(report)
-    return [HtmlBlock("By week (all companies)", [HtmlTable(table.headers, table.rows)])]
+    return [HtmlBlock("By week (all companies)", [HtmlTable(table.headers, table.rows)], anchor="weeks",
+                      intro=["ISO weeks (Monday to Sunday, local time); the first and last week may be partial."])]
 
 
 WEEKS_SECTION = Section(

@@ -1,0 +1,148 @@
+"""Values in a manager's words, for report.html: readable local times, verdicts, metric names.
+
+The terminal and markdown are read by analysts next to the JSON and keep its short forms;
+report.html is handed to a client, so it says "Wed 11 Feb 2026, 10:00–11:00", "missed" and
+"Service level" where the JSON has an ISO time, ``false`` and ``service_level_pct``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from slreport.metrics.registry import BY_KEY, PEAK_BY_KEY
+from slreport.sections.text import NULL, WEEKDAYS, company_policy, format_value
+
+ALL_COMPANIES = "All companies"
+# The names of the metrics a target can be set on, as a sentence says them.
+TARGET_NAMES = {
+    "service_level_pct": "Service level", "answer_rate_pct": "Answer rate", "abandon_rate_pct": "Abandon rate",
+    "fcr_pct": "First-contact resolution", "nps": "NPS",
+}
+SL_METHOD_WORDS = {
+    "negative": "abandoned calls count as missed",
+    "ignore": "abandoned calls are left out",
+    "positive": "calls abandoned within the threshold count as met",
+    "answered-only": "only answered calls count",
+}
+
+
+def company(name: str | None) -> str:
+    """A row's company: None is the all-companies row."""
+    return ALL_COMPANIES if name is None else name
+
+
+def verdict(met: bool | None) -> str:
+    return "no data" if met is None else "met" if met else "missed"
+
+
+def yes_no(value: bool | None) -> str:
+    return NULL if value is None else "yes" if value else "no"
+
+
+def label(key: str) -> str:
+    """A column heading from the metric registry, with its unit: "ASA (s)", "SL %"."""
+    metric = BY_KEY.get(key) or PEAK_BY_KEY.get(key)
+    if metric is None:
+        raise KeyError(f"{key} is not in the metric registry")
+    return metric.label + (" (s)" if metric.unit == "seconds" else "")
+
+
+def value(key: str, v: Any) -> str:
+    """A metric's value as every table shows it (by its registry unit), a ratio as "1.63×"."""
+    if key in BY_KEY:
+        return format_value(key, v)
+    unit = PEAK_BY_KEY[key].unit
+    if v is None:
+        return NULL
+    if unit == "ratio":
+        return f"{v:.2f}×"
+    if unit == "count" and float(v).is_integer():
+        return count(int(v))
+    return f"{v:.1f}"
+
+
+def day(iso_day: str | None) -> str:
+    """'2026-02-11' → 'Wed 11 Feb 2026'."""
+    if not iso_day:
+        return NULL
+    d = date.fromisoformat(str(iso_day)[:10])
+    return f"{WEEKDAYS[d.weekday()]} {d.day} {d:%b %Y}"
+
+
+def moment(iso: str | None) -> str:
+    """An ISO local time (with its offset) → 'Wed 11 Feb 2026, 10:00'."""
+    if not iso:
+        return NULL
+    t = datetime.fromisoformat(iso)
+    return f"{day(iso[:10])}, {t:%H:%M}"
+
+
+def span(start_iso: str | None, end_iso: str | None) -> str:
+    """'Wed 11 Feb 2026, 10:00–11:00' (the end's day when it is another day)."""
+    if not start_iso or not end_iso:
+        return moment(start_iso)
+    end = datetime.fromisoformat(end_iso)
+    same_day = start_iso[:10] == end_iso[:10] or end_iso[11:16] == "00:00"
+    return f"{moment(start_iso)}–{end:%H:%M}" if same_day else f"{moment(start_iso)} – {moment(end_iso)}"
+
+
+def sl_words(pct: float, threshold_s: int) -> str:
+    """80, 20 → '80 % answered within 20 s'."""
+    return f"{pct:g} % answered within {threshold_s} s"
+
+
+def method_words(method: str, short_abandon_s: int | None) -> str:
+    short = (f"; abandons within {short_abandon_s} s are left out" if short_abandon_s else "")
+    return f"method {method}: {SL_METHOD_WORDS.get(method, method)}{short}"
+
+
+def count(n: int | None) -> str:
+    return format_value("offered", n)
+
+
+def company_policy_short(report: dict[str, Any], name: str | None) -> int | None:
+    """The short-abandon rule (seconds, 0 or None: none) that applies to a company."""
+    found = company_policy(report, name)
+    return (found or report["settings"]).get("short_abandon_s")
+
+
+def target_name(report: dict[str, Any], t: dict[str, Any]) -> str:
+    """ "Service level 90/30", "Answer rate": the metric a target row judges."""
+    name = TARGET_NAMES.get(t["metric"], t["metric"])
+    if t["metric"] == "service_level_pct":
+        found = company_policy(report, t["company"])
+        if found:
+            return f"{name} {found['service_level']}"
+    return name
+
+
+def _unit(metric: str) -> str:
+    return "" if metric == "nps" else " %"
+
+
+def goal(t: dict[str, Any]) -> str:
+    words = "at least" if t["comparison"] == ">=" else "at most"
+    return f"{words} {t['target']:g}{_unit(t['metric'])}"
+
+
+def actual(t: dict[str, Any]) -> str:
+    return NULL if t["actual"] is None else f"{t['actual']:.1f}{_unit(t['metric'])}"
+
+
+def target_sentence(t: dict[str, Any]) -> dict[str, Any]:
+    """A scorecard's target line: "Answer rate 89.8 % (target at least 90 %): missed"."""
+    name = TARGET_NAMES.get(t["metric"], t["metric"])
+    return {"text": f"{name} {actual(t)} (target {goal(t)}): {verdict(t['met'])}", "met": t["met"]}
+
+
+def interval(start_iso: str, minutes: int, tz: str) -> str:
+    """An interval from its local start: 'Wed 11 Feb 2026, 10:00–11:00'. The end is ``minutes``
+    of elapsed time later, at the wall time of the report zone (an offset is not a zone: across a
+    DST change the end has another offset)."""
+    from datetime import UTC, timedelta
+    from zoneinfo import ZoneInfo
+
+    start = datetime.fromisoformat(start_iso)
+    end = (start.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(ZoneInfo(tz))
+    return f"{moment(start_iso)}–{end:%H:%M}"
