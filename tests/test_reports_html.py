@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from slreport.folder import figures, html
-from slreport.sections.blocks import HtmlBlock, HtmlTable
-from slreport.sections.service_level import plain_table, targets_html
+from slreport.sections.service_level import targets_html
 from tests.browser import find_chromium, load_page
 from tests.conftest import DATA, HEADER, run_cli
 
@@ -42,13 +41,14 @@ def test_header_scorecards_tables_and_quality_account(report_dir):
     page = (report_dir / "report.html").read_text(encoding="utf-8")
     for expected in (
         "2024-03-29 – 2024-04-01 · Europe/Helsinki", "Alpha Oy, Beta Oy", "80 % of calls answered within 20 s",
-        "negative", "≤ 5 s (left out of the service level)", "Scorecard", "Data quality",
+        "negative", "≤ 5 s (left out of the service level)", "Summary", "Data quality",
         "14 rows read = 14 contacts used + 0 rejected + 0 ignored", "By hour of day",
     ):
         assert expected in page, expected
     cards = re.findall(r'<div class="card (met|missed|)">\s*<h3>([^<]+)</h3>', page)
     assert [name for _, name in cards] == ["All companies", "Alpha Oy", "Beta Oy"]
-    assert all(state in ("met", "missed") for state, _ in cards)
+    # the total has no target of its own: no verdict colour; each company has its own
+    assert [state for state, _ in cards][0] == "" and all(state in ("met", "missed") for state, _ in cards[1:])
 
 
 def test_chart_ids_are_unique_on_the_page(report_dir):
@@ -67,11 +67,17 @@ def test_every_value_is_escaped(write_csv, tmp_path):
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
-def test_row_sections_render_as_plain_tables():
-    report = {"targets": [{"company": "A", "metric": "fcr_pct", "target": 70.0, "actual": 65.5, "met": False}]}
-    table = HtmlTable(["company", "metric", "target", "actual", "met"], [["A", "fcr_pct", "70.0", "65.5", "✗ missed"]])
-    assert targets_html(report) == [HtmlBlock("Targets", [table], place="details")]
-    assert targets_html({"targets": []}) == [] and plain_table("Peaks", []) == []
+def test_targets_read_as_sentences_parts_with_the_companys_own_service_level():
+    report = {"settings": {"companies": [{"company": "A", "service_level": "90/30"}]}, "targets": [
+        {"company": "A", "metric": "service_level_pct", "comparison": ">=", "target": 90.0, "actual": 85.5, "met": False},
+        {"company": "A", "metric": "abandon_rate_pct", "comparison": "<=", "target": 10.0, "actual": 6.0, "met": True},
+        {"company": "A", "metric": "nps", "comparison": ">=", "target": 10.0, "actual": None, "met": None}]}
+    [block] = targets_html(report)
+    assert block.heading == "Targets" and block.intro == ["1 of 3 targets missed."]
+    assert block.tables[0].rows == [["A", "Service level 90/30", "at least 90 %", "85.5 %", "missed"],
+                                    ["A", "Abandon rate", "at most 10 %", "6.0 %", "met"],
+                                    ["A", "NPS", "at least 10", "—", "no data"]]
+    assert targets_html({"targets": []}) == []
 
 
 def test_many_companies_keep_the_page_small():
