@@ -135,8 +135,9 @@ def caption(report: Report) -> str:
     st, p = report["settings"], report["period"]
     short = f"short abandons ≤ {st['short_abandon_s']} s" if st["short_abandon_s"] else "no short-abandon rule"
     span = f"{(p['first_arrival'] or NULL)[:10]} .. {(p['last_arrival'] or NULL)[:10]}"
-    return (f"{span} · {st['timezone']} · SL {st['service_level']} ({st['sl_method']}) · {short} · "
-            f"counted by arrival time" + _hours_caption(st))
+    policy = sl_policy(report, None)
+    sl = f"SL {policy[0]:g}/{policy[1]} ({policy[2]})" if policy else "SL: each company's own (below)"
+    return f"{span} · {st['timezone']} · {sl} · {short} · counted by arrival time" + _hours_caption(st)
 
 
 def _hours_caption(settings: dict[str, Any]) -> str:

@@ -58,7 +58,8 @@ def company_lines(report: Report, name: Escape) -> list[str]:
     for c in (report.get("staffing") or {}).get("by_company", []):
         seen = NULL if c["seen_agent_hours"] is None else f"{c['seen_agent_hours']:g}"
         lines.append(
-            f"{name(c['company'])}: peak need {_text(c['peak_required_c'])} (C) / {_text(c['peak_required_a'])} (A); "
+            f"{name(c['company'])} (SL {c['service_level']}): peak need {_text(c['peak_required_c'])} (C) / "
+            f"{_text(c['peak_required_a'])} (A); "
             f"agent-hours needed {_text(c['required_agent_hours_c'])} (C) / {_text(c['required_agent_hours_a'])} (A), "
             f"seen {seen}; fewer seen than needed (C) in {c['understaffed_intervals_c']} of "
             f"{c['intervals_with_calls']} intervals with calls"
@@ -66,13 +67,20 @@ def company_lines(report: Report, name: Escape) -> list[str]:
     return lines
 
 
+def _sl_targets(report: Report) -> str:
+    """The service level staffed for: one for every company, or each company's own (its line)."""
+    found = {c["service_level"] for c in report["staffing"]["by_company"]}
+    return f"SL {found.pop()}" if len(found) == 1 else "each company's own SL (its line)"
+
+
 def caption(report: Report) -> str:
     st = report["staffing"]
     t = st["targets"]
     extra = [f"{k} {v:g}" for k, v in t.items() if k not in ("service_level", "shrinkage") and v is not None]
     return (
-        f"targets: SL {t['service_level']}{', ' + ', '.join(extra) if extra else ''}; "
-        f"C = Erlang C, A = Erlang A with the company's θ; seen = distinct agents who answered; "
+        f"targets: {_sl_targets(report)}{', ' + ', '.join(extra) if extra else ''}; "
+        f"C = Erlang C, A = Erlang A with the company's θ; seen = distinct agents who answered "
+        f"(a lower bound of the agents there); "
         f"* = company mean AHT (fewer than {st['min_aht_calls']} answered in the interval)"
     )
 
