@@ -124,7 +124,17 @@ def test_intervals_read_in_local_wall_time_across_dst(iso, minutes, expected):
     assert words.interval(iso, minutes, "Europe/Helsinki") == expected
 
 
+def test_a_chosen_period_is_said_in_days(tmp_path):
+    result = run_cli("analyze", str(SAMPLE), "--config", str(CONFIG), "--period", "2026-02", "--out",
+                     str(tmp_path / "feb"))
+    assert result.returncode == 0, result.stderr
+    text = visible_text((tmp_path / "feb" / "report.html").read_text(encoding="utf-8"))
+    assert "Period 2026-02: Sun 1 Feb 2026 – Sat 28 Feb 2026" in text
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", text)
+
+
 def test_words_for_verdicts_and_days():
+    assert words.period("2026-02-01T08:00:00+02:00", None) == "from Sun 1 Feb 2026, 08:00 to the last contact"
     assert [words.verdict(v) for v in (True, False, None)] == ["met", "missed", "no data"]
     assert words.day("2026-01-06") == "Tue 6 Jan 2026" and words.day(None) == "—"
     assert words.company(None) == "All companies"

@@ -15,6 +15,7 @@ from typing import Any
 
 from slreport import names, sections
 from slreport.folder import figures
+from slreport.sections import words
 from slreport.sections.text import sl_policy
 from slreport.sections.words import SL_METHOD_WORDS
 
@@ -91,8 +92,8 @@ def settings_rows(report: dict[str, Any]) -> list[tuple[str, str]]:
     ]
     chosen = s.get("period")
     if isinstance(chosen, dict):
-        rows.append(("Period", f"{chosen.get('name')}: {chosen.get('since') or '…'} ≤ arrival < "
-                               f"{chosen.get('until') or '…'}"))
+        rows.append(("Period", f"{chosen.get('label') or chosen.get('name')}: "
+                               f"{words.period(chosen.get('since'), chosen.get('until'))}"))
     return rows
 
 

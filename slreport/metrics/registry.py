@@ -16,10 +16,16 @@ class Metric:
     label: str  # column heading in tables
     unit: str  # count | pct | seconds | bool | score | hours | text | by_window
     definition: str  # one line; the README has the full text
+    name: str = ""  # in words, for pages handed to a client ("Average speed of answer"); else the label
+
+    @property
+    def words(self) -> str:
+        return self.name or self.label
 
 
 METRICS: tuple[Metric, ...] = (
-    Metric("offered", "Offered", "count", "inbound contacts that entered a queue: answered + abandoned + flowout"),
+    Metric("offered", "Offered", "count", "inbound contacts that entered a queue: answered + abandoned + flowout",
+           name="Calls offered"),
     Metric("answered", "Answered", "count", "offered contacts an agent answered"),
     Metric("abandoned", "Abandoned", "count", "offered contacts whose caller hung up while waiting"),
     Metric("short_abandoned", "Short aband.", "count", "abandoned with wait ≤ S (inclusive); 0 when S = 0"),
@@ -29,18 +35,21 @@ METRICS: tuple[Metric, ...] = (
            "answered with wait ≤ T (inclusive: a wait of exactly T is within)"),
     Metric("abandoned_within_threshold", "Aband. ≤ T", "count", "abandoned with wait ≤ T (inclusive)"),
     Metric("service_level_pct", "SL %", "pct",
-           "100 × numerator / denominator of the chosen --sl-method (see the methods table)"),
-    Metric("answer_rate_pct", "Answer %", "pct", "100 × answered / offered (all offered, short abandons included)"),
-    Metric("abandon_rate_pct", "Abandon %", "pct", "100 × abandoned / offered"),
+           "100 × numerator / denominator of the chosen --sl-method (see the methods table)", name="Service level"),
+    Metric("answer_rate_pct", "Answer %", "pct", "100 × answered / offered (all offered, short abandons included)",
+           name="Answer rate"),
+    Metric("abandon_rate_pct", "Abandon %", "pct", "100 × abandoned / offered", name="Abandon rate"),
     Metric("asa_s", "ASA", "seconds",
-           "average speed of answer: Σ wait of answered / answered with a known wait (a ratio of sums)"),
+           "average speed of answer: Σ wait of answered / answered with a known wait (a ratio of sums)",
+           name="Average speed of answer"),
     Metric("aht_s", "AHT", "seconds",
            "average handle time: Σ (talk + hold + ACW) / answered with a known talk time; input.aht_basis says "
-           "which parts exist (tables say Avg talk for talk only)"),
-    Metric("max_wait_s", "Max wait", "seconds", "the longest wait of any offered contact"),
+           "which parts exist (tables say Avg talk for talk only)", name="Average handle time"),
+    Metric("max_wait_s", "Max wait", "seconds", "the longest wait of any offered contact", name="Longest wait"),
     Metric("target_met", "Target", "bool", "service level ≥ the target percentage; null without a service level"),
     # First-contact resolution and survey scores (docs/fcr-and-targets.md).
-    Metric("fcr_pct", "FCR %", "pct", "resolved answered contacts / judged answered contacts (flag or repeat method)"),
+    Metric("fcr_pct", "FCR %", "pct", "resolved answered contacts / judged answered contacts (flag or repeat method)",
+           name="First-contact resolution"),
     Metric("fcr_method", "FCR method", "text", "flag (resolved flag) or repeat (no repeat contact within W)"),
     Metric("fcr_window_h", "FCR window", "hours", "repeat window W in elapsed hours; null with the flag method"),
     Metric("fcr_judged", "FCR judged", "count",
@@ -49,7 +58,7 @@ METRICS: tuple[Metric, ...] = (
            "answered contacts whose window W passes the last arrival (repeat)"),
     Metric("fcr_unknown_caller_pct", "Withheld %", "pct", "answered contacts with a withheld caller / answered"),
     Metric("fcr_by_window", "FCR by window", "by_window", "repeat-method FCR % for 24h, 72h, 7d and 30d"),
-    Metric("nps", "NPS", "score", "% promoters (9-10) − % detractors (0-6) of NPS answers"),
+    Metric("nps", "NPS", "score", "% promoters (9-10) − % detractors (0-6) of NPS answers", name="NPS"),
     Metric("nps_responses", "NPS answers", "count", "contacts with an NPS answer"),
     Metric("csat_mean", "CSAT", "score", "mean CSAT answer (1..--csat-scale)"),
     Metric("csat_top2_pct", "CSAT top-2 %", "pct", "CSAT answers in the top two boxes / CSAT answers"),

@@ -13,6 +13,7 @@ from typing import Any
 from slreport.metrics.cells import by_source, metrics_sql
 from slreport.metrics.intervals import dense_grids
 from slreport.metrics.policy import evaluate_targets
+from slreport.metrics.registry import BY_KEY
 from slreport.names import chart_label
 from slreport.sections import schema as s
 from slreport.sections import words
@@ -31,10 +32,6 @@ OPTIONAL_METRICS = ("fcr_pct", "nps", "csat_mean")
 MARKED_METRICS = ("answer_rate_pct", "abandon_rate_pct", "fcr_pct", "nps")
 HOUR_METRICS = ("offered", "answered", "abandoned", "service_level_pct", "answer_rate_pct", "asa_s")
 SCORECARD = ("offered", "service_level_pct", "answer_rate_pct", "abandon_rate_pct", "asa_s", "aht_s")
-SCORE_LABELS = {
-    "offered": "Calls offered", "service_level_pct": "Service level %", "answer_rate_pct": "Answered %",
-    "abandon_rate_pct": "Abandoned %", "asa_s": "Avg speed of answer (s)", "aht_s": "Avg handle time (s)",
-}
 COMPANIES = "(SELECT DISTINCT company FROM contacts)"
 
 
@@ -219,7 +216,12 @@ def scorecards(report: Report) -> list[HtmlBlock]:
 
 
 def _figures(row: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(SCORE_LABELS[k], format_value(k, row.get(k))) for k in SCORECARD]
+    return [(words.metric_name(k) + _unit(k), format_value(k, row.get(k))) for k in SCORECARD]
+
+
+def _unit(key: str) -> str:
+    unit = BY_KEY[key].unit
+    return " (s)" if unit == "seconds" else " %" if unit == "pct" else ""
 
 
 def _total_card(report: Report) -> dict[str, Any]:

@@ -14,11 +14,6 @@ from slreport.metrics.registry import BY_KEY, PEAK_BY_KEY
 from slreport.sections.text import NULL, WEEKDAYS, company_policy, format_value
 
 ALL_COMPANIES = "All companies"
-# The names of the metrics a target can be set on, as a sentence says them.
-TARGET_NAMES = {
-    "service_level_pct": "Service level", "answer_rate_pct": "Answer rate", "abandon_rate_pct": "Abandon rate",
-    "fcr_pct": "First-contact resolution", "nps": "NPS",
-}
 SL_METHOD_WORDS = {
     "negative": "abandoned calls count as missed",
     "ignore": "abandoned calls are left out",
@@ -46,6 +41,11 @@ def label(key: str) -> str:
     if metric is None:
         raise KeyError(f"{key} is not in the metric registry")
     return metric.label + (" (s)" if metric.unit == "seconds" else "")
+
+
+def metric_name(key: str) -> str:
+    """A metric in words, from the registry: "Average speed of answer"."""
+    return BY_KEY[key].words
 
 
 def value(key: str, v: Any) -> str:
@@ -109,7 +109,7 @@ def company_policy_short(report: dict[str, Any], name: str | None) -> int | None
 
 def target_name(report: dict[str, Any], t: dict[str, Any]) -> str:
     """ "Service level 90/30", "Answer rate": the metric a target row judges."""
-    name = TARGET_NAMES.get(t["metric"], t["metric"])
+    name = metric_name(t["metric"])
     if t["metric"] == "service_level_pct":
         found = company_policy(report, t["company"])
         if found:
@@ -132,7 +132,7 @@ def actual(t: dict[str, Any]) -> str:
 
 def target_sentence(t: dict[str, Any]) -> dict[str, Any]:
     """A scorecard's target line: "Answer rate 89.8 % (target at least 90 %): missed"."""
-    name = TARGET_NAMES.get(t["metric"], t["metric"])
+    name = metric_name(t["metric"])
     return {"text": f"{name} {actual(t)} (target {goal(t)}): {verdict(t['met'])}", "met": t["met"]}
 
 
@@ -146,3 +146,16 @@ def interval(start_iso: str, minutes: int, tz: str) -> str:
     start = datetime.fromisoformat(start_iso)
     end = (start.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(ZoneInfo(tz))
     return f"{moment(start_iso)}–{end:%H:%M}"
+
+
+def period(since: str | None, until: str | None) -> str:
+    """A chosen period: whole days as 'Sun 1 Feb 2026 – Sat 28 Feb 2026', else the arrival times it
+    takes ('from Sun 1 Feb 2026, 08:00 to before …'); an open end is said as such."""
+    from datetime import timedelta
+
+    if since and until and since[10:19] == until[10:19] == "T00:00:00":
+        last = (date.fromisoformat(until[:10]) - timedelta(days=1)).isoformat()
+        return day(since) if last == since[:10] else f"{day(since)} – {day(last)}"
+    start = f"from {moment(since)}" if since else "from the first contact"
+    end = f"to before {moment(until)}" if until else "to the last contact"
+    return f"{start} {end}"
