@@ -102,7 +102,7 @@ def test_table_shows_names_as_text_in_every_section(hostile):
         shown = visible(name)
         assert f"│ {shown}" in out  # the table cell
         assert f"Peaks: {shown}\n" in out
-        assert f"  {shown}: peak need" in out  # staffing
+        assert f"  {shown} (SL 80/20): peak need" in out  # staffing
         assert f"  {shown}: median patience" in out  # patience
         assert f"    {shown} · " in out or "Most understaffed" not in out  # the worst intervals
     assert "Peaks: " + visible(LONG_NAME) + "\n" in out
@@ -167,7 +167,7 @@ def test_markdown_escapes_names_and_keeps_one_row_per_group(hostile):
     assert [len(re.split(r"(?<!\\)\|", row)) for row in rows] == [cells] * len(rows)  # no cell ends early
     assert rows[-1].startswith("| All |")
     shown = "Line\\\\nBreak \\| \\`tick\\` \\<b\\>Acme\\\\S\\\\1 Oy\\</b\\> \\$x^2\\$ \\\\x9b31m"
-    assert f"| {shown} |" in out and f"## Peaks: {shown}\n" in out and f"- {shown}: peak need" in out
+    assert f"| {shown} |" in out and f"## Peaks: {shown}\n" in out and f"- {shown} (SL 80/20): peak need" in out
     assert "\\[link=http://evil\\]x \\[red\\]" in out
 
 

@@ -68,10 +68,13 @@ def test_every_value_is_escaped(write_csv, tmp_path):
 
 
 def test_targets_read_as_sentences_parts_with_the_companys_own_service_level():
+    def target(metric: str, comparison: str, goal: float, actual: float | None, met: bool | None) -> dict:
+        return {"company": "A", "metric": metric, "comparison": comparison, "target": goal, "actual": actual,
+                "met": met}
+
     report = {"settings": {"companies": [{"company": "A", "service_level": "90/30"}]}, "targets": [
-        {"company": "A", "metric": "service_level_pct", "comparison": ">=", "target": 90.0, "actual": 85.5, "met": False},
-        {"company": "A", "metric": "abandon_rate_pct", "comparison": "<=", "target": 10.0, "actual": 6.0, "met": True},
-        {"company": "A", "metric": "nps", "comparison": ">=", "target": 10.0, "actual": None, "met": None}]}
+        target("service_level_pct", ">=", 90.0, 85.5, False), target("abandon_rate_pct", "<=", 10.0, 6.0, True),
+        target("nps", ">=", 10.0, None, None)]}
     [block] = targets_html(report)
     assert block.heading == "Targets" and block.intro == ["1 of 3 targets missed."]
     assert block.tables[0].rows == [["A", "Service level 90/30", "at least 90 %", "85.5 %", "missed"],

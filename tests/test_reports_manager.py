@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from slreport.sections import SECTIONS
-from slreport.sections import words
+from slreport.sections import SECTIONS, words
 from tests.browser import A4_PRINT_WIDTH, find_chromium, load_page
 from tests.conftest import ROOT, run_cli
 
@@ -65,7 +64,7 @@ def test_each_card_states_its_companys_own_target_method_and_verdict(sample_dir)
     assert "Service level target 80/20: missed" in found["Kotikatu Housing"]
     assert "Answer rate 89.8 % (target at least 90 %): missed" in found["Nordic Energy"]
     total = found["All companies"]
-    assert "no target of its own" in total and "21 786" in total and "78.7" in total
+    assert "no target of its own" in total and "21\u00a0786" in total and "78.7" in total
     assert "no calls" not in total and "met" not in total.replace("method", "")
 
 
@@ -96,9 +95,9 @@ def test_the_page_speaks_words_not_keys(sample_dir):
     assert "Wed 11 Feb 2026" in text  # Nordic's busy day, in the unusual days and the peaks
     assert "Wed 11 Feb 2026, 10:00–11:00" in text  # the busiest interval of all companies
     # the contacts outside opening hours: how many, left out of what, and why; the sum adds up on screen
-    assert "2 171 of 23 957 contacts (9.1 %) arrived while the company was closed" in text
+    assert "2\u00a0171 of 23\u00a0957 contacts (9.1 %) arrived while the company was closed" in text
     assert "left out of the service level" in text and "opening hours" in text
-    assert "23 957 contacts used = 21 786 calls offered while open + 2 171 outside opening hours" in text
+    assert "23\u00a0957 contacts used = 21\u00a0786 calls offered while open + 2\u00a0171 outside opening hours" in text
     assert "lower bound" in text  # what "agents seen" means, beside the staffing table
 
 

@@ -26,6 +26,11 @@ class Table:
     align: str = ""  # one letter per column, "l" or "r"; empty: the first column left, the rest right
     total: bool = False  # the last row is a total (set apart, in bold)
     marked: bool = False  # right-aligned cells ending in "met"/"missed" are target marks (coloured)
+    # Too wide for the terminal, a table is shown in parts: each part repeats the first ``keys``
+    # columns (the group's name) and takes the others in the order of ``priority`` (column
+    # indices, most important first; empty: as they are), as many as fit.
+    keys: int = 1
+    priority: tuple[int, ...] = ()
 
     def alignment(self) -> str:
         return self.align or "l" + "r" * (len(self.headers) - 1)

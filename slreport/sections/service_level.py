@@ -26,6 +26,8 @@ TABLE_METRICS = (
     "offered", "answered", "abandoned", "short_abandoned", "flowout", "service_level_pct",
     "target_met", "answer_rate_pct", "abandon_rate_pct", "asa_s", "aht_s", "max_wait_s",
 )
+# On a narrow terminal the first part of the table shows these, the rest follow in more parts.
+NARROW_FIRST = ("offered", "service_level_pct", "target_met", "answer_rate_pct", "abandon_rate_pct", "asa_s", "aht_s")
 # Shown after those when the data has them (the summary value is not null).
 OPTIONAL_METRICS = ("fcr_pct", "nps", "csat_mean")
 # Target rules beside their metrics; the service level has its own Target column.
@@ -114,7 +116,10 @@ def main_table(report: Report, name: Escape) -> Table:
     body = [[NULL if r.get(k) is None else name(str(r.get(k))) for k in keys]
             + [target_cell(report, r, m) for m in metrics] for r in group_rows(report)]
     total = ["All"] + [""] * (len(keys) - 1) + [format_value(m, report["summary"][m]) for m in metrics]
-    return Table(headers, [*body, total], align="l" * len(keys) + "r" * len(metrics), total=True, marked=True)
+    first = [m for m in NARROW_FIRST if m in metrics]
+    priority = tuple(len(keys) + metrics.index(m) for m in [*first, *(m for m in metrics if m not in first)])
+    return Table(headers, [*body, total], align="l" * len(keys) + "r" * len(metrics), total=True, marked=True,
+                 keys=len(keys), priority=priority)
 
 
 def target_cell(report: Report, row: dict[str, Any], metric: str) -> str:

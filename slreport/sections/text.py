@@ -8,6 +8,9 @@ from slreport.metrics.registry import BY_KEY
 from slreport.options.hours import DAY_NAMES
 
 NULL = "—"
+# Between groups of thousands ("21 786"): a no-break space, so that a number is never broken over
+# two lines of a terminal table, a markdown viewer or a page.
+THOUSANDS = "\u00a0"
 SPARK = "▁▂▃▄▅▆▇█"
 # Weekday names as the views show them, Monday first (the JSON's weekday_hour keys are DAY_NAMES).
 WEEKDAYS = tuple(day.capitalize() for day in DAY_NAMES)
@@ -27,7 +30,7 @@ def format_value(key: str, value: Any) -> str:
     if unit == "bool":
         return "met" if value else "missed"
     if unit == "count":
-        return f"{value:,}".replace(",", " ")
+        return f"{value:,}".replace(",", THOUSANDS)
     if unit == "by_window":
         return " · ".join(f"{w} {NULL if v is None else f'{v:.1f}'}" for w, v in value.items())
     return str(value)

@@ -1,0 +1,113 @@
+"""The terminal table fits the terminal: under a real pseudo-terminal of 80 and 120 columns no number
+is cut or wrapped and company names are whole; piped, a table says met/missed in words, and a reader
+that goes away (`| head -1`) ends the run with 0 for every format."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import pty
+import struct
+import subprocess
+import sys
+import termios
+
+import pytest
+
+from slreport.sections.text import format_value
+from tests.conftest import ROOT, run_cli
+
+SAMPLE = ROOT / "sample_data" / "calls.csv"
+CONFIG = ROOT / "sample_data" / "slreport.toml"
+ANALYZE = ("analyze", str(SAMPLE), "--config", str(CONFIG))
+NUMBERS = ("offered", "answered", "abandoned", "short_abandoned", "service_level_pct", "answer_rate_pct",
+           "abandon_rate_pct", "asa_s", "aht_s", "max_wait_s", "fcr_pct", "nps", "csat_mean")
+
+
+def on_terminal(columns: int, *args: str) -> tuple[int, str]:
+    """The CLI with stdout on a pseudo-terminal ``columns`` wide (as a terminal emulator sets it:
+    the window size, no COLUMNS), without colour so that the text can be read back."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")} | {
+        "PYTHONPATH": str(ROOT), "TERM": "xterm", "NO_COLOR": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "slreport", *args], stdout=slave, stderr=subprocess.DEVNULL,
+                            env=env, cwd=ROOT)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 1 << 16)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    return proc.wait(timeout=300), b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+@pytest.fixture(scope="module")
+def report() -> dict:
+    result = run_cli(*ANALYZE, "-f", "json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_every_number_and_name_is_whole_at_the_terminals_width(report, columns):
+    code, text = on_terminal(columns, *ANALYZE)
+    assert code == 0
+    lines = text.split("\n")
+    assert max(len(line) for line in lines) <= columns  # nothing wraps past the edge
+    assert "…" not in text  # nothing is cut to an ellipsis
+    rows = {r["company"]: r for r in report["by_company"]}
+    for company, row in rows.items():
+        cells = [ln for ln in lines if ln.startswith(company + " ")]  # the name whole, at the row's start
+        assert cells, company
+        shown = " ".join(cells)
+        for key in NUMBERS:
+            if row.get(key) is not None:
+                assert format_value(key, row[key]) in shown, (company, key, format_value(key, row[key]))
+    total = " ".join(ln for ln in lines if ln.startswith("All "))
+    assert format_value("offered", report["summary"]["offered"]) in total  # 21 786, not "21" over "786"
+
+
+def test_a_wide_table_is_shown_in_parts_with_the_key_columns_first():
+    code, text = on_terminal(80, *ANALYZE)
+    assert code == 0
+    assert "Service level by company (1 of " in text
+    first = text[text.index("Service level by company (1 of "):]
+    header = first.split("\n")[1]
+    assert header.split()[:5] == ["Company", "Offered", "SL", "%", "SL"]  # offered, SL and its target first
+
+
+def test_at_full_width_the_table_is_one_table():
+    code, text = on_terminal(250, *ANALYZE)
+    assert code == 0
+    assert "Service level by company (1 of" not in text and "Service level by company" in text
+
+
+def test_a_piped_table_says_met_and_missed_in_words():
+    result = run_cli(*ANALYZE, "-f", "table")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.decode("utf-8") if isinstance(result.stdout, bytes) else result.stdout
+    assert "✓" not in out and "✗" not in out
+    assert " missed " in out and " met " in out
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "markdown"])
+def test_a_reader_that_goes_away_ends_the_run_with_zero(fmt):
+    command = (f"{sys.executable} -m slreport {' '.join(ANALYZE)} -f {fmt} | head -1 >/dev/null")
+    done = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, timeout=300,
+                          env=os.environ | {"PYTHONPATH": str(ROOT)}, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+
+
+def test_erlang_piped_into_head_ends_with_zero():
+    command = f"{sys.executable} -m slreport erlang --calls 120 --aht 240 --sl 80/20 -f table | head -1 >/dev/null"
+    done = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, timeout=120,
+                          env=os.environ | {"PYTHONPATH": str(ROOT)}, cwd=ROOT)
+    assert done.returncode == 0 and done.stderr == ""
