@@ -53,6 +53,7 @@ def page_context(report: dict[str, Any], charts: list[figures.Chart]) -> dict[st
         "cards": [b for b in blocks if b.place == "cards"],
         "tables": [b for b in blocks if b.place == "tables"] + [b for b in blocks if b.place == "details"],
         "quality": [b for b in blocks if b.place == "quality"],
+        "footer": [b for b in blocks if b.place == "footer"],
         "scope": report.get("scope"),
     }
 

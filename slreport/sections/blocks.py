@@ -66,6 +66,7 @@ class Block:
     long_note: str = ""
     table: bool = False
     merge: str = ""
+    footer: bool = False  # shown after every other block (what the whole report rests on)
 
     def heading(self, long: bool = False) -> str:
         note = (self.long_note or self.note) if long else self.note
@@ -115,7 +116,8 @@ class HtmlTable:
 class HtmlBlock:
     """A part of report.html: a heading, a list, tables. ``place`` is where on the page:
     "cards" (the scorecards under the header, ``cards`` set), "tables" (after the charts),
-    "details" (the row tables after those) or "quality" (the data-quality account at the end)."""
+    "details" (the row tables after those), "quality" (the data-quality account at the end) or
+    "footer" (the page's last lines)."""
 
     heading: str
     tables: list[HtmlTable] = field(default_factory=list)

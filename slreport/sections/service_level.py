@@ -133,7 +133,8 @@ def target_cell(report: Report, row: dict[str, Any], metric: str) -> str:
 def caption(report: Report) -> str:
     st, p = report["settings"], report["period"]
     short = f"short abandons ≤ {st['short_abandon_s']} s" if st["short_abandon_s"] else "no short-abandon rule"
-    span = f"{(p['first_arrival'] or NULL)[:10]} .. {(p['last_arrival'] or NULL)[:10]}"
+    span = (f"{p['first_arrival'][:10]} .. {p['last_arrival'][:10]}" if p["first_arrival"] and p["last_arrival"]
+            else "no contacts in the period")
     return (f"{span} · {st['timezone']} · SL {st['service_level']} ({st['sl_method']}) · {short} · "
             f"counted by arrival time" + _hours_caption(st))
 
