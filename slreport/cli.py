@@ -328,9 +328,12 @@ def _analyze_on_spark(files: list[str], request: Any, fmt: OutputFormat | None, 
     check_input(files)
     report = analyze_spark(files, request.settings, request.window.window() if request.window else None)
     _emit(report, fmt)
+    empty = _note_defaults(report)
     misses = target_misses(report) if fail_on_miss else []
     for line in misses:
         typer.echo(f"slreport: {line}", err=True)
+    if empty:
+        return ExitCode.NO_CONTACTS
     return ExitCode.TARGET_MISSED if misses else ExitCode.OK
 
 
