@@ -90,7 +90,7 @@ def footer_text(report: Report, name: Escape) -> list[Block]:
 
 def footer_html(report: Report) -> list[HtmlBlock]:
     note = config_note(report)
-    return [HtmlBlock("Settings file", lines=[note], place="footer")] if note else []
+    return [HtmlBlock("", lines=[note], place="footer")] if note else []  # a line at the page end, no heading
 
 
 NUMBER_OR_NULL = {"type": ["number", "null"]}
