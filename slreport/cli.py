@@ -358,8 +358,10 @@ def init(
                              f"write the template with: slreport init --to {export}")
         columns = _propose_columns(export) if export is not None else None
         write_example(Path(to), force, columns, [export] if export else [])
-        typer.echo(f"slreport: wrote {to}" + (": its [columns] are proposed for " + export if export else
-                                              " (every setting commented out: the defaults apply)"), err=True)
+        from slreport.names import visible
+
+        typer.echo(visible(f"slreport: wrote {to}" + (f" with [columns] for {export}" if export else
+                                                      " (every setting commented out: the defaults apply)")), err=True)
 
     _guarded(run, debug)
 
@@ -377,11 +379,13 @@ def _propose_columns(export: str) -> list[str]:
         return ["# the export given to `slreport init` needs none: its profile knows the columns"]
     import shlex
 
-    typer.echo(visible(" ".join(["slreport", "analyze", shlex.quote(export), *proposal.map_flags()])))
-    for canonical in proposal.missing:
-        if canonical in ("arrived_at",) or (canonical in ("outcome", "answered_at") and not
-                                            {"outcome", "answered_at"} & {*proposal.read_as_is, *proposal.proposed}):
-            _note(f"{export}: no header for {canonical}; fill in its line in [columns]")
+    missing = proposal.required_missing()
+    if missing:  # the reader would refuse the file: no command to print until the lines are filled in
+        names = ", ".join(missing[:-1]) + " or " + missing[-1] if len(missing) > 1 else missing[0]
+        _note(f"{export}: no header for {names}; fill in the line in [columns] (arrived_at, and "
+              "outcome or answered_at, are needed)")
+    else:
+        typer.echo(visible(" ".join(["slreport", "analyze", shlex.quote(export), *proposal.map_flags()])))
     return proposal.columns_lines()
 
 

@@ -177,7 +177,9 @@ def test_init_export_names_the_required_columns_it_cannot_find(tmp_path):
     done = run_cli("init", str(export), "--to", str(tmp_path / "odd.toml"))
     assert done.returncode == 0, done.stderr
     err = _stderr(done)
-    assert f"slreport: note: {export}: no header for arrived_at; fill in its line in [columns]" in err
+    assert err.splitlines()[0] == (f"slreport: note: {export}: no header for arrived_at, answered_at or outcome; "
+                                   "fill in the line in [columns] (arrived_at, and outcome or answered_at, are needed)")
+    assert done.stdout == b""  # no analyze command that would fail
     written = (tmp_path / "odd.toml").read_text(encoding="utf-8")
     assert '# arrived_at = "" (required)' in written and "# headers read as nothing yet: 'Start', 'Who'" in written
 

@@ -40,6 +40,12 @@ class Proposal:
         """The --map flags equivalent to the proposed [columns] lines."""
         return [f"--map {canonical}={_shell_quote(header)}" for canonical, header in self.proposed.items()]
 
+    def required_missing(self) -> list[str]:
+        """The missing columns without which the generic reader refuses the file."""
+        found = set(self.read_as_is) | set(self.proposed)
+        either = [] if set(ONE_OF) & found else list(ONE_OF)
+        return [c for c in self.missing if c in REQUIRED or c in either]
+
     def columns_lines(self) -> list[str]:
         """The [columns] table's lines: proposals active, the rest commented for the user to fill."""
         lines = [f"# read as is: {', '.join(f'{c} ({visible(repr(h))})' for c, h in self.read_as_is.items())}"
@@ -47,10 +53,10 @@ class Proposal:
         if self.unmatched:
             lines.append(f"# headers read as nothing yet: {', '.join(visible(repr(h)) for h in self.unmatched)}")
         lines += [f"{canonical} = {_toml_string(header)}" for canonical, header in self.proposed.items()]
+        required = self.required_missing()
         for canonical in self.missing:
-            need = " (required)" if canonical in REQUIRED else (
-                " (this or " + " or ".join(c for c in ONE_OF if c != canonical) + " is required)"
-                if canonical in ONE_OF and not set(ONE_OF) & (set(self.read_as_is) | set(self.proposed)) else "")
+            need = "" if canonical not in required else " (required)" if canonical in REQUIRED else (
+                " (this or " + " or ".join(c for c in ONE_OF if c != canonical) + " is required)")
             lines.append(f'# {canonical} = ""{need}  # {BY_NAME[canonical].meaning}')
         return lines
 
