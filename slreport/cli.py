@@ -17,7 +17,7 @@ from typing import Annotated, Any, NoReturn, TypeVar
 import typer
 
 from slreport import __version__
-from slreport.errors import EnvironmentFault, ExitCode, SlreportError, UsageError, foreign_fault, shorten
+from slreport.errors import ExitCode, SlreportError, UsageError, environment_cause, foreign_fault, shorten
 from slreport.options.settings import OutputFormat
 
 app = typer.Typer(
@@ -238,7 +238,8 @@ def analyze(
         staffing=StaffingArgs(max_asa, max_pwait, max_abandon, max_occupancy, shrinkage),
         folder=FolderArgs(out, out_template, split_by, overwrite, tables, chart_format), memory_limit=memory_limit,
     )
-    code = _guarded(lambda: _run_analyze(args, fmt, engine, verbose=verbose, fail_on_miss=fail_on_miss), debug)
+    code = _guarded(lambda: _run_analyze(args, fmt, engine, verbose=verbose, fail_on_miss=fail_on_miss), debug,
+                    memory_limit)
     if code != ExitCode.OK:
         raise typer.Exit(int(code))
 
@@ -271,10 +272,29 @@ def _run_analyze(args: Any, fmt: OutputFormat | None, engine: Engine, *, verbose
             _emit(reports[0], fmt)
     if verbose or sys.stderr.isatty():  # cron mails whatever reaches stderr: stay quiet there
         _note_inputs(reports[0])
+    empty = _note_defaults(reports[0])
     misses = [line for report in reports for line in target_misses(report)] if fail_on_miss else []
     for line in misses:
         typer.echo(f"slreport: {line}", err=True)
+    if empty:
+        return ExitCode.NO_CONTACTS
     return ExitCode.TARGET_MISSED if misses else ExitCode.OK
+
+
+def _note_defaults(report: dict[str, Any]) -> bool:
+    """What a quiet default did to the report, on stderr: a zone not chosen for data stamped with
+    offsets, a slreport.toml picked up (on a terminal), a period without contacts (a warning; the
+    report is still printed or written). Returns whether the period had no contacts."""
+    from slreport.render import notices
+
+    if line := notices.utc_offsets(report):
+        _note(line)
+    if sys.stderr.isatty() and (line := notices.config_found(report)):
+        typer.echo(f"slreport: {line}", err=True)
+    empty = notices.no_contacts(report)
+    if empty:
+        typer.echo(f"slreport: warning: {empty}", err=True)
+    return empty is not None
 
 
 def _check_output_files(files: list[str], config: Any, args: Any) -> None:
@@ -308,29 +328,65 @@ def _analyze_on_spark(files: list[str], request: Any, fmt: OutputFormat | None, 
     check_input(files)
     report = analyze_spark(files, request.settings, request.window.window() if request.window else None)
     _emit(report, fmt)
+    empty = _note_defaults(report)
     misses = target_misses(report) if fail_on_miss else []
     for line in misses:
         typer.echo(f"slreport: {line}", err=True)
+    if empty:
+        return ExitCode.NO_CONTACTS
     return ExitCode.TARGET_MISSED if misses else ExitCode.OK
 
 
 @app.command()
 def init(
-    path: Annotated[str, typer.Argument(help="Where to write the example config.")] = "slreport.toml",
+    export: Annotated[str | None, typer.Argument(help="An export: propose the [columns] lines (and --map flags) "
+                                                 "for its headers.", metavar="[EXPORT]")] = None,
+    to: Annotated[str, typer.Option("--to", help="Where to write the settings file.",
+                                    metavar="FILE")] = "slreport.toml",
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     debug: DebugOpt = False,
 ) -> None:
-    """Write a commented example slreport.toml (per-company service levels and targets)."""
+    """Write a commented slreport.toml in which only the defaults apply; with EXPORT, its [columns] for that file."""
 
     def run() -> None:
         from pathlib import Path
 
         from slreport.options.config import write_example
 
-        write_example(Path(path), force)
-        typer.echo(f"wrote {path}", err=True)
+        if export is not None and export.lower().endswith(".toml"):  # `init PATH` before EXPORT existed
+            raise UsageError(f"{export} names a settings file, not an export",
+                             f"write the template with: slreport init --to {export}")
+        columns = _propose_columns(export) if export is not None else None
+        write_example(Path(to), force, columns, [export] if export else [])
+        from slreport.names import visible
+
+        typer.echo(visible(f"slreport: wrote {to}" + (f" with [columns] for {export}" if export else
+                                                      " (every setting commented out: the defaults apply)")), err=True)
 
     _guarded(run, debug)
+
+
+def _propose_columns(export: str) -> list[str]:
+    """The [columns] lines for ``export``'s headers; prints the equivalent analyze command on stdout."""
+    from slreport.ingest.propose import propose
+    from slreport.names import visible
+    from slreport.safe_paths import scratch_folder
+
+    with scratch_folder() as scratch:
+        proposal = propose(export, scratch)
+    if proposal.profile != "generic":
+        _note(f"{export} is read by the {proposal.profile} profile, which knows its columns: no [columns] needed")
+        return ["# the export given to `slreport init` needs none: its profile knows the columns"]
+    import shlex
+
+    missing = proposal.required_missing()
+    if missing:  # the reader would refuse the file: no command to print until the lines are filled in
+        names = ", ".join(missing[:-1]) + " or " + missing[-1] if len(missing) > 1 else missing[0]
+        _note(f"{export}: no header for {names}; fill in the line in [columns] (arrived_at, and "
+              "outcome or answered_at, are needed)")
+    else:
+        typer.echo(visible(" ".join(["slreport", "analyze", shlex.quote(export), *proposal.map_flags()])))
+    return proposal.columns_lines()
 
 
 @app.command()
@@ -397,7 +453,7 @@ def convert(
                        "across those conversions are not found; give every conversion into one dataset the "
                        "same --pseudonym-key (or SLREPORT_PSEUDONYM_KEY)", err=True)
 
-    _guarded(run, debug)
+    _guarded(run, debug, memory_limit)
 
 
 @app.command()
@@ -494,8 +550,9 @@ def _emit_erlang(result: dict[str, Any], fmt: OutputFormat | None) -> None:
     sys.stdout.flush()
 
 
-def _guarded(action: Callable[[], T], debug: bool) -> T:
-    """Run a command body: known errors become one line on stderr and a named exit code."""
+def _guarded(action: Callable[[], T], debug: bool, memory_limit: str | None = None) -> T:
+    """Run a command body: known errors become one line on stderr and a named exit code.
+    ``memory_limit``: the command's --memory-limit, named when DuckDB runs out of memory."""
     try:
         return action()
     except SlreportError as exc:
@@ -503,8 +560,7 @@ def _guarded(action: Callable[[], T], debug: bool) -> T:
             traceback.print_exc()
         # A reader that wraps DuckDB's error as "cannot read" may be wrapping the machine's fault
         # (out of memory, a full disk while spilling): name that fault, not the file.
-        cause = foreign_fault(exc.__cause__) if exc.__cause__ is not None else None
-        error = cause if isinstance(cause, EnvironmentFault) else exc
+        error = environment_cause(exc, memory_limit) or exc
         _fail(error.one_line(), error.exit_code)
     except BrokenPipeError:
         _quiet_exit_on_broken_pipe()
@@ -513,7 +569,7 @@ def _guarded(action: Callable[[], T], debug: bool) -> T:
     except Exception as exc:  # an expected fault (full disk, out of memory) or a bug: one line unless --debug
         if debug:
             traceback.print_exc()
-        fault = foreign_fault(exc)
+        fault = foreign_fault(exc, memory_limit) or environment_cause(exc, memory_limit)
         if fault is not None:
             _fail(fault.one_line(), fault.exit_code)
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__

@@ -18,6 +18,7 @@ class ExitCode(IntEnum):
     USAGE = 2  # wrong options or arguments
     TARGET_MISSED = 3  # a target was missed and --fail-on-miss was given
     ENVIRONMENT = 4  # the machine refused: full disk, read-only folder, out of memory
+    NO_CONTACTS = 5  # the report was written, but no contact arrived in the period asked for
 
 
 class SlreportError(Exception):
@@ -87,6 +88,13 @@ OUT_OF_MEMORY_HINT = ("raise --memory-limit (default 2GB, at most the machine's 
                       "and keep free disk in TMPDIR for what it spills")
 
 
+def out_of_memory_hint(memory_limit: str | None) -> str:
+    """OUT_OF_MEMORY_HINT naming the limit the run had (``None``: the default), so that the next
+    value tried is larger than it."""
+    now = f"now {memory_limit}" if memory_limit else "now the default 2GB"
+    return OUT_OF_MEMORY_HINT.replace("(default 2GB,", f"({now},")
+
+
 def os_fault(exc: OSError) -> SlreportError | None:
     """The one-line error of an OSError whose errno is an expected fault; None for any other."""
     import tempfile
@@ -100,21 +108,26 @@ def os_fault(exc: OSError) -> SlreportError | None:
     return kind(where + meaning, hint.format(tmp=tempfile.gettempdir()))
 
 
-def foreign_fault(exc: BaseException) -> SlreportError | None:
+def foreign_fault(exc: BaseException, memory_limit: str | None = None) -> SlreportError | None:
     """An expected fault raised by Python or DuckDB, as our error; None when it is a bug. The one place
-    where errnos and the engine's memory and I/O errors are told apart from bugs."""
+    where errnos and the engine's memory and I/O errors are told apart from bugs. ``memory_limit``:
+    the --memory-limit the run had (None: the default), named in a memory error's hint."""
     if isinstance(exc, OSError):
         return os_fault(exc)
+    hint = out_of_memory_hint(memory_limit)
     if isinstance(exc, MemoryError):
-        return EnvironmentFault("out of memory", "free memory or use a larger machine; " + OUT_OF_MEMORY_HINT)
+        return EnvironmentFault("out of memory", "free memory or use a larger machine; " + hint)
     if isinstance(exc, RuntimeError) and "can't start new thread" in str(exc):
         return EnvironmentFault("cannot start a thread: out of memory or of processes (ulimit -v, ulimit -u)",
-                                "free memory or raise the limits; " + OUT_OF_MEMORY_HINT)
+                                "free memory or raise the limits; " + hint)
     duckdb = sys.modules.get("duckdb")
     if duckdb is None or not isinstance(exc, duckdb.Error):
         return None
-    if isinstance(exc, duckdb.OutOfMemoryException):
-        return EnvironmentFault("DuckDB ran out of memory within --memory-limit", OUT_OF_MEMORY_HINT)
+    # Out of memory by its type, or by DuckDB's own words where another error carries it on
+    # (an error raised in a reader's worker thread keeps the text, not always the type).
+    if isinstance(exc, duckdb.OutOfMemoryException) or "Out of Memory Error" in str(exc):
+        within = f"--memory-limit {memory_limit}" if memory_limit else "the default --memory-limit 2GB"
+        return EnvironmentFault(f"DuckDB ran out of memory within {within}", hint)
     text = str(exc)
     for number, (meaning, hint) in ENVIRONMENT_ERRNOS.items():
         if os.strerror(number) in text:
@@ -122,6 +135,28 @@ def foreign_fault(exc: BaseException) -> SlreportError | None:
 
             return EnvironmentFault(f"DuckDB: {meaning}", hint.format(tmp=tempfile.gettempdir()))
     return None
+
+
+def environment_cause(exc: BaseException, memory_limit: str | None = None) -> EnvironmentFault | None:
+    """The machine's fault behind an error, if any: a reader that wraps DuckDB's error as "cannot read"
+    (or wraps an error that wraps it) may be wrapping an out-of-memory or a full disk, and then the
+    fault is the machine's, not the file's."""
+    seen: set[int] = set()
+    cause = _behind(exc)
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        fault = foreign_fault(cause, memory_limit)
+        if isinstance(fault, EnvironmentFault):
+            return fault
+        cause = _behind(cause)
+    return None
+
+
+def _behind(exc: BaseException) -> BaseException | None:
+    """The error ``exc`` was raised from (or while handling, unless ``from None`` said it does not matter)."""
+    if exc.__cause__ is not None:
+        return exc.__cause__
+    return None if exc.__suppress_context__ else exc.__context__
 
 
 def quoted(value: object) -> str:

@@ -132,7 +132,7 @@ def test_example_config_is_valid_and_init_refuses_to_overwrite(tmp_path: Path):
     written = (tmp_path / "slreport.toml").read_text(encoding="utf-8")
     assert written == EXAMPLE
     cfg = load_config(tmp_path / "slreport.toml")
-    assert set(cfg.companies) == {"Kotikatu Housing", "Nordic Energy", "Perinta Collections"}
+    assert cfg.companies == {} and cfg.defaults == {}  # a template: nothing active until uncommented
     again = run_cli("init", cwd=tmp_path)
     assert again.returncode == 2
     assert "slreport.toml exists; use --force to overwrite it" in again.stderr.decode()
@@ -144,9 +144,13 @@ def test_example_config_is_valid_and_init_refuses_to_overwrite(tmp_path: Path):
 
 def test_example_config_runs_on_the_sample_data(tmp_path: Path):
     run_cli("init", cwd=tmp_path)
+    path = tmp_path / "slreport.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace('# [companies."Example Collections"]',
+                                                             '[companies."Perinta Collections"]'), encoding="utf-8")
     sample = Path(__file__).resolve().parent.parent / "sample_data" / "calls.csv"
     done = run_cli("analyze", str(sample), "-f", "json", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     companies = {c["company"]: c for c in json.loads(done.stdout)["settings"]["companies"]}
-    assert companies["Perinta Collections"]["service_level"] == "70/60"
+    assert companies["Perinta Collections"]["service_level"] == "80/20"  # its example lines are still comments
+    assert companies["Perinta Collections"]["configured"] is True
     assert companies["Aalto Water"]["configured"] is False

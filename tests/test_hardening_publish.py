@@ -80,7 +80,7 @@ def test_init_force_never_replaces_a_link_target(tmp_path):
     victim = tmp_path / "precious.txt"
     victim.write_text("keep")
     (tmp_path / "slreport.toml").symlink_to(victim)
-    result = run_cli("init", str(tmp_path / "slreport.toml"), "--force")
+    result = run_cli("init", "--to", str(tmp_path / "slreport.toml"), "--force")
     assert result.returncode == 2 and b"symbolic link" in result.stderr
     assert victim.read_text() == "keep"
 

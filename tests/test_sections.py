@@ -102,10 +102,12 @@ def test_every_section_has_a_heading_docs_and_a_schema_fragment():
 @pytest.fixture(scope="module")
 def every_view(tmp_path_factory) -> dict[str, object]:
     """A report with data for every section (--by gives by_group), and its views."""
-    args = (SAMPLE, *CONFIG, "--by", "company,queue")
-    out = tmp_path_factory.mktemp("views") / "rep"
-    views = {fmt: run_cli("analyze", *args, "-f", fmt) for fmt in ("json", "table", "markdown")}
-    folder = run_cli("analyze", *args, "--out", str(out))
+    args = (SAMPLE, "--by", "company,queue")
+    cwd = tmp_path_factory.mktemp("views")  # the sample's slreport.toml picked up from there: the footer shows too
+    (cwd / "slreport.toml").write_bytes((ROOT / "sample_data" / "slreport.toml").read_bytes())
+    out = cwd / "rep"
+    views = {fmt: run_cli("analyze", *args, "-f", fmt, cwd=cwd) for fmt in ("json", "table", "markdown")}
+    folder = run_cli("analyze", *args, "--out", str(out), cwd=cwd)
     for done in [*views.values(), folder]:
         assert done.returncode == 0, done.stderr
     return {"report": json.loads(views["json"].stdout), "table": views["table"].stdout.decode("utf-8"),

@@ -50,6 +50,19 @@ def timestamp_kind_sql(text: str) -> str:
             f"WHEN regexp_matches({text}, {quote_literal(EPOCH_RE)}) THEN 'epoch' END")
 
 
+def offset_text_sql(text: str) -> str:
+    """The UTC offset a timestamp text ends with ("+02:00", "+0200", "Z"), else ''."""
+    return f"regexp_extract({text}, {quote_literal(OFFSET_RE)}, 3)"
+
+
+def normal_offset(offset: str) -> str | None:
+    """An offset as ±HH:MM ("+0200" and "+02" are "+02:00"); None for UTC itself (Z, ±00:00)."""
+    digits = offset[1:].replace(":", "")
+    if offset in ("Z", "z", "") or not digits.isdigit() or int(digits) == 0:
+        return None
+    return f"{offset[0]}{digits[:2]}:{(digits[2:] or '00')[:2]}"
+
+
 def has_own_offset_sql(text: str, kind: str | None = None) -> str:
     """True when the text carries its own offset or is an epoch. ``kind`` is the text's
     timestamp_kind_sql when the caller has it computed already (each use re-evaluates it)."""

@@ -121,6 +121,8 @@ def resolve(args: AnalyzeArgs, cwd: Path) -> AnalyzeRequest:
     for flag, value in args.given.items():
         given |= values.parse_flag(flag, value)
     settings = build_settings(config, given, include_closed=args.include_closed, staffing=args.staffing.options())
+    if config is not None and args.config is None:  # picked up, not chosen: it changes the numbers, say so
+        settings = replace(settings, extra=settings.extra | {"config_source": "working directory"})
     window = resolve_window(args.period.period, args.period.since, args.period.until, settings.timezone)
     if window:
         settings = replace(settings, extra=settings.extra | {"period": window.as_json()})

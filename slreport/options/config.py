@@ -224,55 +224,72 @@ def build_settings(config: FileConfig | None, options: dict[str, Any], **fixed: 
     return replace(settings, hours=hours)
 
 
-def write_example(path: Path, force: bool) -> None:
+def write_example(path: Path, force: bool, columns: list[str] | None = None, inputs: list[str] | None = None) -> None:
+    """The commented template at ``path``; ``columns``: the lines of its [columns] table instead of the
+    examples (`slreport init EXPORT`); ``inputs``: files it must never replace (the export read)."""
     from slreport.safe_paths import check_output_file, umask_mode, write_atomic
 
-    check_output_file(path, [], "init")  # --force replaces a file, never a folder, device or link
+    check_output_file(path, inputs or [], "init")  # --force replaces a file, never a folder, device or link
     if path.exists() and not force:
         raise UsageError(f"{path} exists", "use --force to overwrite it")
-    write_atomic(path, EXAMPLE, umask_mode())
+    write_atomic(path, example(columns), umask_mode())
+
+
+def example(columns: list[str] | None = None) -> str:
+    """EXAMPLE, its [columns] examples replaced by ``columns`` when given."""
+    if columns is None:
+        return EXAMPLE
+    head, _, rest = EXAMPLE.partition(_COLUMN_EXAMPLES)
+    return head + "".join(line + "\n" for line in columns) + rest
+
+
+_COLUMN_EXAMPLES = """\
+# arrived_at = "Call Start"      # or join two columns: "{Date} {Time}"
+# caller = "ANI"
+# wait_s = "Queue Time"
+"""
 
 
 EXAMPLE = """\
-# slreport.toml – settings for `slreport analyze` in this folder (or pass --config PATH).
-# Options given on the command line override these values, for every company.
-# Definitions: docs/fcr-and-targets.md.
+# slreport.toml – settings for `slreport analyze` run in this folder (or pass --config PATH).
+# Nothing below is active: every line is a commented example, and the report uses the defaults until
+# you remove the "# " in front of a line. Options given on the command line override these values,
+# for every company. Definitions: docs/fcr-and-targets.md (targets, FCR), docs/peaks.md (hours).
 
 [defaults]
-service_level = "80/20"        # PERCENT/SECONDS: answered within SECONDS, target PERCENT
-sl_method = "negative"         # negative | ignore | positive | answered-only
-short_abandon_s = 5            # abandons within this many seconds are short (0 disables)
-timezone = "Europe/Helsinki"   # report time zone (IANA name)
-fcr_method = "auto"            # flag | repeat | auto (flag when the data has resolved flags)
-fcr_window = "72h"             # 24h | 72h | 7d | 30d: a repeat within this time is not resolved
-csat_scale = 5                 # CSAT answers are 1..csat_scale; top-two-box = the two highest
-# answer_rate_target = 90      # targets (percent) judged for every company unless it sets its own
+# service_level = "80/20"        # PERCENT/SECONDS: PERCENT of calls answered within SECONDS (default 80/20)
+# sl_method = "negative"         # negative | ignore | positive | answered-only (default negative)
+# short_abandon_s = 5            # abandons within this many seconds are short; 0 disables (default 5)
+# timezone = "Europe/Helsinki"   # IANA zone of the report and of times written without an offset (default UTC)
+# answer_rate_target = 90        # targets (percent) judged for every company unless it sets its own (default none)
 # abandon_rate_max = 5
 # fcr_target = 70
-# nps_target = 20
-# opening_hours = "mon-fri 08:00-20:00, sat 10:00-14:00"
-# holidays_country = "FI"
+# nps_target = 20                # -100..100
+# opening_hours = "mon-fri 08:00-20:00, sat 10:00-14:00"   # contacts outside them are reported apart
+# holidays_country = "FI"        # public holidays of this country are closed
+# fcr_method = "auto"            # flag | repeat | auto: flag when the data has resolved flags (default auto)
+# fcr_window = "72h"             # 24h | 72h | 7d | 30d: a repeat within this time is not resolved (default 72h)
+# csat_scale = 5                 # CSAT answers are 1..csat_scale; top-two-box = the two highest (default 5)
 
-[companies."Kotikatu Housing"]
-service_level = "80/20"
-abandon_rate_max = 8
+# One table per company whose promise differs from [defaults] (the name as the data writes it).
+# Every key of [defaults] above except fcr_method, fcr_window and csat_scale may be set per company.
+# [companies."Acme Energy"]
+# service_level = "90/30"
+# answer_rate_target = 92
+# opening_hours = "mon-fri 08:00-18:00"
+#
+# [companies."Example Collections"]
+# service_level = "70/60"
+# sl_method = "ignore"
+# fcr_target = 75
 
-[companies."Nordic Energy"]
-service_level = "90/30"
-answer_rate_target = 92
-opening_hours = "mon-fri 08:00-18:00"
-
-[companies."Perinta Collections"]
-service_level = "70/60"
-sl_method = "ignore"
-fcr_target = 75
-nps_target = 10
-
-# Map export headers to canonical columns (like --map) and outcome values (like --outcome).
+# Canonical column = the export's header, like --map (`slreport init EXPORT` proposes these lines).
 [columns]
-# arrived_at = "Call Start"
+# arrived_at = "Call Start"      # or join two columns: "{Date} {Time}"
 # caller = "ANI"
+# wait_s = "Queue Time"
 
+# Outcome = the export's values, like --outcome.
 [outcomes]
 # abandoned = ["ABANDON", "HANGUP"]
 # answered = ["CONNECT"]

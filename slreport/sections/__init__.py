@@ -44,7 +44,8 @@ def compute(ctx: Context, release_contacts: Any) -> Report:
 
 def text_blocks(report: Report, name: Escape = as_is) -> list[Block]:
     """The terminal's and markdown's blocks, names from the data through ``name``."""
-    return merged([block for section in SECTIONS if section.text for block in section.text(report, name)])
+    blocks = merged([block for section in SECTIONS if section.text for block in section.text(report, name)])
+    return [b for b in blocks if not b.footer] + [b for b in blocks if b.footer]
 
 
 def html_blocks(report: Report) -> list[HtmlBlock]:

@@ -71,6 +71,7 @@ class Block:
     long_note: str = ""
     table: bool = False
     merge: str = ""
+    footer: bool = False  # shown after every other block (what the whole report rests on)
 
     def heading(self, long: bool = False) -> str:
         note = (self.long_note or self.note) if long else self.note

@@ -103,7 +103,10 @@ INPUT = s.obj(
     ["files", *ACCOUNT_KEYS, "aht_basis"],
     "what was read: rows read = contacts used + rejected + ignored, per file and by reason (docs/ingest.md)",
     files=s.rows(s.obj(["path", "rows_read", "profile"], path={"type": "string"},
-                       rows_read={"type": "integer", "minimum": 0}, profile={"type": "string"})),
+                       rows_read={"type": "integer", "minimum": 0}, profile={"type": "string"},
+                       utc_offsets={"type": "array", "items": {"type": "string", "pattern": "^[+-][0-9]{2}:[0-9]{2}$"},
+                                    "description": "no zone chosen: the UTC offsets other than UTC's that the "
+                                                   "file's first arrivals carry (the report is in UTC)"})),
     **ACCOUNT,
     rows_used={"type": "integer", "minimum": 0},
     in_progress={"type": "integer", "minimum": 0},

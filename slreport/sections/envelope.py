@@ -11,9 +11,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from slreport import engine
+from slreport.ingest.staging import STAGED
 from slreport.metrics.policy import SUMMARY_POLICY, companies_json, data_companies
 from slreport.sections import schema as s
-from slreport.sections.base import Context, Section
+from slreport.sections.base import Context, Report, Section
+from slreport.sections.blocks import Block, Escape, HtmlBlock, Text
 
 SCHEMA_VERSION = 1
 
@@ -27,7 +29,7 @@ def envelope(ctx: Context) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "settings": settings_json,
         "input": ctx.input | {"aht_basis": aht_basis(ctx.con)},
-        "period": period(ctx.con, ctx.settings.timezone),
+        "period": period(ctx.con, ctx.settings.timezone) | data_span(ctx),
     }
 
 
@@ -43,12 +45,52 @@ def aht_basis(con: Any) -> str | None:
 
 def period(con: Any, tz: str) -> dict[str, str | None]:
     first, last = engine.one(con, "SELECT epoch_ms(min(arrived_at)), epoch_ms(max(arrived_at)) FROM contacts")
+    span = period_span(first, last, tz)
+    return {"first_arrival": span[0], "last_arrival": span[1], "timezone": tz}
+
+
+def period_span(first_ms: int | None, last_ms: int | None, tz: str) -> tuple[str | None, str | None]:
+    """Two instants (epoch ms) as ISO-8601 local times of ``tz``."""
     zone = ZoneInfo(tz)
 
     def iso(ms: int | None) -> str | None:
         return None if ms is None else datetime.fromtimestamp(ms / 1000, zone).isoformat()
 
-    return {"first_arrival": iso(first), "last_arrival": iso(last), "timezone": tz}
+    return iso(first_ms), iso(last_ms)
+
+
+def data_span(ctx: Context) -> dict[str, str | None]:
+    """The first and last arrival of every usable row, the period's and the others, when --period
+    (or --since/--until) left rows out: an empty or short period then says what the data holds.
+    Only ingest's staging counts the rows left out (a dataset read in place, or Spark, reads only the
+    period's rows): without them nothing is added."""
+    if not ctx.input.get("ignored_by_reason", {}).get("outside_period"):
+        return {}
+    first, last = engine.one(
+        ctx.con, f"SELECT epoch_ms(min(arrived_at)), epoch_ms(max(arrived_at)) FROM {STAGED} "
+        "WHERE reject_reason IS NULL AND (ignore_reason IS NULL OR ignore_reason = 'outside_period')")
+    span = period_span(first, last, ctx.settings.timezone)
+    return {"data_first_arrival": span[0], "data_last_arrival": span[1]}
+
+
+def config_note(report: Report) -> str | None:
+    """The footer line naming a slreport.toml picked up from the working directory: its targets and
+    policies are in the numbers, though nobody gave it (a --config file was chosen, and is not named)."""
+    settings = report["settings"]
+    if settings.get("config_source") != "working directory":
+        return None
+    return (f"Settings from ./{settings['config_file']}, found in the working directory (not given with "
+            "--config): its targets and policies are in these numbers")
+
+
+def footer_text(report: Report, name: Escape) -> list[Block]:
+    note = config_note(report)
+    return [Block("Settings file", [Text(name(note))], footer=True)] if note else []
+
+
+def footer_html(report: Report) -> list[HtmlBlock]:
+    note = config_note(report)
+    return [HtmlBlock("", lines=[note], place="footer")] if note else []  # a line at the page end, no heading
 
 
 NUMBER_OR_NULL = {"type": ["number", "null"]}
@@ -87,13 +129,18 @@ SETTINGS = s.obj(
     companies=s.rows(COMPANY_POLICY),
     summary_policy={"type": "string"},
     period={"type": ["object", "null"], "description": "--period: its name and [since, until)"},
+    config_source={"const": "working directory", "description": "present when config_file was picked up from "
+                   "the working directory rather than given with --config"},
 )
 PERIOD = s.obj(["first_arrival", "last_arrival", "timezone"], "the first and last arrival counted",
                first_arrival={"type": ["string", "null"]}, last_arrival={"type": ["string", "null"]},
-               timezone={"type": "string"})
+               timezone={"type": "string"},
+               data_first_arrival={"type": ["string", "null"], "description": "with --period (--since, --until) "
+                                   "leaving rows out: the first arrival of every usable row"},
+               data_last_arrival={"type": ["string", "null"], "description": "likewise, the last"})
 
 ENVELOPE = Section(
     "envelope", "Report", ("schema_version", "settings", "input", "period"), doc="README.md",
     schema={"schema_version": {"const": SCHEMA_VERSION}, "settings": SETTINGS, "period": PERIOD},
-    required=("schema_version", "settings", "period"), compute=envelope,
+    required=("schema_version", "settings", "period"), compute=envelope, text=footer_text, html=footer_html,
 )

@@ -136,7 +136,8 @@ def target_cell(report: Report, row: dict[str, Any], metric: str) -> str:
 def caption(report: Report) -> str:
     st, p = report["settings"], report["period"]
     short = f"short abandons ≤ {st['short_abandon_s']} s" if st["short_abandon_s"] else "no short-abandon rule"
-    span = f"{(p['first_arrival'] or NULL)[:10]} .. {(p['last_arrival'] or NULL)[:10]}"
+    span = (f"{p['first_arrival'][:10]} .. {p['last_arrival'][:10]}" if p["first_arrival"] and p["last_arrival"]
+            else "no contacts in the period")
     policy = sl_policy(report, None)
     sl = f"SL {policy[0]:g}/{policy[1]} ({policy[2]})" if policy else "SL: each company's own (below)"
     return f"{span} · {st['timezone']} · {sl} · {short} · counted by arrival time" + _hours_caption(st)

@@ -22,6 +22,8 @@ from slreport.ingest.parse_sql import (
     duration_sql,
     flag_sql,
     local_parse_sql,
+    normal_offset,
+    offset_text_sql,
     timestamp_kind_sql,
     timestamp_sql,
     without_offset_sql,
@@ -78,7 +80,24 @@ def stage_file(
         ) from exc
     con.execute(number)
     units = {n: "ms" for n in DURATION_COLUMNS if n in columns and _is_ms(columns[n])}
-    return {"profile": NAME, **relation.info, "columns": columns} | ({"units": units} if units else {})
+    offsets = [] if options.input_tz else arrival_offsets(con, relation, columns["arrived_at"])
+    return ({"profile": NAME, **relation.info, "columns": columns} | ({"units": units} if units else {})
+            | ({"utc_offsets": offsets} if offsets else {}))
+
+
+# Rows whose arrival offsets are looked at: enough to see the data's own clock, without a second full
+# read of the file (the offsets are gone once the times are parsed).
+OFFSET_SAMPLE_ROWS = 1000
+
+
+def arrival_offsets(con: duckdb.DuckDBPyConnection, relation: tabular.Relation, mapping: str) -> list[str]:
+    """The UTC offsets other than UTC's own (±HH:MM) that the first arrivals of the file carry. With
+    no zone chosen the report is in UTC, and these say the data was stamped on another clock."""
+    found = con.execute(
+        f"SELECT DISTINCT {offset_text_sql('raw')} FROM (SELECT {_raw(mapping)} AS raw FROM {relation.sql} "
+        f"LIMIT {OFFSET_SAMPLE_ROWS})"
+    ).fetchall()
+    return sorted({o for (text,) in found if text and (o := normal_offset(text)) is not None})
 
 
 def _is_ms(header: str) -> bool:
@@ -87,6 +106,13 @@ def _is_ms(header: str) -> bool:
 
 def resolve_columns(header: list[str], options: ReadOptions, display: str) -> dict[str, str]:
     """Canonical column → header (or {template}) in this file; names match case-insensitively."""
+    resolved = match_columns(header, options, display)
+    _require(resolved, header, display)
+    return resolved
+
+
+def match_columns(header: list[str], options: ReadOptions, display: str) -> dict[str, str]:
+    """resolve_columns without the check that the columns a contact needs are there."""
     by_lower = {h.strip().lstrip("\ufeff").lower(): h for h in header}
     resolved: dict[str, str] = {}
     for canonical in MAPPABLE:
@@ -98,7 +124,6 @@ def resolve_columns(header: list[str], options: ReadOptions, display: str) -> di
     for alias, canonical in _ALIASES.items():
         if canonical not in resolved and alias in by_lower:
             resolved[canonical] = by_lower[alias]
-    _require(resolved, header, display)
     return resolved
 
 
