@@ -39,7 +39,8 @@ def visible_text(page: str) -> str:
     """The page's text as a reader sees it, without the charts' SVG (their text is drawn)."""
     page = re.sub(r"<svg.*?</svg>", " ", page, flags=re.S)
     page = re.sub(r"<style.*?</style>", " ", page, flags=re.S)
-    return htmllib.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
+    # no-break spaces (between thousands) are kept: they are what the reader sees
+    return re.sub(r"[ \t\r\n]+", " ", htmllib.unescape(re.sub(r"<[^>]+>", " ", page)))
 
 
 def cards(page: str) -> dict[str, str]:
