@@ -128,9 +128,9 @@ def _own_policies(report: dict[str, Any]) -> list[tuple[float, int]]:
     """The distinct (target %, threshold s) of the companies with contacts, in order."""
     found = set()
     for c in report["settings"].get("companies", []):
-        policy = sl_policy(report, c["company"]) if c.get("in_data", True) else None
-        if policy is not None:
-            found.add((policy[0], policy[1]))
+        if c.get("in_data", True):  # its own policy, as sl_policy reads it (one pass: many companies)
+            pct, threshold = str(c["service_level"]).split("/")
+            found.add((float(pct), int(threshold)))
     return sorted(found)
 
 

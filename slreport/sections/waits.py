@@ -89,13 +89,22 @@ def visible_end(from_s: list[int] | Any, totals: list[int] | Any, threshold_s: i
 
 def wait_axis(report: Report) -> int:
     """One waits axis for all companies' charts (and the all-companies one), so that their
-    waits compare at a glance: the longest of their own axes, each past its own threshold."""
-    bin_s = report["wait_distribution"]["bin_s"]
+    waits compare at a glance: the longest of their own axes, each past its own threshold.
+    One pass over the bins: it is asked once per company chart."""
+    section = report["wait_distribution"]
+    bin_s = section["bin_s"]
+    by_scope: dict[Any, list[dict[str, Any]]] = {}
+    for row in section["bins"]:
+        by_scope.setdefault(row.get("company"), []).append(row)
+    own: dict[Any, int | None] = {c["company"]: int(str(c["service_level"]).split("/")[1])
+           for c in report["settings"].get("companies", [])}
+    own[None] = chart_threshold(report, None)[0]
     ends = [bin_s]
-    for company in [None, *companies(report)]:
-        if (w := wait_histogram(report, company)) is not None:
-            totals = [a + b for a, b in zip(w[1], w[2], strict=True)]
-            ends.append(visible_end(w[0], totals, chart_threshold(report, company)[0], bin_s))
+    for scope, rows in by_scope.items():
+        totals = [r["answered"] + r["abandoned"] for r in rows]
+        if any(totals):
+            threshold = own[scope] if scope in own else chart_threshold(report, scope)[0]
+            ends.append(visible_end([r["from_s"] for r in rows], totals, threshold, bin_s))
     return max(ends)
 
 
