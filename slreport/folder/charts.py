@@ -17,14 +17,16 @@ labels so they never overlap.
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
 from slreport.sections.text import WEEKDAYS
+from slreport.sections.waits import visible_end
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
 OKABE_ITO = {
@@ -37,8 +39,28 @@ TARGET = OKABE_ITO["vermillion"]
 ANSWERED = OKABE_ITO["blue"]
 ABANDONED = OKABE_ITO["vermillion"]
 MARK = OKABE_ITO["orange"]
+NO_VERDICT = "#999999"
 FORMATS = ("png", "svg")
 WIDTH_IN = 9.0
+# The figure builders by name: each drawing function below is one of them turned into bytes.
+BUILDERS: dict[str, Callable[..., Any]] = {}
+
+
+def _drawing(build: Callable[..., Any]) -> Callable[..., bytes]:
+    """A drawing function (same arguments, plus ``fmt``: png or svg) from a builder of its Figure.
+    The builder stays reachable by name (``figure``), so that a test can look at what is drawn."""
+    BUILDERS[build.__name__] = build
+
+    @functools.wraps(build)
+    def draw(*args: Any, fmt: str = "svg", **kwargs: Any) -> bytes:
+        return _bytes(build(*args, **kwargs), fmt)
+
+    return draw
+
+
+def figure(name: str, *args: Any, **kwargs: Any) -> Any:
+    """The matplotlib Figure of the drawing function ``name``, undrawn to bytes."""
+    return BUILDERS[name](*args, **kwargs)
 
 
 def _figure(height_in: float = 4.2) -> Any:
@@ -82,9 +104,10 @@ def _nan(values: Sequence[float | None]) -> list[float]:
     return [math.nan if v is None else float(v) for v in values]
 
 
-def _target_line(ax: Any, target_pct: float | None) -> None:
+def _target_line(ax: Any, target_pct: float | None, threshold_s: int | None = None) -> None:
     if target_pct is not None:
-        ax.axhline(target_pct, color=TARGET, linestyle="--", linewidth=1.4, label=f"SL target {target_pct:g} %")
+        within = f" within {threshold_s} s" if threshold_s is not None else ""
+        ax.axhline(target_pct, color=TARGET, linestyle="--", linewidth=1.4, label=f"SL target {target_pct:g} %{within}")
 
 
 def _sl_axis(ax: Any) -> Any:
@@ -103,16 +126,40 @@ def _patch(colour: str, label: str, hatch: str | None = None) -> Any:
 
 
 def _legend(fig: Any, *axes: Any, extra: Sequence[Any] = ()) -> None:
+    """One legend below the plot for the labelled artists of ``axes`` (and the stand-ins in
+    ``extra``, added only for what is drawn); an artist that draws nothing (a line of gaps only,
+    an empty shading) has no entry: a legend never names what the chart does not show."""
     handles, labels = [], []
     for artist in extra:
         handles.append(artist)
         labels.append(artist.get_label())
     for ax in axes:
-        h, lab = ax.get_legend_handles_labels()
-        handles += h
-        labels += lab
+        for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
+            if draws_something(h):
+                handles.append(h)
+                labels.append(lab)
     if handles:
         fig.legend(handles, labels, loc="outside lower center", ncols=min(len(handles), 4), frameon=False)
+
+
+def draws_something(artist: Any) -> bool:
+    """Whether a legend handle shows anything on the axes: a line with a value, a collection
+    with a shape, a bar container with a bar of some size (a stand-in patch: yes)."""
+    import numpy as np
+    from matplotlib.collections import Collection
+    from matplotlib.container import Container
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Rectangle
+
+    if isinstance(artist, Line2D):
+        return bool(np.isfinite(np.asarray(artist.get_ydata(), dtype=float)).any())
+    if isinstance(artist, Collection):
+        return len(artist.get_paths()) > 0
+    if isinstance(artist, Container):
+        return any(draws_something(a) for a in artist)
+    if isinstance(artist, Rectangle) and artist.axes is not None:
+        return bool(artist.get_width() and artist.get_height())
+    return True
 
 
 def _thin_ticks(ax: Any, labels: Sequence[str], max_labels: int = 16) -> None:
@@ -124,11 +171,13 @@ def _thin_ticks(ax: Any, labels: Sequence[str], max_labels: int = 16) -> None:
     ax.set_xticklabels([labels[i] for i in range(0, len(labels), step)])
 
 
+@_drawing
 def hourly_offered_sl(
     hours: Sequence[int], offered: Sequence[int], sl_pct: Sequence[float | None], target_pct: float | None,
-    title: str, when: str = "", fmt: str = "svg",
-) -> bytes:
-    """(1) Calls offered per hour of day as bars, service level as a line against the target."""
+    title: str, when: str = "", threshold_s: int | None = None,
+) -> Any:
+    """(1) Calls offered per hour of day as bars, service level as a line against the target
+    (``target_pct`` within ``threshold_s``: the company's own; None draws none)."""
     fig = _figure()
     ax = fig.add_subplot()
     x = list(range(len(hours)))
@@ -138,16 +187,17 @@ def hourly_offered_sl(
     _thin_ticks(ax, [f"{h:02d}" for h in hours], 24)
     sl = _sl_axis(ax)
     sl.plot(x, _nan(sl_pct), color=SERVICE_LEVEL, marker="o", markersize=4, linewidth=2, label="service level")
-    _target_line(sl, target_pct)
+    _target_line(sl, target_pct, threshold_s)
     _titles(fig, ax, title, when)
     _legend(fig, ax, sl)
-    return _bytes(fig, fmt)
+    return fig
 
 
+@_drawing
 def daily_offered_sl(
     days: Sequence[str], offered: Sequence[int], sl_pct: Sequence[float | None], target_pct: float | None,
-    title: str, when: str = "", unusual: Sequence[str] = (), fmt: str = "svg",
-) -> bytes:
+    title: str, when: str = "", unusual: Sequence[str] = (), threshold_s: int | None = None,
+) -> Any:
     """(2) Calls offered per day as bars and the day's service level, unusual days marked."""
     fig = _figure()
     ax = fig.add_subplot()
@@ -160,10 +210,10 @@ def daily_offered_sl(
     _day_ticks(ax, days)
     sl = _sl_axis(ax)
     sl.plot(x, _nan(sl_pct), color=SERVICE_LEVEL, marker="o", markersize=3, linewidth=1.6, label="service level")
-    _target_line(sl, target_pct)
+    _target_line(sl, target_pct, threshold_s)
     _titles(fig, ax, title, when)
     _legend(fig, ax, sl, extra=[_patch(MARK, "unusual day")] if odd & set(days) else [])
-    return _bytes(fig, fmt)
+    return fig
 
 
 def _day_ticks(ax: Any, days: Sequence[str]) -> None:
@@ -186,39 +236,69 @@ def _day_label(iso_day: str, separator: str = " ") -> str:
     return f"{WEEKDAYS[day.weekday()]}{separator}{day.day}.{day.month}."
 
 
+# Cell values are written in the heat map up to this many columns (a working day's hours fit).
+HEATMAP_VALUES_MAX_COLUMNS = 16
+
+
+@_drawing
 def weekday_hour_heatmap(
     matrix: Sequence[Sequence[float | None]], title: str, when: str = "", unit: str = "calls offered",
-    hours: Sequence[int] = tuple(range(24)), fmt: str = "svg",
-) -> bytes:
-    """(3) Weekday (rows, Monday first) × hour of day (columns); None cells are left blank."""
+    hours: Sequence[int] = tuple(range(24)), weekdays: Sequence[str] = WEEKDAYS, hours_note: str = "",
+) -> Any:
+    """(3) Weekdays (rows, labelled ``weekdays``) × hours of day (columns, ``hours``); None cells
+    are left blank. ``hours_note`` says which hours are shown when not all 24. Up to
+    HEATMAP_VALUES_MAX_COLUMNS columns each cell also carries its value (read, not guessed from a colour)."""
     import numpy as np
 
-    fig = _figure(3.6)
+    fig = _figure(max(2.2, 1.4 + 0.32 * len(matrix)))
     ax = fig.add_subplot()
     data = np.ma.masked_invalid(np.array([_nan(row) for row in matrix], dtype=float))
-    image = ax.imshow(data, aspect="auto", cmap="cividis", interpolation="nearest")
+    # The scale starts at 0 calls: with the empty hours cropped, the quietest hour would look empty.
+    image = ax.imshow(data, aspect="auto", cmap="cividis", interpolation="nearest", vmin=0)
     ax.set_yticks(range(len(matrix)))
-    ax.set_yticklabels(WEEKDAYS[: len(matrix)])
+    ax.set_yticklabels(list(weekdays)[: len(matrix)])
     _thin_ticks(ax, [f"{h:02d}" for h in hours], 24)
-    ax.set_xlabel("hour of day (local time, hour starting)")
+    ax.set_xlabel("hour of day (local time, hour starting" + (f"; {hours_note})" if hours_note else ")"))
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
+    if len(hours) <= HEATMAP_VALUES_MAX_COLUMNS:
+        _cell_values(ax, data, image)
     bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.01)
     bar.set_label(unit)
     _titles(fig, ax, title, when)
-    return _bytes(fig, fmt)
+    return fig
 
 
+def _cell_values(ax: Any, data: Any, image: Any) -> None:
+    """Each cell's value, dark on the light cells and light on the dark ones."""
+    import numpy as np
+
+    for (row, col), value in np.ndenumerate(data.filled(np.nan)):
+        if not np.isfinite(value):
+            continue
+        red, green, blue, _ = image.cmap(image.norm(value))
+        light = 0.299 * red + 0.587 * green + 0.114 * blue > 0.5
+        ax.text(col, row, f"{value:.0f}" if value >= 10 else f"{value:.1f}", ha="center", va="center",
+                fontsize=7, color="black" if light else "white")
+
+
+@_drawing
 def wait_distribution(
     from_s: Sequence[int], answered: Sequence[int], abandoned: Sequence[int], threshold_s: int | None,
-    title: str, when: str = "", bin_s: int = 5, fmt: str = "svg",
-) -> bytes:
+    title: str, when: str = "", bin_s: int = 5, axis_s: int | None = None, axis_note: str = "",
+) -> Any:
     """(4a) How long answered and abandoned calls waited, in bins of ``bin_s`` seconds (the
-    last bin may be the overflow, marked "+"), with the service-level threshold marked."""
+    last bin may be the overflow, marked "+"), with the service-level threshold marked. The axis
+    ends at ``axis_s`` seconds (one axis for several companies, ``axis_note`` says so); else
+    where 99 % of these calls are and past the threshold. The calls beyond it are counted in the
+    axis label."""
     fig = _figure()
     ax = fig.add_subplot()
-    keep, hidden = _visible_bins(answered, abandoned, from_s, threshold_s, bin_s)
+    totals = [a + b for a, b in zip(answered, abandoned, strict=True)]
+    end = axis_s if axis_s is not None else visible_end(from_s, totals, threshold_s, bin_s)
+    keep = [i for i, start in enumerate(from_s) if start < end]
+    hidden = sum(totals) - sum(totals[i] for i in keep)
     left = [from_s[i] for i in keep]
     ax.bar(left, [answered[i] for i in keep], width=bin_s * 0.9, align="edge", color=ANSWERED, label="answered")
     ax.bar(left, [abandoned[i] for i in keep], width=bin_s * 0.9, align="edge", color=ABANDONED,
@@ -226,58 +306,51 @@ def wait_distribution(
     if threshold_s is not None:
         ax.axvline(threshold_s, color=OKABE_ITO["black"], linestyle="--", linewidth=1.4,
                    label=f"SL threshold {threshold_s} s")
-    note = f"; {hidden:,} longer waits not shown".replace(",", " ") if hidden else ""
-    ax.set_xlabel(f"wait before answer or hang-up (seconds, {bin_s}-second bins{note})")
+    notes = [f"{bin_s}-second bins", *([axis_note] if axis_note else []),
+             *([f"{hidden:,} longer waits not shown".replace(",", " ")] if hidden else [])]
+    ax.set_xlabel(f"wait before answer or hang-up (seconds, {'; '.join(notes)})")
     ax.set_ylabel("calls")
-    ax.set_xlim(0, max(left[-1] + bin_s, (threshold_s or 0) + bin_s))
+    ax.set_xlim(0, max(end, (threshold_s or 0) + bin_s))
     _titles(fig, ax, title, when)
     _legend(fig, ax)
-    return _bytes(fig, fmt)
+    return fig
 
 
-def _visible_bins(
-    answered: Sequence[int], abandoned: Sequence[int], from_s: Sequence[int], threshold_s: int | None, bin_s: int,
-    share: float = 0.99,
-) -> tuple[range, int]:
-    """Bins up to where 99 % of the calls are (and at least past the threshold): a long thin
-    tail would squeeze the part that matters into a corner. Returns the bins and how many
-    calls the hidden tail holds, which the axis label states."""
-    totals = [a + b for a, b in zip(answered, abandoned, strict=True)]
-    whole, running, last = sum(totals), 0, 0
-    for i, n in enumerate(totals):
-        running += n
-        last = i
-        if whole and running >= share * whole:
-            break
-    while threshold_s is not None and last + 1 < len(totals) and from_s[last] + bin_s <= threshold_s:
-        last += 1
-    return range(last + 1), sum(totals[last + 1:])
-
-
+@_drawing
 def patience_curve(
-    points: Sequence[tuple[float, float]], median_s: float | None, title: str, when: str = "", fmt: str = "svg",
-) -> bytes:
-    """(4b) Share of callers still willing to wait (percent) after t seconds, median marked."""
+    points: Sequence[tuple[float, float]], median_s: float | None, title: str, when: str = "",
+    threshold_s: int | None = None,
+) -> Any:
+    """(4b) Share of callers still willing to wait (percent) after t seconds, median marked, and
+    the company's SL threshold (inside the axis, however short the curve)."""
     fig = _figure(3.8)
     ax = fig.add_subplot()
     ax.step([p[0] for p in points], [p[1] for p in points], where="post", color=SERVICE_LEVEL, linewidth=2,
             label="callers still waiting")
     if median_s is not None:
         ax.axvline(median_s, color=TARGET, linestyle="--", linewidth=1.4, label=f"median patience {median_s:g} s")
+    if threshold_s is not None:
+        ax.axvline(threshold_s, color=OKABE_ITO["black"], linestyle=":", linewidth=1.4,
+                   label=f"SL threshold {threshold_s} s")
     ax.set_ylim(0, 105)
-    ax.set_xlim(left=0)
+    last = max([p[0] for p in points] + [threshold_s or 0, median_s or 0])
+    ax.set_xlim(0, last * 1.03 or 1)
     ax.set_xlabel("time in queue (seconds)")
     ax.set_ylabel("callers not yet hung up (%)")
     _titles(fig, ax, title, when)
     _legend(fig, ax)
-    return _bytes(fig, fmt)
+    return fig
 
 
+@_drawing
 def agents_needed_vs_seen(
-    rows: Sequence[tuple[str, float | None, float | None]], title: str, when: str = "", fmt: str = "svg",
-    xlabel: str = "interval (local time, start)",
-) -> bytes:
-    """(5) Per interval (label, agents needed, agents seen): two step lines, shortfall shaded."""
+    rows: Sequence[tuple[str, float | None, float | None]], title: str, when: str = "",
+    xlabel: str = "interval (local time, start)", needed_label: str = "agents needed for the target",
+) -> Any:
+    """(5) Per interval (label, agents needed, agents seen): two step lines, shaded where fewer
+    agents were seen than needed. Agents seen is a lower bound on agents logged in (an agent
+    who got no call is not seen, docs/staffing.md), and the legend says so. Labels "Mon 08:00":
+    a new first word starts a new day, marked by a thin line and a tick."""
     import numpy as np
 
     fig = _figure()
@@ -285,58 +358,101 @@ def agents_needed_vs_seen(
     x = np.arange(len(rows))
     needed = np.array(_nan([r[1] for r in rows]))
     seen = np.array(_nan([r[2] for r in rows]))
-    ax.step(x, needed, where="mid", color=TARGET, linewidth=2, label="agents needed for the target")
-    ax.step(x, seen, where="mid", color=SERVICE_LEVEL, linewidth=2, label="agents seen handling calls")
-    short = np.nan_to_num(needed) > np.nan_to_num(seen)
-    ax.fill_between(x, seen, needed, where=short, step="mid", color=MARK, alpha=0.35, label="shortfall")
-    ax.set_xlabel(xlabel)
+    ax.step(x, needed, where="mid", color=TARGET, linewidth=2, label=needed_label)
+    ax.step(x, seen, where="mid", color=SERVICE_LEVEL, linewidth=2, label="agents seen answering (at least)")
+    with np.errstate(invalid="ignore"):
+        short = np.isfinite(needed) & np.isfinite(seen) & (needed > seen)
+    if short.any():
+        ax.fill_between(x, seen, needed, where=short, step="mid", color=MARK, alpha=0.35,
+                        label="fewer agents seen than needed")
+    # Why many agents seen and a missed target can both be true, said where it is read.
+    ax.set_xlabel(xlabel + ("\nagents seen = agents who answered a call in the slot: at least that many were "
+                            "logged in, but one call counts as a whole agent" if np.isfinite(seen).any() else ""))
     ax.set_ylabel("agents")
     ax.set_ylim(bottom=0)
-    _thin_ticks(ax, [r[0] for r in rows])
+    _day_starts(ax, [r[0] for r in rows])
     _titles(fig, ax, title, when)
     _legend(fig, ax)
-    return _bytes(fig, fmt)
+    return fig
 
 
+def _day_starts(ax: Any, labels: Sequence[str]) -> None:
+    """Several days: a tick at each day's first slot and a thin line between days (the lines
+    join Monday's last slot to Tuesday's first); one day: thinned ticks."""
+    days = [label.split(" ", 1)[0] for label in labels]
+    starts = [i for i, day in enumerate(days) if i == 0 or day != days[i - 1]]
+    if len(starts) < 2:
+        _thin_ticks(ax, labels)
+        return
+    for i in starts[1:]:
+        ax.axvline(i - 0.5, color="#BBBBBB", linewidth=0.8, zorder=0)
+    ax.set_xticks(starts)
+    ax.set_xticklabels([labels[i] for i in starts])
+
+
+@_drawing
 def company_sl_overview(
-    companies: Sequence[str], sl_pct: Sequence[float | None], offered: Sequence[int], target_pct: float | None,
-    title: str, when: str = "", top_n: int = 30, fmt: str = "svg",
-) -> bytes:
-    """Overview for many companies: service level per company, lowest first (the ones to look
-    at), met in blue and missed in vermillion with a hatch (not colour alone), target drawn."""
-    ranked = sorted(zip(companies, sl_pct, offered, strict=True), key=lambda r: (r[1] is not None, r[1] or 0))
-    shown = ranked[:top_n]
-    fig = _figure(max(2.4, 0.9 + 0.28 * len(shown)))
+    companies: Sequence[str], sl_pct: Sequence[float | None], offered: Sequence[int],
+    targets: Sequence[tuple[float, int] | None], met: Sequence[bool | None], title: str, when: str = "",
+    top_n: int = 30,
+) -> Any:
+    """Overview for many companies: each company's service level against its own target
+    (``targets``: (%, threshold s), a black tick on its bar) and coloured by its own verdict
+    (``met``: blue met, vermillion with a hatch missed, grey no calls), furthest below target
+    first (the ones to look at). Verdict and target are also written beside each bar."""
+    rows = sorted(zip(companies, sl_pct, offered, targets, met, strict=True), key=_overview_order)
+    shown = rows[:top_n]
+    fig = _figure(max(2.4, 0.9 + 0.3 * len(shown)))
     ax = fig.add_subplot()
     y = list(range(len(shown)))[::-1]
-    for yi, (_, sl, _) in zip(y, shown, strict=True):
-        missed = target_pct is not None and sl is not None and sl < target_pct
-        ax.barh(yi, sl or 0, color=TARGET if missed else SERVICE_LEVEL, hatch="//" if missed else None,
-                edgecolor="white", height=0.7)
-        _bar_label(ax, sl, yi, TARGET if missed else SERVICE_LEVEL)
+    for yi, (_, sl, _, target, verdict) in zip(y, shown, strict=True):
+        colour, hatch = _verdict_style(verdict)
+        ax.barh(yi, sl or 0, color=colour, hatch=hatch, edgecolor="white", height=0.7)
+        if target is not None:
+            ax.plot([target[0]] * 2, [yi - 0.45, yi + 0.45], color=OKABE_ITO["black"], linewidth=2.2,
+                    solid_capstyle="butt")
+        ax.text(1.01, yi, _verdict_text(sl, target, verdict), transform=ax.get_yaxis_transform(), va="center",
+                fontsize=8, clip_on=False)
     ax.set_yticks(y)
-    ax.set_yticklabels([f"{name} ({n:,} calls)".replace(",", " ") for name, _, n in shown])
-    ax.set_xlim(0, 112)
+    ax.set_yticklabels([f"{name} ({n:,} calls)".replace(",", " ") for name, _, n, _, _ in shown])
+    ax.set_xlim(0, 100)
     ax.set_xlabel("service level (%)")
-    _target_line_v(ax, target_pct)
-    if len(ranked) > len(shown):
-        when = f"{when} · the {len(shown)} lowest of {len(ranked)} companies".lstrip(" ·")
+    if len(rows) > len(shown):
+        when = f"{when} · the {len(shown)} furthest below target of {len(rows)} companies".lstrip(" ·")
     _titles(fig, ax, title, when)
-    _legend(fig, ax, extra=[_patch(SERVICE_LEVEL, "target met"), _patch(TARGET, "target missed", "//")])
-    return _bytes(fig, fmt)
+    _legend(fig, ax, extra=_overview_legend([r[4] for r in shown], any(r[3] for r in shown)))
+    return fig
 
 
-def _bar_label(ax: Any, sl: float | None, y: float, colour: str) -> None:
-    """The value inside the bar's end on a plain patch (readable over the hatch, clear of the
-    target line), outside when the bar is too short to hold it."""
-    if sl is not None and sl >= 15:
-        ax.text(sl - 1, y, f"{sl:.1f} %", va="center", ha="right", fontsize=8, color="white", fontweight="bold",
-                bbox={"boxstyle": "square,pad=0.15", "facecolor": colour, "edgecolor": "none"})
-    else:
-        ax.text((sl or 0) + 1, y, "no calls" if sl is None else f"{sl:.1f} %", va="center", fontsize=8)
+def _overview_order(row: tuple[str, float | None, int, tuple[float, int] | None, bool | None]) -> tuple[bool, float]:
+    """No service level first, then by the distance to the company's own target (or the level)."""
+    _, sl, _, target, _ = row
+    return sl is not None, (sl or 0) - (target[0] if target else 0)
 
 
-def _target_line_v(ax: Any, target_pct: float | None) -> None:
-    if target_pct is not None:
-        ax.axvline(target_pct, color=OKABE_ITO["black"], linestyle="--", linewidth=1.2,
-                   label=f"SL target {target_pct:g} %")
+def _verdict_style(verdict: bool | None) -> tuple[str, str | None]:
+    if verdict is None:
+        return NO_VERDICT, None
+    return (SERVICE_LEVEL, None) if verdict else (TARGET, "//")
+
+
+def _verdict_text(sl: float | None, target: tuple[float, int] | None, verdict: bool | None) -> str:
+    """'85.5 % · missed (target 90/30)': the value, the verdict in words and the company's target."""
+    if sl is None:
+        return "no calls"
+    if verdict is None or target is None:
+        return f"{sl:.1f} %"
+    return f"{sl:.1f} % · {'met' if verdict else 'missed'} (target {target[0]:g}/{target[1]})"
+
+
+def _overview_legend(verdicts: Sequence[bool | None], ticks: bool) -> list[Any]:
+    """Entries for the verdicts that are drawn, and the target tick when one is (a company
+    without calls has no bar, only the words "no calls")."""
+    from matplotlib.lines import Line2D
+
+    entries = [_patch(SERVICE_LEVEL, "target met")] if True in verdicts else []
+    entries += [_patch(TARGET, "target missed", "//")] if False in verdicts else []
+    if ticks:
+        entries.append(Line2D([], [], color=OKABE_ITO["black"], linewidth=0, marker="|", markersize=12,
+                              markeredgewidth=2.2, label="the company's own SL target"))
+    return entries

@@ -87,6 +87,8 @@ def company_charts(report: dict[str, Any], company: str | None, when: str, stem:
 
 
 def _chart(spec: ChartSpec, name: str, company: str | None, kind: str, title: str, when: str) -> Chart:
+    when = f"{when} · {spec.note}" if spec.note else when
+
     def draw(fmt: str) -> bytes:
         from slreport.folder import charts
 

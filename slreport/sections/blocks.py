@@ -146,3 +146,4 @@ class ChartSpec:
     draw: str  # a function of slreport.folder.charts
     args: tuple[Any, ...] = ()
     kwargs: dict[str, Any] = field(default_factory=dict)
+    note: str = ""  # added to the when line: what the chart leaves out and why ("no calls on Sat, Sun")

@@ -11,7 +11,7 @@ from slreport.sections import schema as s
 from slreport.sections import words
 from slreport.sections.base import Context, Report, Section
 from slreport.sections.blocks import Block, ChartSpec, Escape, HtmlBlock, HtmlTable, Lines
-from slreport.sections.text import NULL, of
+from slreport.sections.text import NULL, chart_threshold, of
 
 
 def compute(ctx: Context) -> dict[str, Any]:
@@ -75,7 +75,9 @@ def patience_points(report: Report, company: str | None) -> tuple[list[tuple[flo
 def charts(report: Report, company: str | None) -> list[ChartSpec]:
     if (p := patience_points(report, company)) is None:
         return []
-    return [ChartSpec("patience", "caller patience (time before hanging up)", "patience_curve", p)]
+    threshold, note = chart_threshold(report, company)
+    return [ChartSpec("patience", "caller patience (time before hanging up)", "patience_curve", p,
+                      {"threshold_s": threshold}, note=note)]
 
 
 PATIENCE = Section(

@@ -13,6 +13,7 @@ from slreport.metrics import peaks, profiles
 from slreport.metrics import unusual_days as unusual
 from slreport.metrics.opening_hours import holidays_in_period
 from slreport.metrics.registry import BY_KEY, PEAK_BY_KEY
+from slreport.options.hours import parse_opening_hours
 from slreport.sections import schema as s
 from slreport.sections import words
 from slreport.sections.base import Context, Report, Section
@@ -284,11 +285,56 @@ def weekday_hour_html(report: Report) -> list[HtmlBlock]:
                              "the hour starting then)."])]
 
 
+def open_hours(report: Report, company: str | None) -> tuple[set[int], str]:
+    """The hours of day (0–23) in the opening hours of a company (None: of any company with
+    contacts), and their text; no hours and "" when none are given (open all day)."""
+    policies = [c for c in report["settings"].get("companies", [])
+                if (c["company"] == company if company is not None else c.get("in_data", True))]
+    texts = sorted({c["opening_hours"] for c in policies if c.get("opening_hours")})
+    if not texts or any(not c.get("opening_hours") for c in policies):  # one open all day: all hours are
+        return set(), ""
+    hours = {h for text in texts for kind, start, end in parse_opening_hours(text).ranges if kind < 7
+             for h in range(start // 60, -(-end // 60))}
+    return hours, texts[0] if len(texts) == 1 else "the companies' opening hours"
+
+
+def heatmap_view(report: Report, company: str | None) -> dict[str, Any] | None:
+    """What the weekday × hour heat map shows: the weekdays with calls (the others are named in
+    the subtitle), and the hours from the first to the last that has calls or is open (the
+    empty night says nothing; the x label says which hours). None with calls on fewer than two
+    weekdays: one row is the hourly chart again."""
+    matrix = weekday_hour_matrix(report, company)
+    if matrix is None:
+        return None
+    busy_days = [d for d, row in enumerate(matrix) if any(row)]
+    if len(busy_days) < 2:
+        return None
+    busy_hours = {h for row in matrix for h, v in enumerate(row) if v}
+    opening, text = open_hours(report, company)
+    shown = busy_hours | opening
+    first, last = min(shown), max(shown)
+    hours = list(range(first, last + 1))
+    span = f"{first:02d}–{last:02d} shown"
+    if len(hours) == 24:
+        note = ""
+    elif not opening:
+        note = f"{span}: the hours with calls"
+    elif busy_hours <= opening:
+        note = f"{span}: opening hours {text}"
+    else:
+        note = f"{span}: opening hours {text} and the hours with calls"
+    quiet = [WEEKDAYS[d] for d in range(7) if d not in busy_days]
+    return {"matrix": [matrix[d][first: last + 1] for d in busy_days], "hours": hours, "hours_note": note,
+            "weekdays": [WEEKDAYS[d] for d in busy_days],
+            "subtitle": f"no calls on {', '.join(quiet)}" if quiet else ""}
+
+
 def intervals_charts(report: Report, company: str | None) -> list[ChartSpec]:
-    if (m := weekday_hour_matrix(report, company)) is None:
+    if (view := heatmap_view(report, company)) is None:
         return []
-    return [ChartSpec("weekday-hour", "calls offered by weekday and hour", "weekday_hour_heatmap", (m,),
-                      {"unit": "calls per hour (mean)"})]
+    return [ChartSpec("weekday-hour", "calls offered by weekday and hour", "weekday_hour_heatmap", (view["matrix"],),
+                      {"unit": "calls per hour (mean)", "hours": view["hours"], "weekdays": view["weekdays"],
+                       "hours_note": view["hours_note"]}, note=view["subtitle"])]
 
 
 def intervals_tables(report: Report, extra: dict[str, Any]) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from slreport.sections import schema as s
 from slreport.sections import words
 from slreport.sections.base import Context, Report, Section
 from slreport.sections.blocks import Block, ChartSpec, Escape, HtmlBlock, HtmlTable, Item, Lines, Table, Text
-from slreport.sections.text import NULL, format_value, heading, of, sl_policy, table_settings
+from slreport.sections.text import NULL, chart_target, format_value, heading, of, sl_policy, table_settings
 
 # Columns of the terminal and markdown tables (JSON and CSV carry every metric).
 TABLE_METRICS = (
@@ -358,27 +358,36 @@ def unusual_days(report: Report, company: str | None) -> list[str]:
 
 
 def hours_charts(report: Report, company: str | None) -> list[ChartSpec]:
+    """The company's own SL target (all companies: the one they share, else none, said so)."""
     if (h := hourly_series(report, company)) is None:
         return []
+    target, note = chart_target(report, company)
     return [ChartSpec("hourly", "calls offered and service level by hour of day", "hourly_offered_sl",
-                      (*h, report["settings"]["target_pct"]))]
+                      (*h, target[0] if target else None), {"threshold_s": target[1] if target else None},
+                      note=note)]
 
 
 def days_charts(report: Report, company: str | None) -> list[ChartSpec]:
     if (d := daily_series(report, company)) is None:
         return []
+    target, note = chart_target(report, company)
     return [ChartSpec("daily", "calls offered and service level per day", "daily_offered_sl",
-                      (*d, report["settings"]["target_pct"]), {"unusual": unusual_days(report, company)})]
+                      (*d, target[0] if target else None),
+                      {"unusual": unusual_days(report, company), "threshold_s": target[1] if target else None},
+                      note=note)]
 
 
 def overview_charts(report: Report) -> list[ChartSpec]:
-    """Several companies: their service levels side by side."""
-    rows = report["by_company"]
-    if len([r for r in rows if r.get("company") is not None]) < 2:
+    """Several companies: their service levels side by side, each against its own target and
+    judged by its own verdict (``target_met``, as the tables and the JSON)."""
+    rows = [r for r in report["by_company"] if r.get("company") is not None]
+    if len(rows) < 2:
         return []
+    policies = [sl_policy(report, str(r["company"])) for r in rows]
     return [ChartSpec("service-level", "Service level by company", "company_sl_overview", (
         [chart_label(str(r["company"])) for r in rows], [r["service_level_pct"] for r in rows],
-        [r["offered"] for r in rows], report["settings"]["target_pct"]))]
+        [r["offered"] for r in rows], [(p[0], p[1]) if p else None for p in policies],
+        [r.get("target_met") for r in rows]))]
 
 
 def key_table(key: str) -> Any:

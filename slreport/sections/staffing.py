@@ -150,10 +150,21 @@ def staffing_rows(report: Report, company: str | None) -> list[tuple[str, Any, A
 
 
 def charts(report: Report, company: str | None) -> list[ChartSpec]:
+    """The average week; a period that holds each slot once (one day) is shown as its intervals."""
     if (r := staffing_rows(report, company)) is None:
         return []
-    return [ChartSpec("staffing", "agents needed vs agents seen in an average week", "agents_needed_vs_seen", (r,),
-                      {"xlabel": "weekday and time slot with calls (local time; mean over the period)"})]
+    slots = [x for x in of(report.get("staffing_profile", []), company) if x.get("mean_offered")]
+    once = all(x.get("intervals") == 1 for x in slots)
+    what, xlabel = (("agents needed vs agents seen per interval", "interval with calls (local time, start)") if once
+                    else ("agents needed vs agents seen in an average week",
+                          "weekday and time slot with calls (local time; mean over the period)"))
+    staffed = (report.get("staffing") or {}).get("by_company", [])
+    own = next((c["service_level"] for c in staffed if c["company"] == company), None)
+    kwargs = {"xlabel": xlabel, "needed_label": f"agents needed for SL {own} (Erlang C)" if own
+              else "agents needed for the target (Erlang C)"}
+    no_agents = all(row[2] is None for row in r)
+    return [ChartSpec("staffing", what, "agents_needed_vs_seen", (r,), kwargs,
+                      note="the data names no agents: agents seen not shown" if no_agents else "")]
 
 
 def tables(report: Report, extra: dict[str, Any]) -> dict[str, Any]:

@@ -122,3 +122,36 @@ def sl_policy(report: dict[str, Any], company: str | None) -> tuple[float, int, 
         sl, method = found["service_level"], found["sl_method"]
     pct, threshold = str(sl).split("/")
     return float(pct), int(threshold), str(method)
+
+
+def _own_policies(report: dict[str, Any]) -> list[tuple[float, int]]:
+    """The distinct (target %, threshold s) of the companies with contacts, in order."""
+    found = set()
+    for c in report["settings"].get("companies", []):
+        if c.get("in_data", True):  # its own policy, as sl_policy reads it (one pass: many companies)
+            pct, threshold = str(c["service_level"]).split("/")
+            found.add((float(pct), int(threshold)))
+    return sorted(found)
+
+
+def chart_target(report: dict[str, Any], company: str | None) -> tuple[tuple[float, int] | None, str]:
+    """The SL target (%, threshold s) a chart of one company (None: all) draws, and else the note that
+    says why none is drawn: the companies have their own, and the total has none (sl_policy)."""
+    policy = sl_policy(report, company)
+    if policy is not None:
+        return (policy[0], policy[1]), ""
+    own = ", ".join(f"{pct:g}/{threshold}" for pct, threshold in _own_policies(report))
+    return None, f"no SL target drawn: companies have their own targets ({own})"
+
+
+def chart_threshold(report: dict[str, Any], company: str | None) -> tuple[int | None, str]:
+    """The SL threshold (s) a waits or patience chart of one company (None: all) draws, and else the
+    note that says why none is drawn. All companies share one when every company's is the same."""
+    policy = sl_policy(report, company)
+    if policy is not None:
+        return policy[1], ""
+    thresholds = sorted({threshold for _, threshold in _own_policies(report)})
+    if len(thresholds) == 1:
+        return thresholds[0], ""
+    listed = ", ".join(str(t) for t in thresholds[:-1]) + f" and {thresholds[-1]} s"
+    return None, f"no SL threshold drawn: companies have their own thresholds ({listed})"

@@ -12,7 +12,9 @@ from slreport.sections import words
 from slreport.sections.base import Context, Report, Section
 from slreport.sections.blocks import ChartSpec, HtmlBlock, HtmlTable
 from slreport.sections.peaks import rows_of
-from slreport.sections.text import NULL, of, sl_policy
+from slreport.sections.text import NULL, chart_threshold, companies, of, sl_policy
+
+SHARE_SHOWN = 0.99  # the waits axis ends where this share of the calls are (at least past the threshold)
 
 
 def compute(ctx: Context) -> dict[str, Any]:
@@ -71,11 +73,51 @@ def _share(bins: list[dict[str, Any]], outcome: str, within_s: int) -> str:
     return f"{100 * within / total:.0f} %"
 
 
+def visible_end(from_s: list[int] | Any, totals: list[int] | Any, threshold_s: int | None, bin_s: int) -> int:
+    """Seconds at which a waits axis ends: the end of the bin where SHARE_SHOWN of the calls
+    are, and past the threshold's bin: a long thin tail would squeeze the part that matters
+    into a corner (the chart counts the calls beyond it)."""
+    whole, running, last = sum(totals), 0, 0
+    for i, n in enumerate(totals):
+        running += n
+        last = i
+        if whole and running >= SHARE_SHOWN * whole:
+            break
+    end = from_s[last] + bin_s if len(from_s) else bin_s
+    return max(end, threshold_s + bin_s) if threshold_s is not None else end
+
+
+def wait_axis(report: Report) -> int:
+    """One waits axis for all companies' charts (and the all-companies one), so that their
+    waits compare at a glance: the longest of their own axes, each past its own threshold.
+    One pass over the bins: it is asked once per company chart."""
+    section = report["wait_distribution"]
+    bin_s = section["bin_s"]
+    by_scope: dict[Any, list[dict[str, Any]]] = {}
+    for row in section["bins"]:
+        by_scope.setdefault(row.get("company"), []).append(row)
+    own: dict[Any, int | None] = {c["company"]: int(str(c["service_level"]).split("/")[1])
+           for c in report["settings"].get("companies", [])}
+    own[None] = chart_threshold(report, None)[0]
+    ends = [bin_s]
+    for scope, rows in by_scope.items():
+        totals = [r["answered"] + r["abandoned"] for r in rows]
+        if any(totals):
+            threshold = own[scope] if scope in own else chart_threshold(report, scope)[0]
+            ends.append(visible_end([r["from_s"] for r in rows], totals, threshold, bin_s))
+    return max(ends)
+
+
 def charts(report: Report, company: str | None) -> list[ChartSpec]:
     if (w := wait_histogram(report, company)) is None:
         return []
+    threshold, note = chart_threshold(report, company)
+    shared = len(companies(report)) > 1
     return [ChartSpec("waits", "how long answered and abandoned callers waited", "wait_distribution",
-                      (*w, report["settings"]["threshold_s"]), {"bin_s": report["wait_distribution"]["bin_s"]})]
+                      (*w, threshold), {"bin_s": report["wait_distribution"]["bin_s"],
+                                        "axis_s": wait_axis(report) if shared else None,
+                                        "axis_note": "the same axis for every company" if shared else ""},
+                      note=note)]
 
 
 OUTCOME_COUNTS: dict[str, Any] = dict(answered=s.COUNT, abandoned=s.COUNT, flowout=s.COUNT)
