@@ -72,6 +72,7 @@ class Column:
     kind: str  # "text", "number", "bool", "datetime", "date" or "empty" (every value null)
     number_format: str | None
     width: int
+    arrow_type: Any
 
 
 def xlsx_bytes(tables: dict[str, Any], info: Notes) -> bytes:
@@ -134,12 +135,9 @@ def _table_sheet(sheet: Any, formats: Formats, table: Any, total: dict[str, Any]
     header = formats.get(bold=True)
     columns = []
     for col, name in enumerate(table.column_names):
-        values = table.column(col).to_pylist()
-        if name == "company":  # null: the rows of all companies together
-            values = [ALL_COMPANIES if v is None else v for v in values]
-        column = plan_column(name, table.schema.field(col).type, values)
+        column, cells = plan_column(name, table.schema.field(col).type, table.column(col).to_pylist())
         sheet.write_string(0, col, spreadsheet(name), header)
-        _write_column(sheet, col, column, values, formats.get(column.number_format))
+        _write_cells(sheet, col, column, cells, formats.get(column.number_format))
         sheet.set_column(col, col, column.width)
         columns.append(column)
     sheet.autofilter(0, 0, max(table.num_rows, 1), len(columns) - 1)  # a filter needs a row below its header
@@ -150,61 +148,81 @@ def _table_sheet(sheet: Any, formats: Formats, table: Any, total: dict[str, Any]
 
 def _write_total(sheet: Any, formats: Formats, columns: list[Column], total: dict[str, Any], row: int) -> None:
     """The total row, bold, at ``row`` (0-based): one blank row above keeps it out of the filter."""
+    import pyarrow as pa
+
     for col, column in enumerate(columns):
         value = total.get(column.name)
-        if column.kind == "empty":  # no row had a value: type the total's own
-            import pyarrow as pa
+        # typed as its column, or by its own value where no row had one
+        arrow_type = pa.array([value]).type if column.kind == "empty" else column.arrow_type
+        cell, cells = plan_column(column.name, arrow_type, [value])
+        _write_cells(sheet, col, cell, cells, formats.get(cell.number_format, bold=True), first_row=row)
 
-            column = plan_column(column.name, pa.array([value]).type, [value])
-        _write_column(sheet, col, column, [value], formats.get(column.number_format, bold=True), first_row=row)
 
-
-def _write_column(sheet: Any, col: int, column: Column, values: list[Any], fmt: Any, first_row: int = 1) -> None:
-    """Every non-null value of a column, typed (nulls stay empty cells)."""
-    write, convert = _WRITERS[column.kind]
+def _write_cells(sheet: Any, col: int, column: Column, cells: list[Any], fmt: Any, first_row: int = 1) -> None:
+    """A column's cells as ``plan_column`` made them; nulls stay empty cells. (The innermost loop:
+    at 200,000 cells per report folder every call in it counts.)"""
+    write = _WRITE[column.kind]
     if write is None:
         return
     method = getattr(sheet, write)
-    for row, value in enumerate(values, start=first_row):
+    for row, value in enumerate(cells, start=first_row):
         if value is not None:
-            method(row, col, convert(column.name, value), fmt)
+            method(row, col, value, fmt)
 
 
-def _text(name: str, value: Any) -> Any:
+_WRITE = {"text": "write_string", "number": "write_number", "bool": "write_boolean", "datetime": "write_datetime",
+          "date": "write_datetime", "empty": None}
+
+
+def plan_column(name: str, arrow_type: Any, values: list[Any]) -> tuple[Column, list[Any]]:
+    """How the column ``name`` (values of this pyarrow type) is written, and its cells: text made
+    safe (a null company is "All companies"), local times as wall times, days as dates, numbers
+    and flags as they are. Its width: the longest of its header (with the filter's button) and its
+    cells as Excel shows them, capped at WIDTH_MAX."""
+    kind = column_kind(name, arrow_type, values)
+    number_format = _number_format(name, kind)
+    cells = _cells(name, kind, values)
+    width = max(len(name) + FILTER_BUTTON, _cells_width(kind, number_format, arrow_type, cells))
+    return Column(name, kind, number_format, min(WIDTH_MAX, width + 1), arrow_type), cells
+
+
+def _cells(name: str, kind: str, values: list[Any]) -> list[Any]:
+    if name == "company":  # null: the rows of all companies together
+        return [ALL_COMPANIES if v is None else _text(v) for v in values]
+    if kind == "text":
+        return [None if v is None else _text(v) for v in values]
+    if kind == "datetime":
+        return [None if v is None else _local_time(v) for v in values]
+    if kind == "date":
+        return [None if v is None or isinstance(v, date) else date.fromisoformat(v) for v in values]
+    return values
+
+
+def _text(value: Any) -> str:
     return spreadsheet(value if isinstance(value, str) else str(value))
 
 
-def _local_time(name: str, value: Any) -> datetime:
+def _local_time(value: str) -> datetime:
     """The wall time of a local ISO 8601 time: "2026-01-05T08:00:00+02:00" → 2026-01-05 08:00."""
-    return (value if isinstance(value, datetime) else datetime.fromisoformat(value)).replace(tzinfo=None)
+    return datetime.fromisoformat(value).replace(tzinfo=None)
 
 
-def _day(name: str, value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(value)
-
-
-def _as_is(name: str, value: Any) -> Any:
-    return value
-
-
-_WRITERS: dict[str, tuple[str | None, Callable[[str, Any], Any]]] = {
-    "text": ("write_string", _text), "number": ("write_number", _as_is), "bool": ("write_boolean", _as_is),
-    "datetime": ("write_datetime", _local_time), "date": ("write_datetime", _day), "empty": (None, _as_is),
-}
-
-
-def plan_column(name: str, arrow_type: Any, values: list[Any]) -> Column:
-    """How the column ``name`` of this pyarrow type is written, and how wide it is shown: the
-    longest of its header (with the filter's button) and its values as Excel shows them."""
+def _cells_width(kind: str, number_format: str | None, arrow_type: Any, cells: list[Any]) -> int:
+    """The most characters Excel shows in one of these cells."""
     import pyarrow as pa
 
-    kind = column_kind(name, arrow_type, values)
-    number_format = _number_format(name, kind)
-    shown = [v for v in values if v is not None]
-    if kind == "number" and shown and (number_format == ONE_DECIMAL or pa.types.is_integer(arrow_type)):
-        shown = [min(shown), max(shown)]  # with fixed decimals the longest is one of these
-    width = max([len(name) + FILTER_BUTTON, *(_shown_width(kind, number_format, v) for v in shown)])
-    return Column(name, kind, number_format, min(WIDTH_MAX, width + 1))
+    shown = [v for v in cells if v is not None]
+    if not shown:
+        return 0
+    if kind in ("datetime", "date", "bool"):
+        return {"datetime": len(DATETIME_FORMAT), "date": len(DATE_FORMAT), "bool": len("FALSE")}[kind]
+    if kind == "text":
+        return max(map(len, shown))
+    if number_format == ONE_DECIMAL:  # fixed decimals: the longest is the least or the greatest
+        return max(len(f"{v:.1f}") for v in (min(shown), max(shown)))
+    if pa.types.is_integer(arrow_type):
+        return max(len(str(v)) for v in (min(shown), max(shown)))
+    return min(GENERAL_DIGITS, max(len(repr(v)) for v in shown))
 
 
 def column_kind(name: str, arrow_type: Any, values: list[Any]) -> str:
@@ -241,18 +259,3 @@ def _number_format(name: str, kind: str) -> str | None:
     if kind == "number" and (name.endswith("_pct") or name.endswith("_s")):
         return ONE_DECIMAL
     return None
-
-
-def _shown_width(kind: str, number_format: str | None, value: Any) -> int:
-    """The characters Excel shows for ``value`` in a cell of this kind and format."""
-    if kind == "datetime":
-        return len(DATETIME_FORMAT)
-    if kind == "date":
-        return len(DATE_FORMAT)
-    if kind == "bool":
-        return len("FALSE")
-    if kind == "number":
-        if number_format == ONE_DECIMAL:
-            return len(f"{value:.1f}")
-        return min(GENERAL_DIGITS, len(repr(value)))
-    return len(_text("", value))
