@@ -81,6 +81,13 @@ def test_local_times_are_excel_datetimes_equal_to_the_json_local_times(sample):
     for name in ("intervals", "staffing"):
         first = column(book[name], "interval_start", 1)[0]
         assert first.is_date and first.value == datetime(2026, 1, 5, 0, 0), name
+    # a day that is a date already (the interval table's, typed by DuckDB), on every row
+    intervals = book["intervals"]
+    days = column(intervals, "day")
+    assert len(days) == report["by_interval_summary"]["rows"]
+    assert all(c.is_date and c.number_format == excel.DATE_FORMAT for c in days)
+    assert [c.value for c in days[:2]] == [datetime(2026, 1, 5)] * 2 and days[-1].value == datetime(2026, 3, 1)
+    assert [c.value.date() for c in days] == [t.value.date() for t in column(intervals, "interval_start")]
 
 
 def test_every_table_sheet_has_a_frozen_header_and_an_autofilter_over_its_rows(sample):
@@ -168,6 +175,7 @@ def test_column_widths_fit_their_longest_cell_up_to_the_cap(sample):
     assert width(sheet, "answered_within_threshold") >= len("answered_within_threshold") + excel.FILTER_BUTTON
     # a datetime is shown as yyyy-mm-dd hh:mm
     assert len("2026-01-05 00:00") + 1 <= width(book["intervals"], "interval_start") <= len("interval_start") + 5
+    assert width(book["intervals"], "day") >= len("2026-01-05") + 1
     assert all(d.width <= excel.WIDTH_MAX + 1 for s in book.worksheets[1:] for d in s.column_dimensions.values())
 
 
@@ -182,6 +190,8 @@ def test_plan_column_types_local_times_days_and_companies():
     assert cells == [datetime(2024, 10, 27, 3, 0), datetime(2024, 10, 27, 3, 0), None]  # wall times, in row order
     days, cells = excel.plan_column("day", pa.string(), ["2024-03-31"])
     assert days.kind == "date" and cells == [date(2024, 3, 31)]
+    typed, cells = excel.plan_column("day", pa.date32(), [date(2024, 3, 31), None])
+    assert typed.kind == "date" and cells == [date(2024, 3, 31), None] and typed.width == len("2024-03-31") + 1
     # not every value a time: the column stays text, as written
     odd, cells = excel.plan_column("interval_start", pa.string(), ["2024-03-31T10:00:00+03:00", "soon"])
     assert odd.kind == "text" and cells == ["2024-03-31T10:00:00+03:00", "soon"]

@@ -194,7 +194,7 @@ def _cells(name: str, kind: str, values: list[Any]) -> list[Any]:
     if kind == "datetime":
         return [None if v is None else _local_time(v) for v in values]
     if kind == "date":
-        return [None if v is None or isinstance(v, date) else date.fromisoformat(v) for v in values]
+        return [v if v is None or isinstance(v, date) else date.fromisoformat(v) for v in values]
     return values
 
 
