@@ -64,7 +64,7 @@ def markdown(text: str) -> str:
 
 
 def spreadsheet(value: Any) -> Any:
-    """A CSV or Excel cell: text is visible (openpyxl refuses control characters) and text a
+    """A CSV or Excel cell: text is visible (an xlsx cell cannot hold control characters) and text a
     spreadsheet would evaluate (= + - @ at the start) gets a leading ' (OWASP "CSV injection").
     Other values are unchanged."""
     if not isinstance(value, str):

@@ -82,29 +82,6 @@ def test_existing_folder_is_refused_unless_overwrite(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rep"]
 
 
-def test_xlsx_workbook_has_typed_cells_percentages_and_frozen_headers(tmp_path):
-    from openpyxl import load_workbook
-
-    assert out_cli("--out", str(tmp_path / "rep"), "--tables", "xlsx").returncode == 0
-    path = tmp_path / "rep" / "tables.xlsx"
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    report = json.loads((tmp_path / "rep" / "summary.json").read_text())
-    book = load_workbook(path)
-    # the sections' order (slreport.sections.SECTIONS)
-    assert book.sheetnames == ["by_company", "targets", "by_hour", "by_day", "by_week", "hour_profile", "intervals",
-                               "peaks", "wait_distribution", "staffing_profile", "staffing"]
-    sheet = book["by_company"]
-    assert sheet.freeze_panes == "A2"
-    header = [c.value for c in sheet[1]]
-    offered = sheet.cell(row=2, column=header.index("offered") + 1)
-    assert offered.value == 9 and offered.data_type == "n"
-    sl = sheet.cell(row=2, column=header.index("service_level_pct") + 1)
-    assert sl.number_format == "0.0%"
-    assert sl.value == pytest.approx(report["by_company"][0]["service_level_pct"] / 100)
-    day = book["by_day"].cell(row=2, column=[c.value for c in book["by_day"][1]].index("day") + 1)
-    assert day.is_date and day.number_format == "yyyy-mm-dd"
-
-
 def test_parquet_tables_keep_types(tmp_path):
     import pyarrow.parquet as pq
 

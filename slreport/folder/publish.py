@@ -147,7 +147,7 @@ def fill_folder(analysis: Any, folder: Path, options: OutputOptions) -> None:
     report = analysis.report
     safe_paths.write_private(folder / "summary.json", to_json(report))
     files = tables.report_tables(report, analysis.tables)
-    tables.write_tables(files, folder, options.tables)
+    tables.write_tables(files, folder, options.tables, report)
     charts = figures.chart_list(report)
     if charts:
         (folder / "charts").mkdir(mode=safe_paths.PRIVATE_FOLDER)

@@ -18,7 +18,7 @@ from slreport.sections import schema as s
 from slreport.sections import words
 from slreport.sections.base import Context, Report, Section
 from slreport.sections.blocks import Block, ChartSpec, Escape, HtmlBlock, HtmlTable, Item, Lines, Table
-from slreport.sections.text import DAY_NAMES, NULL, WEEKDAYS, num, of, pct, sparkline
+from slreport.sections.text import DAY_NAMES, NULL, WEEKDAYS, num, of, pct, sparkline, weekday_name
 
 BUSY_HOUR_NOTE = ("sliding_60min_by_day: per day, the 60 minutes from an arrival with the most arrivals; "
                   "time_consistent: the clock hour with the highest mean offered per open day over the period")
@@ -352,6 +352,13 @@ def rows_of(key: str, inner: str | None = None) -> Any:
     return tables
 
 
+def unusual_tables(report: Report, extra: dict[str, Any]) -> dict[str, Any]:
+    """The unusual days as a table file, weekdays named as in every table file ("Wed"; the
+    JSON keeps its "wed")."""
+    days = rows_of("unusual_days", "days")(report, extra).get("unusual_days")
+    return {"unusual_days": [row | {"weekday": weekday_name(row["weekday"])} for row in days]} if days else {}
+
+
 # --- the sections -------------------------------------------------------------------------
 
 SL_COLUMNS: dict[str, Any] = dict(offered=s.COUNT, answered=s.COUNT, abandoned=s.COUNT, service_level_pct=s.PCT,
@@ -412,7 +419,7 @@ UNUSUAL_DAYS = Section(
         days=s.rows(s.obj(["company", "day", "weekday", "kind", "offered", "baseline_offered", "ratio"],
                           **COMPANY_ROW, day=s.DAY, kind={"enum": ["busy", "quiet"]})))},
     required=("unusual_days",), compute=unusual_days, text=text_of(unusual_items), html=unusual_html,
-    tables=rows_of("unusual_days", "days"),
+    tables=unusual_tables,
 )
 OUTSIDE_HOURS = Section(
     "outside_hours", "Outside opening hours", ("outside_hours",), doc="docs/peaks.md",

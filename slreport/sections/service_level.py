@@ -255,27 +255,6 @@ def _company_card(report: Report, row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def cell(value: Any) -> str:
-    """A value in report.html's plain tables."""
-    if value is None:
-        return NULL
-    if isinstance(value, bool):
-        return "✓ met" if value else "✗ missed"
-    if isinstance(value, float):
-        return f"{value:.1f}"
-    return str(value)
-
-
-def plain_table(heading_: str, rows: list[dict[str, Any]]) -> list[HtmlBlock]:
-    """A list of flat rows as a table with a column per key (none without rows), among the
-    detail tables after the main ones."""
-    if not rows:
-        return []
-    columns = list(dict.fromkeys(k for r in rows for k in r))
-    return [HtmlBlock(heading_, [HtmlTable(columns, [[cell(r.get(c)) for c in columns] for r in rows])],
-                      place="details")]
-
-
 def targets_html(report: Report) -> list[HtmlBlock]:
     """Every target of every company, as a sentence's parts: what, the goal, the actual, the result."""
     found = report.get("targets") or []

@@ -6,6 +6,7 @@ Definitions: docs/staffing.md.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from slreport.metrics.staffing import staffing_sections
@@ -169,7 +170,21 @@ def charts(report: Report, company: str | None) -> list[ChartSpec]:
 
 def tables(report: Report, extra: dict[str, Any]) -> dict[str, Any]:
     found: dict[str, Any] = {"staffing_profile": report["staffing_profile"]} if report.get("staffing_profile") else {}
-    return found | ({"staffing": extra["staffing"]} if "staffing" in extra else {})
+    if "staffing" in extra:
+        found["staffing"] = partial(named_weekdays, extra["staffing"])
+    return found
+
+
+def named_weekdays(staffing: Any) -> Any:
+    """The per-interval table (a pyarrow Table, or a function building one) with its ISO weekday
+    numbers (1 = Monday) written as the names every table file uses ("Mon", as staffing_profile)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    table = staffing() if callable(staffing) else staffing
+    index = table.schema.get_field_index("weekday")
+    names = pc.take(pa.array(WEEKDAYS), pc.subtract(table.column(index), 1))
+    return table.set_column(index, "weekday", names)
 
 
 AGENTS = {"$ref": "#/$defs/agents"}

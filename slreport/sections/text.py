@@ -13,7 +13,13 @@ NULL = "—"
 THOUSANDS = "\u00a0"
 SPARK = "▁▂▃▄▅▆▇█"
 # Weekday names as the views show them, Monday first (the JSON's weekday_hour keys are DAY_NAMES).
+# Every table file (CSV, Parquet, Excel) writes its weekday column as these names too.
 WEEKDAYS = tuple(day.capitalize() for day in DAY_NAMES)
+
+
+def weekday_name(day: str) -> str:
+    """The views' weekday name of a JSON weekday key: "wed" → "Wed"."""
+    return WEEKDAYS[DAY_NAMES.index(day)]
 
 
 def text(value: Any) -> str:
