@@ -8,6 +8,7 @@ import fcntl
 import json
 import os
 import pty
+import re
 import struct
 import subprocess
 import sys
@@ -25,13 +26,14 @@ NUMBERS = ("offered", "answered", "abandoned", "short_abandoned", "service_level
            "abandon_rate_pct", "asa_s", "aht_s", "max_wait_s", "fcr_pct", "nps", "csat_mean")
 
 
-def on_terminal(columns: int, *args: str) -> tuple[int, str]:
+def on_terminal(columns: int, *args: str, color: bool = False) -> tuple[int, str]:
     """The CLI with stdout on a pseudo-terminal ``columns`` wide (as a terminal emulator sets it:
-    the window size, no COLUMNS), without colour so that the text can be read back."""
+    the window size, no COLUMNS), without colour so that the text can be read back (in colour:
+    the colour codes taken out)."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
-    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")} | {
-        "PYTHONPATH": str(ROOT), "TERM": "xterm", "NO_COLOR": "1"}
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "NO_COLOR")} | {
+        "PYTHONPATH": str(ROOT), "TERM": "xterm"} | ({} if color else {"NO_COLOR": "1"})
     proc = subprocess.Popen([sys.executable, "-m", "slreport", *args], stdout=slave, stderr=subprocess.DEVNULL,
                             env=env, cwd=ROOT)
     os.close(slave)
@@ -45,7 +47,8 @@ def on_terminal(columns: int, *args: str) -> tuple[int, str]:
             break
         chunks.append(chunk)
     os.close(master)
-    return proc.wait(timeout=300), b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    text = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    return proc.wait(timeout=300), re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)
 
 
 @pytest.fixture(scope="module")
@@ -78,9 +81,26 @@ def test_a_wide_table_is_shown_in_parts_with_the_key_columns_first():
     code, text = on_terminal(80, *ANALYZE)
     assert code == 0
     assert "Service level by company (1 of " in text
-    first = text[text.index("Service level by company (1 of "):]
-    header = first.split("\n")[1]
-    assert header.split()[:5] == ["Company", "Offered", "SL", "%", "SL"]  # offered, SL and its target first
+    assert first_headings(text)[:4] == ["Company", "Offered", "SL %", "SL target"]  # offered, SL, its target first
+
+
+def first_headings(text: str) -> list[str]:
+    """The column headings of the first part of the company table (a heading over two lines joined)."""
+    first = text[text.index("Service level by company (1 of "):].split("\n")[1:]
+    lines = first[:next(i for i, line in enumerate(first) if line.startswith("─"))]
+    # columns: runs of two spaces or more end a heading (headings have single spaces inside)
+    spans = [m.span() for m in re.finditer(r"\S+(?: \S+)*", lines[-1])]
+    starts = [0] + [end for _, end in spans[:-1]]
+    return [" ".join(line[a:b].strip() for line in lines if line[a:b].strip())
+            for a, b in zip(starts, (end for _, end in spans), strict=True)]
+
+
+@pytest.mark.parametrize("color", [False, True])
+def test_at_80_columns_the_first_part_holds_what_a_manager_reads_first(color):
+    code, text = on_terminal(80, *ANALYZE, color=color)
+    assert code == 0
+    assert first_headings(text) == ["Company", "Offered", "SL %", "SL target", "Answer %", "Abandon %", "ASA (s)"]
+    assert max(len(line) for line in text.split("\n")) <= 80
 
 
 def test_at_full_width_the_table_is_one_table():

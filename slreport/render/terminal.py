@@ -83,12 +83,37 @@ def fitted(console: Any, table: Table, color: bool) -> list[tuple[Table, bool]]:
     parts: list[list[int]] = []
     current: list[int] = []
     for column in order:
-        if current and _width(console, _columns(table, keys + current + [column]), color, compact=True) > width:
+        if current and _fitting(console, _columns(table, keys + current + [column]), color) is None:
             parts.append(current)
             current = []
         current.append(column)
     parts.append(current)
-    return [(_columns(table, keys + part), True) for part in parts]
+    return [(_fitting(console, _columns(table, keys + part), color) or _columns(table, keys + part), True)
+            for part in parts]
+
+
+def _fitting(console: Any, part: Table, color: bool) -> Table | None:
+    """A compact part as it fits the console: as it is, or with its number headings over two lines
+    ("ASA (s)" as "ASA" over "(s)", where the numbers are narrower than their heading); None when
+    neither fits. Two-line headings let the key column (ASA at 80 columns) join the first part."""
+    for candidate in (part, _stacked(part, color)):
+        if _width(console, candidate, color, compact=True) <= console.width:
+            return candidate
+    return None
+
+
+def _stacked(table: Table, color: bool) -> Table:
+    from rich.cells import cell_len
+
+    def widest(column: int) -> int:
+        cells = (_marked(row[column], color) if table.marked else row[column] for row in table.rows)
+        return max((cell_len(str(cell)) for cell in cells), default=0)
+
+    align = table.alignment()
+    headers = [h.rsplit(" ", 1)[0] + "\n" + h.rsplit(" ", 1)[1]
+               if i >= table.keys and align[i] == "r" and " " in h and cell_len(h) > widest(i) else h
+               for i, h in enumerate(table.headers)]
+    return replace(table, headers=headers)
 
 
 def _columns(table: Table, columns: list[int]) -> Table:
