@@ -131,3 +131,35 @@ def test_erlang_piped_into_head_ends_with_zero():
     done = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, timeout=120,
                           env=os.environ | {"PYTHONPATH": str(ROOT)}, cwd=ROOT)
     assert done.returncode == 0 and done.stderr == ""
+
+
+def piped(command: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, timeout=300,
+                          env=os.environ | {"PYTHONPATH": str(ROOT)}, cwd=ROOT)
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "markdown"])
+def test_erlang_into_a_reader_that_has_gone_ends_with_zero(fmt):
+    # `head -c 0` reads nothing and exits at once: every write of the few lines meets a closed
+    # pipe (with `head -1` they are often all written before it exits).
+    for reader in ("head -c 0", "head -1"):
+        done = piped(f"{sys.executable} -m slreport erlang --calls 120 --aht 240 --sl 80/20 -f {fmt} | {reader}")
+        assert (done.returncode, done.stderr) == (0, ""), (fmt, reader)
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "markdown"])
+def test_analyze_into_a_reader_that_has_gone_ends_with_zero(fmt):
+    done = piped(f"{sys.executable} -m slreport {' '.join(ANALYZE)} -f {fmt} | head -c 0")
+    assert (done.returncode, done.stderr) == (0, ""), fmt
+
+
+def test_rejects_are_published_when_the_reader_goes_away(tmp_path):
+    """The report was computed; only its reader left: the rejects file is still written (a run that
+    rich ended with SystemExit(1) removed it as a failed run's)."""
+    data = tmp_path / "calls.csv"
+    data.write_bytes(SAMPLE.read_bytes() + b"bad,Aalto Water,,,,,,not a time,,,,,,,answered,,,,\n")
+    rejects = tmp_path / "rejects.csv"
+    done = piped(f"{sys.executable} -m slreport analyze {data} --config {CONFIG} -f table --rejects {rejects}"
+                 " | head -c 0")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert "not a time" in rejects.read_text(encoding="utf-8")
