@@ -163,3 +163,17 @@ def test_rejects_are_published_when_the_reader_goes_away(tmp_path):
                  " | head -c 0")
     assert (done.returncode, done.stderr) == (0, "")
     assert "not a time" in rejects.read_text(encoding="utf-8")
+
+
+def test_the_erlang_a_table_fits_80_columns_with_every_number_whole():
+    args = ("erlang", "--calls", "120", "--aht", "240", "--sl", "80/20", "--patience", "90")
+    result = json.loads(run_cli(*args, "-f", "json").stdout)
+    code, text = on_terminal(80, *args)
+    assert code == 0
+    assert "…" not in text and max(len(line) for line in text.split("\n")) <= 80
+    rows = {int(line.split("│")[1]): line for line in text.split("\n") if line.startswith("│")}
+    for row in result["table"]:
+        shown = [c.strip() for c in rows[row["agents"]].split("│")]
+        assert f"{row['p_wait']:.4f}" in shown and f"{row['occupancy_pct']:.1f}" in shown
+        assert f"{row['p_abandon']:.4f}" in shown and f"{row['service_level_pct']:.1f}" in shown
+    assert "◀" in rows[result["recommended"]["agents"]]

@@ -199,19 +199,32 @@ def _marked(cell: str, color: bool = True) -> Any:
 
 
 def print_erlang(summary: str, headers: list[str], body: list[list[str]], out: IO[str], color: bool) -> None:
-    """`slreport erlang`: the summary, then the table of N around the answer (its row in bold)."""
-    from rich.table import Table as RichTable
+    """`slreport erlang`: the summary, then the table of N around the answer (its row in bold). On a
+    narrow terminal the number headings go over two lines, then the marker is only its arrow: the
+    table stays one table (the answer's row beside its numbers), and no number is cut."""
+    from rich.measure import Measurement
 
     console = _console(out, color)
     console.print(summary)
     if not body:
         return
+    unbounded = console.options.update_width(OFF_TERMINAL_WIDTH * 10)
+    candidates = (_erlang_table(headers, body, False, False), _erlang_table(headers, body, True, False),
+                  _erlang_table(headers, body, True, True))
+    console.print(next((t for t in candidates if Measurement.get(console, unbounded, t).maximum <= console.width),
+                       candidates[-1]))
+
+
+def _erlang_table(headers: list[str], body: list[list[str]], stacked: bool, arrow_only: bool) -> Any:
+    from rich.table import Table as RichTable
+
     table = RichTable()
     for h in headers:
-        table.add_column(h, justify="right")
+        table.add_column(h.replace(" ", "\n") if stacked else h, justify="right", no_wrap=bool(h))
     for row in body:
-        table.add_row(*row, style="bold" if row[-1] else None)
-    console.print(table)
+        marker = row[-1].split(" ")[0] if arrow_only else row[-1]  # "◀ recommended" → "◀"
+        table.add_row(*row[:-1], marker, style="bold" if row[-1] else None)
+    return table
 
 
 @contextlib.contextmanager
