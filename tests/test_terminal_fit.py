@@ -8,6 +8,7 @@ import fcntl
 import json
 import os
 import pty
+import re
 import struct
 import subprocess
 import sys
@@ -25,13 +26,14 @@ NUMBERS = ("offered", "answered", "abandoned", "short_abandoned", "service_level
            "abandon_rate_pct", "asa_s", "aht_s", "max_wait_s", "fcr_pct", "nps", "csat_mean")
 
 
-def on_terminal(columns: int, *args: str) -> tuple[int, str]:
+def on_terminal(columns: int, *args: str, color: bool = False) -> tuple[int, str]:
     """The CLI with stdout on a pseudo-terminal ``columns`` wide (as a terminal emulator sets it:
-    the window size, no COLUMNS), without colour so that the text can be read back."""
+    the window size, no COLUMNS), without colour so that the text can be read back (in colour:
+    the colour codes taken out)."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
-    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")} | {
-        "PYTHONPATH": str(ROOT), "TERM": "xterm", "NO_COLOR": "1"}
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "NO_COLOR")} | {
+        "PYTHONPATH": str(ROOT), "TERM": "xterm"} | ({} if color else {"NO_COLOR": "1"})
     proc = subprocess.Popen([sys.executable, "-m", "slreport", *args], stdout=slave, stderr=subprocess.DEVNULL,
                             env=env, cwd=ROOT)
     os.close(slave)
@@ -45,7 +47,8 @@ def on_terminal(columns: int, *args: str) -> tuple[int, str]:
             break
         chunks.append(chunk)
     os.close(master)
-    return proc.wait(timeout=300), b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    text = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    return proc.wait(timeout=300), re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)
 
 
 @pytest.fixture(scope="module")
@@ -78,9 +81,26 @@ def test_a_wide_table_is_shown_in_parts_with_the_key_columns_first():
     code, text = on_terminal(80, *ANALYZE)
     assert code == 0
     assert "Service level by company (1 of " in text
-    first = text[text.index("Service level by company (1 of "):]
-    header = first.split("\n")[1]
-    assert header.split()[:5] == ["Company", "Offered", "SL", "%", "SL"]  # offered, SL and its target first
+    assert first_headings(text)[:4] == ["Company", "Offered", "SL %", "SL target"]  # offered, SL, its target first
+
+
+def first_headings(text: str) -> list[str]:
+    """The column headings of the first part of the company table (a heading over two lines joined)."""
+    first = text[text.index("Service level by company (1 of "):].split("\n")[1:]
+    lines = first[:next(i for i, line in enumerate(first) if line.startswith("─"))]
+    # columns: runs of two spaces or more end a heading (headings have single spaces inside)
+    spans = [m.span() for m in re.finditer(r"\S+(?: \S+)*", lines[-1])]
+    starts = [0] + [end for _, end in spans[:-1]]
+    return [" ".join(line[a:b].strip() for line in lines if line[a:b].strip())
+            for a, b in zip(starts, (end for _, end in spans), strict=True)]
+
+
+@pytest.mark.parametrize("color", [False, True])
+def test_at_80_columns_the_first_part_holds_what_a_manager_reads_first(color):
+    code, text = on_terminal(80, *ANALYZE, color=color)
+    assert code == 0
+    assert first_headings(text) == ["Company", "Offered", "SL %", "SL target", "Answer %", "Abandon %", "ASA (s)"]
+    assert max(len(line) for line in text.split("\n")) <= 80
 
 
 def test_at_full_width_the_table_is_one_table():
@@ -111,3 +131,49 @@ def test_erlang_piped_into_head_ends_with_zero():
     done = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, timeout=120,
                           env=os.environ | {"PYTHONPATH": str(ROOT)}, cwd=ROOT)
     assert done.returncode == 0 and done.stderr == ""
+
+
+def piped(command: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, timeout=300,
+                          env=os.environ | {"PYTHONPATH": str(ROOT)}, cwd=ROOT)
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "markdown"])
+def test_erlang_into_a_reader_that_has_gone_ends_with_zero(fmt):
+    # `head -c 0` reads nothing and exits at once: every write of the few lines meets a closed
+    # pipe (with `head -1` they are often all written before it exits).
+    for reader in ("head -c 0", "head -1"):
+        done = piped(f"{sys.executable} -m slreport erlang --calls 120 --aht 240 --sl 80/20 -f {fmt} | {reader}")
+        assert (done.returncode, done.stderr) == (0, ""), (fmt, reader)
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "markdown"])
+def test_analyze_into_a_reader_that_has_gone_ends_with_zero(fmt):
+    done = piped(f"{sys.executable} -m slreport {' '.join(ANALYZE)} -f {fmt} | head -c 0")
+    assert (done.returncode, done.stderr) == (0, ""), fmt
+
+
+def test_rejects_are_published_when_the_reader_goes_away(tmp_path):
+    """The report was computed; only its reader left: the rejects file is still written (a run that
+    rich ended with SystemExit(1) removed it as a failed run's)."""
+    data = tmp_path / "calls.csv"
+    data.write_bytes(SAMPLE.read_bytes() + b"bad,Aalto Water,,,,,,not a time,,,,,,,answered,,,,\n")
+    rejects = tmp_path / "rejects.csv"
+    done = piped(f"{sys.executable} -m slreport analyze {data} --config {CONFIG} -f table --rejects {rejects}"
+                 " | head -c 0")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert "not a time" in rejects.read_text(encoding="utf-8")
+
+
+def test_the_erlang_a_table_fits_80_columns_with_every_number_whole():
+    args = ("erlang", "--calls", "120", "--aht", "240", "--sl", "80/20", "--patience", "90")
+    result = json.loads(run_cli(*args, "-f", "json").stdout)
+    code, text = on_terminal(80, *args)
+    assert code == 0
+    assert "…" not in text and max(len(line) for line in text.split("\n")) <= 80
+    rows = {int(line.split("│")[1]): line for line in text.split("\n") if line.startswith("│")}
+    for row in result["table"]:
+        shown = [c.strip() for c in rows[row["agents"]].split("│")]
+        assert f"{row['p_wait']:.4f}" in shown and f"{row['occupancy_pct']:.1f}" in shown
+        assert f"{row['p_abandon']:.4f}" in shown and f"{row['service_level_pct']:.1f}" in shown
+    assert "◀" in rows[result["recommended"]["agents"]]

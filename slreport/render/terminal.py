@@ -83,12 +83,37 @@ def fitted(console: Any, table: Table, color: bool) -> list[tuple[Table, bool]]:
     parts: list[list[int]] = []
     current: list[int] = []
     for column in order:
-        if current and _width(console, _columns(table, keys + current + [column]), color, compact=True) > width:
+        if current and _fitting(console, _columns(table, keys + current + [column]), color) is None:
             parts.append(current)
             current = []
         current.append(column)
     parts.append(current)
-    return [(_columns(table, keys + part), True) for part in parts]
+    return [(_fitting(console, _columns(table, keys + part), color) or _columns(table, keys + part), True)
+            for part in parts]
+
+
+def _fitting(console: Any, part: Table, color: bool) -> Table | None:
+    """A compact part as it fits the console: as it is, or with its number headings over two lines
+    ("ASA (s)" as "ASA" over "(s)", where the numbers are narrower than their heading); None when
+    neither fits. Two-line headings let the key column (ASA at 80 columns) join the first part."""
+    for candidate in (part, _stacked(part, color)):
+        if _width(console, candidate, color, compact=True) <= console.width:
+            return candidate
+    return None
+
+
+def _stacked(table: Table, color: bool) -> Table:
+    from rich.cells import cell_len
+
+    def widest(column: int) -> int:
+        cells = (_marked(row[column], color) if table.marked else row[column] for row in table.rows)
+        return max((cell_len(str(cell)) for cell in cells), default=0)
+
+    align = table.alignment()
+    headers = [h.rsplit(" ", 1)[0] + "\n" + h.rsplit(" ", 1)[1]
+               if i >= table.keys and align[i] == "r" and " " in h and cell_len(h) > widest(i) else h
+               for i, h in enumerate(table.headers)]
+    return replace(table, headers=headers)
 
 
 def _columns(table: Table, columns: list[int]) -> Table:
@@ -174,19 +199,32 @@ def _marked(cell: str, color: bool = True) -> Any:
 
 
 def print_erlang(summary: str, headers: list[str], body: list[list[str]], out: IO[str], color: bool) -> None:
-    """`slreport erlang`: the summary, then the table of N around the answer (its row in bold)."""
-    from rich.table import Table as RichTable
+    """`slreport erlang`: the summary, then the table of N around the answer (its row in bold). On a
+    narrow terminal the number headings go over two lines, then the marker is only its arrow: the
+    table stays one table (the answer's row beside its numbers), and no number is cut."""
+    from rich.measure import Measurement
 
     console = _console(out, color)
     console.print(summary)
     if not body:
         return
+    unbounded = console.options.update_width(OFF_TERMINAL_WIDTH * 10)
+    candidates = (_erlang_table(headers, body, False, False), _erlang_table(headers, body, True, False),
+                  _erlang_table(headers, body, True, True))
+    console.print(next((t for t in candidates if Measurement.get(console, unbounded, t).maximum <= console.width),
+                       candidates[-1]))
+
+
+def _erlang_table(headers: list[str], body: list[list[str]], stacked: bool, arrow_only: bool) -> Any:
+    from rich.table import Table as RichTable
+
     table = RichTable()
     for h in headers:
-        table.add_column(h, justify="right")
+        table.add_column(h.replace(" ", "\n") if stacked else h, justify="right", no_wrap=bool(h))
     for row in body:
-        table.add_row(*row, style="bold" if row[-1] else None)
-    console.print(table)
+        marker = row[-1].split(" ")[0] if arrow_only else row[-1]  # "◀ recommended" → "◀"
+        table.add_row(*row[:-1], marker, style="bold" if row[-1] else None)
+    return table
 
 
 @contextlib.contextmanager
