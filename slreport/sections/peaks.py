@@ -18,7 +18,7 @@ from slreport.sections import schema as s
 from slreport.sections import words
 from slreport.sections.base import Context, Report, Section
 from slreport.sections.blocks import Block, ChartSpec, Escape, HtmlBlock, HtmlTable, Item, Lines, Table
-from slreport.sections.text import DAY_NAMES, NULL, WEEKDAYS, num, of, pct, sparkline, weekday_name
+from slreport.sections.text import DAY_NAMES, NULL, WEEKDAYS, format_value, num, of, pct, sparkline, weekday_name
 
 BUSY_HOUR_NOTE = ("sliding_60min_by_day: per day, the 60 minutes from an arrival with the most arrivals; "
                   "time_consistent: the clock hour with the highest mean offered per open day over the period")
@@ -83,7 +83,7 @@ def intervals_items(report: Report, company: str) -> list[Item]:
 
 def top_items(report: Report, company: str) -> list[Item]:
     minutes = report["by_interval_summary"]["interval_minutes"]
-    rows = [[str(r["rank"]), r["interval_start"][:16].replace("T", " "), str(r["offered"]),
+    rows = [[str(r["rank"]), r["interval_start"][:16].replace("T", " "), format_value("offered", r["offered"]),
              pct(r["service_level_pct"]), num(r["asa_s"])] for r in of(report["peaks"], company)]
     return [Table(["#", "Start", "Offered", "SL %", "ASA (s)"], rows, f"Top {minutes}-minute intervals", "llrrr")]
 
@@ -123,8 +123,9 @@ def unusual_items(report: Report, company: str) -> list[Item]:
 
 def unusual_table(report: Report, company: str | None) -> Table:
     k = report["unusual_days"]["factor"]
-    rows = [[r["day"], r["weekday"], r["kind"], str(r["offered"]), num(r["baseline_offered"]),
-             f"{r['ratio']:.2f}×", pct(r["service_level_pct"])] for r in of(report["unusual_days"]["days"], company)]
+    rows = [[r["day"], weekday_name(r["weekday"]), r["kind"], format_value("offered", r["offered"]),
+             num(r["baseline_offered"]), f"{r['ratio']:.2f}×", pct(r["service_level_pct"])]
+            for r in of(report["unusual_days"]["days"], company)]
     labels = [BY_KEY["offered"].label, PEAK_BY_KEY["baseline_offered"].label, PEAK_BY_KEY["ratio"].label]
     return Table(["Day", "Wd", "Kind", *labels, "SL %"], rows, f"Unusual days (k = {k:g}; normal = weekday median)",
                  "lllrrrr")
