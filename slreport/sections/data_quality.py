@@ -15,15 +15,18 @@ def quality_lines(report: Report) -> list[str]:
     from slreport.ingest.reasons import describe
 
     inp = report["input"]
-    lines = [
-        f"{inp['rows_read']} rows read = {inp['contacts']} contacts used + "
-        f"{inp['rows_rejected']} rejected + {inp['rows_ignored']} ignored"
-    ]
+    lines = _account(inp)
     for reason, n in inp["rejected_by_reason"].items():
-        lines.append(f"rejected {n}: {reason} ({describe(reason)})")
+        lines.append(f"rejected {_n(n)}: {reason} ({describe(reason)})")
     for reason, n in inp["ignored_by_reason"].items():
-        lines.append(f"ignored {n}: {reason} ({describe(reason)})")
+        lines.append(f"ignored {_n(n)}: {reason} ({describe(reason)})")
     return lines + data_quality_lines(inp)
+
+
+def _n(n: int) -> str:
+    from slreport.sections.text import format_value
+
+    return format_value("offered", n)  # a count, with the thousands separator
 
 
 def data_quality_lines(inp: dict[str, Any]) -> list[str]:
@@ -31,16 +34,17 @@ def data_quality_lines(inp: dict[str, Any]) -> list[str]:
     dq = inp.get("data_quality") or {}
     lines = []
     if dq.get("missing_wait"):
-        lines.append(f"{dq['missing_wait']} contacts have no wait time: offered, never within the threshold")
+        lines.append(f"{_n(dq['missing_wait'])} contacts have no wait time: offered, never within the threshold")
     if dq.get("withheld_caller"):
         lines.append(
-            f"{dq['withheld_caller']} contacts have no caller number (withheld, anonymous, internal or not exported)"
+            f"{_n(dq['withheld_caller'])} contacts have no caller number "
+            "(withheld, anonymous, internal or not exported)"
         )
     if dq.get("nonexistent_local_time"):
-        lines.append(f"{dq['nonexistent_local_time']} rows have a local time in a DST gap "
+        lines.append(f"{_n(dq['nonexistent_local_time'])} rows have a local time in a DST gap "
                      "(read with the offset before the change)")
     if dq.get("ambiguous_local_time"):
-        lines.append(f"{dq['ambiguous_local_time']} rows have a local time that occurs twice at a DST change "
+        lines.append(f"{_n(dq['ambiguous_local_time'])} rows have a local time that occurs twice at a DST change "
                      "(read as the later instant)")
     return lines
 
