@@ -133,6 +133,14 @@ def test_a_chosen_period_is_said_in_days(tmp_path):
     assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", text)
 
 
+def test_a_period_without_contacts_says_so_on_the_page(tmp_path):
+    result = run_cli("analyze", str(SAMPLE), "--config", str(CONFIG), "--period", "2026-06", "--out",
+                     str(tmp_path / "june"))
+    assert result.returncode == 5, result.stderr  # no contacts in the period (the report is still written)
+    text = visible_text((tmp_path / "june" / "report.html").read_text(encoding="utf-8"))
+    assert "No contacts in this period" in text
+
+
 def test_words_for_verdicts_and_days():
     assert words.period("2026-02-01T08:00:00+02:00", None) == "from Sun 1 Feb 2026, 08:00 to the last contact"
     assert [words.verdict(v) for v in (True, False, None)] == ["met", "missed", "no data"]

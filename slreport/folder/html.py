@@ -57,6 +57,7 @@ def page_context(report: dict[str, Any], charts: list[figures.Chart]) -> dict[st
         **placed,  # each section's blocks (slreport.sections), by where they go on the page
         "contents": contents(placed, groups),
         "scope": report.get("scope"),
+        "empty": not report["period"].get("first_arrival"),
     }
 
 
