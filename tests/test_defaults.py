@@ -17,6 +17,7 @@ from pathlib import Path
 from slreport.options.config import COMPANY_KEYS, DEFAULT_ONLY_KEYS, EXAMPLE, build_settings, load_config
 from tests.conftest import ROOT, run_cli
 from tests.golden import visible_text
+from tests.terminal import read_all
 
 SAMPLE = ROOT / "sample_data" / "calls.csv"
 SAMPLE_CONFIG = ROOT / "sample_data" / "slreport.toml"
@@ -70,16 +71,7 @@ def _run_with_stderr_on_terminal(*args: str, cwd: Path) -> tuple[int, bytes, byt
                             env=env, cwd=cwd)
     os.close(follower)
     out, _ = proc.communicate(timeout=300)
-    seen = b""
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the other end closed: all read
-            break
-        if not chunk:
-            break
-        seen += chunk
-    os.close(leader)
+    seen = read_all(leader)
     return proc.returncode, out, seen
 
 

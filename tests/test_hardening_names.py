@@ -30,6 +30,7 @@ import pytest
 
 from slreport import names
 from tests.conftest import ROOT, run_cli
+from tests.terminal import read_all
 
 ESC_NAME = "Acme \x1b[31mRed\x1b[2J [/bold] Oy\x07"
 LINK_NAME = "\x1b]8;;http://evil\x1b\\x\x1b]8;;\x1b\\ [link=http://evil]x [red]"
@@ -128,18 +129,9 @@ def run_on_terminal(*args: str) -> tuple[int, bytes, bytes]:
     proc = subprocess.Popen([sys.executable, "-m", "slreport", *args], stdout=slave, stderr=subprocess.PIPE,
                             env=env)
     os.close(slave)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(master)
+    output = read_all(master)
     err = proc.stderr.read() if proc.stderr else b""
-    return proc.wait(timeout=120), b"".join(chunks), err
+    return proc.wait(timeout=120), output, err
 
 
 def test_verbose_file_names_and_missed_targets_on_stderr_are_visible(hostile, tmp_path):

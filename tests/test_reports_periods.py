@@ -11,6 +11,7 @@ import pytest
 from slreport.errors import UsageError
 from slreport.options.periods import resolve_period, resolve_window, today_in
 from tests.conftest import DATA, run_cli
+from tests.terminal import read_all
 
 HKI = "Europe/Helsinki"
 CALLS = DATA / "reports" / "calls.csv"
@@ -140,16 +141,7 @@ def test_progress_shows_on_a_terminal_stderr_and_never_on_stdout():
                             stdout=subprocess.PIPE, stderr=follower, env=env)
     os.close(follower)
     out, _ = proc.communicate(timeout=120)
-    seen = b""
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the terminal's other end closed: all read
-            break
-        if not chunk:
-            break
-        seen += chunk
-    os.close(leader)
+    seen = read_all(leader)
     assert proc.returncode == 0
     assert b"reading and analysing calls.csv" in seen
     assert json.loads(out)["summary"]["offered"] == 14  # stdout: the data and nothing else

@@ -18,6 +18,7 @@ import pytest
 
 from slreport.sections.text import format_value
 from tests.conftest import ROOT, run_cli
+from tests.terminal import read_all
 
 SAMPLE = ROOT / "sample_data" / "calls.csv"
 CONFIG = ROOT / "sample_data" / "slreport.toml"
@@ -37,17 +38,7 @@ def on_terminal(columns: int, *args: str, color: bool = False) -> tuple[int, str
     proc = subprocess.Popen([sys.executable, "-m", "slreport", *args], stdout=slave, stderr=subprocess.DEVNULL,
                             env=env, cwd=ROOT)
     os.close(slave)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(master, 1 << 16)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(master)
-    text = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    text = read_all(master).decode("utf-8").replace("\r\n", "\n")
     return proc.wait(timeout=300), re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)
 
 
