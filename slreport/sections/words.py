@@ -16,8 +16,8 @@ from slreport.sections.text import NULL, WEEKDAYS, company_policy, format_value
 ALL_COMPANIES = "All companies"
 SL_METHOD_WORDS = {
     "negative": "abandoned calls count as missed",
-    "ignore": "abandoned calls are left out",
-    "positive": "calls abandoned within the threshold count as met",
+    "ignore": "calls abandoned within the threshold are left out",
+    "positive": "calls abandoned within the threshold count as answered in time",
     "answered-only": "only answered calls count",
 }
 
@@ -29,10 +29,6 @@ def company(name: str | None) -> str:
 
 def verdict(met: bool | None) -> str:
     return "no data" if met is None else "met" if met else "missed"
-
-
-def yes_no(value: bool | None) -> str:
-    return NULL if value is None else "yes" if value else "no"
 
 
 def label(key: str) -> str:
