@@ -173,6 +173,15 @@ def start_paused(tmp_path: Path, where: str, *args: str, env: dict[str, str] | N
     return proc
 
 
+def stopped_at(tmp_path: Path, where: str, sig: int, *args: str, env: dict[str, str] | None = None
+               ) -> tuple[int, bytes]:
+    """The CLI paused at ``where``, sent ``sig`` there: its exit code and stderr."""
+    proc = start_paused(tmp_path, where, *args, env=env)
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=300)
+    return proc.returncode, err
+
+
 def resume(tmp_path: Path, where: str) -> None:
     (tmp_path / f"go-{where}").write_text("go")
 
@@ -201,10 +210,8 @@ def write_old_report(target: Path) -> bytes:
 def test_a_kill_between_the_two_renames_is_repaired_by_the_next_run(tmp_path):
     target = tmp_path / "rep"
     old = write_old_report(target)
-    proc = start_paused(tmp_path, "between-renames", "analyze", str(CALLS), "--tz", HKI, "--out", str(target),
-                        "--overwrite")
-    proc.send_signal(signal.SIGKILL)
-    proc.communicate(timeout=300)
+    stopped_at(tmp_path, "between-renames", signal.SIGKILL, "analyze", str(CALLS), "--tz", HKI, "--out", str(target),
+               "--overwrite")
     assert not target.exists() and [n for n in hidden(tmp_path) if n.startswith(".rep.old-")]
     again = run_cli("analyze", str(CALLS), "--tz", HKI, "--out", str(target))  # no --overwrite
     assert again.returncode == 2 and b"already exists" in again.stderr
@@ -217,10 +224,8 @@ def test_a_kill_between_the_two_renames_is_repaired_by_the_next_run(tmp_path):
 def test_overwrite_exchanges_in_one_step_and_a_kill_after_it_leaves_the_new_report(tmp_path):
     target = tmp_path / "rep"
     old = write_old_report(target)
-    proc = start_paused(tmp_path, "exchange", "analyze", str(CALLS), "--tz", HKI, "--out", str(target),
-                        "--overwrite")
-    proc.send_signal(signal.SIGKILL)
-    proc.communicate(timeout=300)
+    stopped_at(tmp_path, "exchange", signal.SIGKILL, "analyze", str(CALLS), "--tz", HKI, "--out", str(target),
+               "--overwrite")
     new = (target / "summary.json").read_bytes()
     assert new != old and json.loads(new)["settings"].get("period") is None
     parked = [tmp_path / n for n in hidden(tmp_path) if n.startswith(".rep.partial-")]
@@ -277,20 +282,16 @@ def test_a_split_is_published_all_or_nothing(tmp_path):
     assert first.returncode == 0, first.stderr
     before = {p.name: (p / "summary.json").read_bytes() for p in out.iterdir()}
     (tmp_path / "in.csv").write_text((tmp_path / "in.csv").read_text().replace(",60,", ",90,"))
-    proc = start_paused(tmp_path, "fill-second", "analyze", str(src), "--tz", "UTC", "--out", str(out),
-                        "--split-by", "company", "--overwrite")
-    proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=300)
-    assert proc.returncode == 128 + signal.SIGTERM, err
+    code, err = stopped_at(tmp_path, "fill-second", signal.SIGTERM, "analyze", str(src), "--tz", "UTC", "--out",
+                           str(out), "--split-by", "company", "--overwrite")
+    assert code == 128 + signal.SIGTERM, err
     assert b"stopped by SIGTERM" in err
     assert {p.name: (p / "summary.json").read_bytes() for p in out.iterdir()} == before  # the old ones, intact
     assert hidden(out) == []
     fresh = tmp_path / "fresh"  # and a split into a new folder leaves nothing at all
-    proc = start_paused(tmp_path, "fill-second", "analyze", str(src), "--tz", "UTC", "--out", str(fresh),
-                        "--split-by", "company")
-    proc.send_signal(signal.SIGTERM)
-    proc.communicate(timeout=300)
-    assert proc.returncode == 128 + signal.SIGTERM and not fresh.exists()
+    code, _ = stopped_at(tmp_path, "fill-second", signal.SIGTERM, "analyze", str(src), "--tz", "UTC", "--out",
+                         str(fresh), "--split-by", "company")
+    assert code == 128 + signal.SIGTERM and not fresh.exists()
 
 
 # --- 7. signals: clean up on every way out, never publish after one --------------------------
@@ -320,9 +321,7 @@ def test_the_next_run_removes_what_a_sigkill_left(tmp_path):
     src = out / "in.csv"
     src.write_text(CALLS.read_text() + "x9,Alpha Oy,+358401112233,not a time,1,1,answered\n")
     args = ("analyze", str(src), "--tz", HKI, "--rejects", str(out / "rej.csv"), "-f", "json")
-    proc = start_paused(tmp_path, "analysis", *args, env={"TMPDIR": str(scratch)})
-    proc.send_signal(signal.SIGKILL)
-    proc.communicate(timeout=300)
+    stopped_at(tmp_path, "analysis", signal.SIGKILL, *args, env={"TMPDIR": str(scratch)})
     assert list(scratch.iterdir()) and [n for n in hidden(out) if n.startswith(".rejects-")]  # killed: left
     again = run_cli(*args, env={"TMPDIR": str(scratch)})
     assert again.returncode == 0, again.stderr

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from typing import Any
 
 from slreport import sections
 from slreport.names import chart_label, file_stems
 from slreport.names import slug as slug  # the readable part of a chart's file name (tests use it here)
 from slreport.sections.blocks import ChartSpec
-from slreport.sections.text import companies
+from slreport.sections.text import companies, last_whole_day
 
 # report.html shows every company's own charts up to this many companies; past it, the
 # overview and the all-companies charts (the per-company files are still written).
@@ -55,8 +54,7 @@ def when_line(report: dict[str, Any]) -> str:
 
 def _period_span(since: str | None, until: str | None) -> str:
     """Whole days as dates, the last one included ("2024-03-25 – 2024-03-31"); else times."""
-    if since and until and since[10:19] == until[10:19] == "T00:00:00":
-        last = (date.fromisoformat(until[:10]) - timedelta(days=1)).isoformat()
+    if since and (last := last_whole_day(since, until)):
         return since[:10] if last == since[:10] else f"{since[:10]} – {last}"
     start = since[:16].replace("T", " ") if since else "…"
     end = until[:16].replace("T", " ") if until else "…"

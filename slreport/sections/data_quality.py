@@ -9,24 +9,25 @@ from typing import Any
 from slreport.sections import schema as s
 from slreport.sections.base import Report, Section
 from slreport.sections.blocks import Block, Escape, HtmlBlock, Lines
+from slreport.sections.words import count
 
 
 def quality_lines(report: Report) -> list[str]:
+    return [account_line(report["input"]), *reason_lines(report["input"])]
+
+
+def account_line(inp: dict[str, Any]) -> str:
+    return (f"{count(inp['rows_read'])} rows read = {count(inp['contacts'])} contacts used + "
+            f"{count(inp['rows_rejected'])} rejected + {count(inp['rows_ignored'])} ignored")
+
+
+def reason_lines(inp: dict[str, Any]) -> list[str]:
+    """The rows rejected and ignored by reason, then the usable contacts with a gap."""
     from slreport.ingest.reasons import describe
 
-    inp = report["input"]
-    lines = _account(inp)
-    for reason, n in inp["rejected_by_reason"].items():
-        lines.append(f"rejected {_n(n)}: {reason} ({describe(reason)})")
-    for reason, n in inp["ignored_by_reason"].items():
-        lines.append(f"ignored {_n(n)}: {reason} ({describe(reason)})")
+    lines = [f"rejected {count(n)}: {reason} ({describe(reason)})" for reason, n in inp["rejected_by_reason"].items()]
+    lines += [f"ignored {count(n)}: {reason} ({describe(reason)})" for reason, n in inp["ignored_by_reason"].items()]
     return lines + data_quality_lines(inp)
-
-
-def _n(n: int) -> str:
-    from slreport.sections.text import format_value
-
-    return format_value("offered", n)  # a count, with the thousands separator
 
 
 def data_quality_lines(inp: dict[str, Any]) -> list[str]:
@@ -34,17 +35,17 @@ def data_quality_lines(inp: dict[str, Any]) -> list[str]:
     dq = inp.get("data_quality") or {}
     lines = []
     if dq.get("missing_wait"):
-        lines.append(f"{_n(dq['missing_wait'])} contacts have no wait time: offered, never within the threshold")
+        lines.append(f"{count(dq['missing_wait'])} contacts have no wait time: offered, never within the threshold")
     if dq.get("withheld_caller"):
         lines.append(
-            f"{_n(dq['withheld_caller'])} contacts have no caller number "
+            f"{count(dq['withheld_caller'])} contacts have no caller number "
             "(withheld, anonymous, internal or not exported)"
         )
     if dq.get("nonexistent_local_time"):
-        lines.append(f"{_n(dq['nonexistent_local_time'])} rows have a local time in a DST gap "
+        lines.append(f"{count(dq['nonexistent_local_time'])} rows have a local time in a DST gap "
                      "(read with the offset before the change)")
     if dq.get("ambiguous_local_time"):
-        lines.append(f"{_n(dq['ambiguous_local_time'])} rows have a local time that occurs twice at a DST change "
+        lines.append(f"{count(dq['ambiguous_local_time'])} rows have a local time that occurs twice at a DST change "
                      "(read as the later instant)")
     return lines
 
@@ -52,8 +53,6 @@ def data_quality_lines(inp: dict[str, Any]) -> list[str]:
 def contacts_line(report: Report) -> str | None:
     """How the contacts used become the calls offered: the rest arrived while closed or were not
     offered to a queue (the sum is shown, so that it adds up on screen)."""
-    from slreport.sections.words import count
-
     oh = report.get("outside_hours") or {}
     total = next((r for r in oh.get("by_company", []) if r["company"] is None), None)
     offered = report.get("summary", {}).get("offered")
@@ -80,20 +79,14 @@ def html(report: Report) -> list[HtmlBlock]:
     """The account of the input, with the sums written out; a split report shows its company's first."""
     scope = report.get("scope") or {}
     line = contacts_line(report)
+    inp = report["input"]
     if "input" in scope:
-        parts = [(str(scope["company"]), _account(scope["input"]) + ([line] if line else [])),
+        parts = [(str(scope["company"]), [account_line(scope["input"]), *([line] if line else [])]),
                  ("The whole input (every company)", [])]
-        return [HtmlBlock("Data quality", lines=_account(report["input"]) + quality_lines(report)[1:],
-                          place="quality", subheadings=parts, anchor="data-quality")]
-    lines = _account(report["input"]) + ([line] if line else []) + quality_lines(report)[1:]
+        return [HtmlBlock("Data quality", lines=quality_lines(report), place="quality", subheadings=parts,
+                          anchor="data-quality")]
+    lines = [account_line(inp), *([line] if line else []), *reason_lines(inp)]
     return [HtmlBlock("Data quality", lines=lines, place="quality", anchor="data-quality")]
-
-
-def _account(inp: dict[str, Any]) -> list[str]:
-    from slreport.sections.words import count
-
-    return [f"{count(inp['rows_read'])} rows read = {count(inp['contacts'])} contacts used + "
-            f"{count(inp['rows_rejected'])} rejected + {count(inp['rows_ignored'])} ignored"]
 
 
 COUNTS_BY_REASON = {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}

@@ -88,6 +88,11 @@ def top_items(report: Report, company: str) -> list[Item]:
     return [Table(["#", "Start", "Offered", "SL %", "ASA (s)"], rows, f"Top {minutes}-minute intervals", "llrrr")]
 
 
+def busiest_window(days: list[dict[str, Any]]) -> dict[str, Any]:
+    """The day whose sliding 60 minutes had the most arrivals (the earliest of equals)."""
+    return min(days, key=lambda r: (-r["arrivals"], r["window_start"]))
+
+
 def busy_items(report: Report, company: str) -> list[Item]:
     out = []
     tc = of(report["busy_hour"]["time_consistent"], company)
@@ -97,7 +102,7 @@ def busy_items(report: Report, company: str) -> list[Item]:
                    f"{num(t['offered_per_day'])} offered per open day, SL {pct(t['service_level_pct'])} %")
     days = of(report["busy_hour"]["sliding_60min_by_day"], company)
     if days:
-        b = min(days, key=lambda r: (-r["arrivals"], r["window_start"]))
+        b = busiest_window(days)
         out.append(f"busiest 60 minutes (sliding): {b['window_start'][:16].replace('T', ' ')}"
                    f"-{b['window_end'][11:16]}, {b['arrivals']} arrivals "
                    f"(that day's busiest clock hour, {b['busiest_clock_hour']:02d}:00, "
@@ -188,7 +193,7 @@ def _busy_row(report: Report, company: str | None) -> list[str] | None:
         return None
     hour = (f"{tc[0]['hour']:02d}:00–{tc[0]['hour'] + 1:02d}:00 ({num(tc[0]['offered_per_day'])})" if tc
             else NULL)
-    best = min(days, key=lambda r: (-r["arrivals"], r["window_start"])) if days else None
+    best = busiest_window(days) if days else None
     return [words.company(company), hour, pct(tc[0]["service_level_pct"]) if tc else NULL,
             words.span(best["window_start"], best["window_end"]) if best else NULL,
             words.count(best["arrivals"]) if best else NULL,

@@ -13,7 +13,6 @@ from typing import Any
 from slreport.metrics.cells import by_source, metrics_sql
 from slreport.metrics.intervals import dense_grids
 from slreport.metrics.policy import evaluate_targets
-from slreport.metrics.registry import BY_KEY
 from slreport.names import chart_label
 from slreport.sections import schema as s
 from slreport.sections import words
@@ -222,12 +221,7 @@ def scorecards(report: Report) -> list[HtmlBlock]:
 
 
 def _figures(row: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(words.metric_name(k) + _unit(k), format_value(k, row.get(k))) for k in SCORECARD]
-
-
-def _unit(key: str) -> str:
-    unit = BY_KEY[key].unit
-    return " (s)" if unit == "seconds" else " %" if unit == "pct" else ""
+    return [(words.named(k), format_value(k, row.get(k))) for k in SCORECARD]
 
 
 def _total_card(report: Report) -> dict[str, Any]:

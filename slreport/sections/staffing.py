@@ -36,11 +36,16 @@ def planner_line(row: dict[str, Any], minutes: int, tz: str) -> str:
     )
 
 
+def worst_rows(st: dict[str, Any]) -> list[dict[str, Any]]:
+    """The most understaffed intervals, largest gap (agents seen − needed, C) first."""
+    return sorted(st["worst_understaffed"], key=lambda r: (r["gap_c"], r["interval_start"], r["company"]))
+
+
 def worst_lines(report: Report, name: Escape, limit: int = TERMINAL_WORST) -> list[str]:
     st = report.get("staffing")
     if not st:
         return []
-    rows = sorted(st["worst_understaffed"], key=lambda r: (r["gap_c"], r["interval_start"], r["company"]))[:limit]
+    rows = worst_rows(st)[:limit]
     tz = report["settings"]["timezone"]
     return [f"{name(r['company'])} · {planner_line(r, st['interval_minutes'], tz)}" for r in rows]
 
@@ -119,7 +124,7 @@ def html(report: Report) -> list[HtmlBlock]:
              _hours(c["seen_agent_hours"]),
              f"{c['understaffed_intervals_c']} of {c['intervals_with_calls']}"] for c in st["by_company"]]
     tables = [HtmlTable(headers, rows, text_columns=2)]
-    worst = sorted(st["worst_understaffed"], key=lambda r: (r["gap_c"], r["interval_start"], r["company"]))
+    worst = worst_rows(st)
     tz = report["settings"]["timezone"]
     if worst:
         tables.append(HtmlTable(

@@ -83,15 +83,33 @@ def clock(seconds: float | None) -> str:
     return f"{whole // 60}:{whole % 60:02d}"
 
 
-def interval_label(start_iso: str, minutes: int, tz: str) -> str:
-    """'Mon 2026-01-05 09:00–10:00' in the report time zone (DST-safe: end = start + minutes)."""
+def interval_end(start_iso: str, minutes: int, tz: str) -> Any:
+    """The local end of an interval: ``minutes`` of elapsed time after its start, at the wall time of
+    the zone (aware-datetime arithmetic in one zone is wall-clock, an hour off across DST; and an
+    offset is not a zone: the end may have another one)."""
     from datetime import UTC, datetime, timedelta
     from zoneinfo import ZoneInfo
 
+    return (datetime.fromisoformat(start_iso).astimezone(UTC) + timedelta(minutes=minutes)).astimezone(ZoneInfo(tz))
+
+
+def interval_label(start_iso: str, minutes: int, tz: str) -> str:
+    """'Mon 2026-01-05 09:00–10:00' in the report time zone."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
     start = datetime.fromisoformat(start_iso).astimezone(ZoneInfo(tz))
-    # Elapsed time: aware-datetime arithmetic in one zone is wall-clock, an hour off across DST.
-    end = (start.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(ZoneInfo(tz))
-    return f"{WEEKDAYS[start.weekday()]} {start:%Y-%m-%d %H:%M}–{end:%H:%M}"
+    return f"{WEEKDAYS[start.weekday()]} {start:%Y-%m-%d %H:%M}–{interval_end(start_iso, minutes, tz):%H:%M}"
+
+
+def last_whole_day(since: str | None, until: str | None) -> str | None:
+    """The last day of a period of whole local days (both bounds at midnight), as an ISO date; None
+    when the period has an open end or a time of day."""
+    from datetime import date, timedelta
+
+    if since and until and since[10:19] == until[10:19] == "T00:00:00":
+        return (date.fromisoformat(until[:10]) - timedelta(days=1)).isoformat()
+    return None
 
 
 def of(rows: list[dict[str, Any]], company: str | None) -> list[dict[str, Any]]:

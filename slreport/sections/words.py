@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from slreport.metrics.registry import BY_KEY, PEAK_BY_KEY
-from slreport.sections.text import NULL, WEEKDAYS, company_policy, format_value
+from slreport.sections.text import NULL, WEEKDAYS, company_policy, format_value, interval_end, last_whole_day
 
 ALL_COMPANIES = "All companies"
 SL_METHOD_WORDS = {
@@ -42,6 +42,12 @@ def label(key: str) -> str:
 def metric_name(key: str) -> str:
     """A metric in words, from the registry: "Average speed of answer"."""
     return BY_KEY[key].words
+
+
+def named(key: str) -> str:
+    """A metric in words with its unit: "Average speed of answer (s)", "Answer rate %"."""
+    unit = BY_KEY[key].unit
+    return metric_name(key) + (" (s)" if unit == "seconds" else " %" if unit == "pct" else "")
 
 
 def value(key: str, v: Any) -> str:
@@ -133,24 +139,14 @@ def target_sentence(t: dict[str, Any]) -> dict[str, Any]:
 
 
 def interval(start_iso: str, minutes: int, tz: str) -> str:
-    """An interval from its local start: 'Wed 11 Feb 2026, 10:00–11:00'. The end is ``minutes``
-    of elapsed time later, at the wall time of the report zone (an offset is not a zone: across a
-    DST change the end has another offset)."""
-    from datetime import UTC, timedelta
-    from zoneinfo import ZoneInfo
-
-    start = datetime.fromisoformat(start_iso)
-    end = (start.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(ZoneInfo(tz))
-    return f"{moment(start_iso)}–{end:%H:%M}"
+    """An interval from its local start: 'Wed 11 Feb 2026, 10:00–11:00' (text.interval_end: DST-safe)."""
+    return f"{moment(start_iso)}–{interval_end(start_iso, minutes, tz):%H:%M}"
 
 
 def period(since: str | None, until: str | None) -> str:
     """A chosen period: whole days as 'Sun 1 Feb 2026 – Sat 28 Feb 2026', else the arrival times it
     takes ('from Sun 1 Feb 2026, 08:00 to before …'); an open end is said as such."""
-    from datetime import timedelta
-
-    if since and until and since[10:19] == until[10:19] == "T00:00:00":
-        last = (date.fromisoformat(until[:10]) - timedelta(days=1)).isoformat()
+    if since and (last := last_whole_day(since, until)):
         return day(since) if last == since[:10] else f"{day(since)} – {day(last)}"
     start = f"from {moment(since)}" if since else "from the first contact"
     end = f"to before {moment(until)}" if until else "to the last contact"
