@@ -40,9 +40,12 @@ ALL_SECTIONS = ["--tz", "Europe/Helsinki", "--by", "company,queue", "--interval"
 # The columns the metrics read: what the floor must materialise.
 NEEDED = ["contact_id", "company", "queue", "direction", "caller", "arrived_at", "answered_at", "ended_at",
           "wait_s", "talk_s", "hold_s", "acw_s", "outcome", "agent", "resolved"]
-TARGETS = {"csv": 3.0, "parquet": 2.0}  # slreport / floor
+ZONE = "Europe/Helsinki"  # the report zone of ALL_SECTIONS, which the analyst floor also works in
+ANALYST_TARGET, HUGE_ANALYST_TARGET = 1.5, 2.0  # slreport / analyst floor, up to 10 M and at 100 M
 RSS_TARGET_MB = 2560
-HELP_TARGET_S, SAMPLE_TARGET_S = 0.3, 1.5
+HELP_TARGET_S, SAMPLE_TARGET_S = 0.3, 0.8
+CONVERT_TARGET = 1.5  # slreport convert / DuckDB's own COPY … (FORMAT parquet) of the same CSV
+ANALYST_SQL = BENCH / "analyst_floor.sql"
 
 
 @dataclass
@@ -102,6 +105,7 @@ def label(n: int) -> str:
 def ensure_csv(n: int) -> Path:
     path = csv_path(n)
     if not path.exists():
+        DATA.mkdir(exist_ok=True)
         print(f"generating {path} …", file=sys.stderr)
         tmp = path.with_suffix(".tmp")
         subprocess.run([PY, str(ROOT / "sample_data" / "generate.py"), "--contacts", str(n), "--days", "365",
@@ -175,6 +179,19 @@ def work_floor_cmd(path: Path, fmt: str, memory_limit: str | None = None) -> lis
                       memory_limit)
 
 
+def analyst_statements() -> list[str]:
+    """The statements of analyst_floor.sql, comments dropped, in order."""
+    lines = [line for line in ANALYST_SQL.read_text(encoding="utf-8").splitlines()
+             if not line.lstrip().startswith("--")]
+    return [sql.strip() for sql in "\n".join(lines).split(";") if sql.strip()]
+
+
+def analyst_floor_cmd(path: Path, fmt: str, memory_limit: str | None = None) -> list[str]:
+    """DuckDB alone running the analyst's script (analyst_floor.sql) over the input, every result fetched."""
+    source = source_sql(path, fmt)
+    return duckdb_cmd([sql.format(source=source, tz=ZONE) for sql in analyst_statements()], memory_limit)
+
+
 def source_sql(path: Path, fmt: str) -> str:
     if fmt == "csv":
         return f"read_csv('{path.as_posix()}', header = true)"
@@ -201,56 +218,80 @@ class Case:
     rows: int
     ours: list[str]
     floor: list[str]
+    analyst: list[str] | None = None  # the analyst floor: the yardstick of the targets
     work: list[str] | None = None  # the work floor (None for a baseline checkout's rerun: same data)
     cwd: Path = ROOT  # where `python -m slreport` runs: another checkout for a baseline
     result_ours: Measure = field(default_factory=Measure)
     result_floor: Measure = field(default_factory=Measure)
+    result_analyst: Measure = field(default_factory=Measure)
     result_work: Measure = field(default_factory=Measure)
 
+    def commands(self) -> list[tuple[list[str], Measure, Path]]:
+        """(command, where its measures go, where it runs) for one interleaved round."""
+        runs = [(self.ours, self.result_ours, self.cwd), (self.floor, self.result_floor, ROOT)]
+        if self.analyst:
+            runs.append((self.analyst, self.result_analyst, ROOT))
+        if self.work:
+            runs.append((self.work, self.result_work, ROOT))
+        return runs
 
-def build_cases(sizes: list[int], formats: list[str], extra: list[str], huge: bool, memory_limit: str) -> list[Case]:
+
+def build_cases(sizes: list[int], formats: list[str], extra: list[str], huge: bool, memory_limit: str,
+                convert: bool = False) -> list[Case]:
     cases = []
     analyze = ["analyze", *ALL_SECTIONS, *extra, "--format", "json"]
     for n in sizes:
         if "csv" in formats:
             p = ensure_csv(n)
             cases.append(Case(f"{label(n)} CSV", "csv", n, slreport(*analyze, str(p)), floor_cmd(p, "csv"),
-                              work_floor_cmd(p, "csv")))
+                              analyst_floor_cmd(p, "csv"), work_floor_cmd(p, "csv")))
         if "parquet" in formats:
             p = ensure_parquet(n)
             cases.append(Case(f"{label(n)} Parquet", "parquet", n, slreport(*analyze, str(p)),
-                              floor_cmd(p, "parquet"), work_floor_cmd(p, "parquet")))
+                              floor_cmd(p, "parquet"), analyst_floor_cmd(p, "parquet"), work_floor_cmd(p, "parquet")))
     if huge:
         base = max(sizes)
         p = ensure_huge(base)
         cases.append(Case(f"{label(base * 10)} Parquet, --memory-limit {memory_limit}", "parquet", base * 10,
                           slreport(*analyze, "--memory-limit", memory_limit, str(p)),
-                          floor_cmd(p, "parquet", memory_limit), work_floor_cmd(p, "parquet", memory_limit)))
+                          floor_cmd(p, "parquet", memory_limit), analyst_floor_cmd(p, "parquet", memory_limit),
+                          work_floor_cmd(p, "parquet", memory_limit)))
+    if convert:
+        cases.append(convert_case(max(sizes)))
     return cases
+
+
+def convert_case(n: int) -> Case:
+    """`slreport convert` of the largest CSV against DuckDB's own COPY of it to Parquet, each into a fresh folder."""
+    src, out = ensure_csv(n), DATA / "convert-out"
+    ours = slreport("convert", str(src), "--to", str(out / "slreport"))
+    copy = duckdb_cmd([f"COPY (SELECT * FROM {source_sql(src, 'csv')}) TO '{(out / 'copy.parquet').as_posix()}' "
+                       "(FORMAT parquet)"], None)
+    fresh = f"rm -rf {shlex.quote(str(out))} && mkdir -p {shlex.quote(str(out))} && exec "
+    return Case(f"{label(n)} CSV → Parquet", "convert", n, ["sh", "-c", fresh + shlex.join(ours)],
+                ["sh", "-c", fresh + shlex.join(copy)])
 
 
 def baseline_cases(cases: list[Case], checkout: Path) -> list[Case]:
     """The cases up to 10 M contacts again, run by the slreport of ``checkout`` (same data, same floor)."""
     rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=checkout)
     name = rev.stdout.strip() or checkout.name
-    return [Case(f"{c.name}, baseline {name}", c.fmt, c.rows, c.ours, c.floor, cwd=checkout)
-            for c in cases if c.rows <= 2 * 10**7]
+    return [Case(f"{c.name}, baseline {name}", c.fmt, c.rows, c.ours, c.floor, c.analyst, cwd=checkout)
+            for c in cases if c.rows <= 2 * 10**7 and c.fmt != "convert"]
 
 
 def run_interleaved(cases: list[Case], repeat: int) -> None:
     for r in range(repeat):
         for case in cases:
-            runs = [(case.ours, case.result_ours), (case.floor, case.result_floor)]
-            if case.work:
-                runs.append((case.work, case.result_work))
-            for cmd, m in runs:
-                wall, rss = timed(cmd, case.cwd if cmd is case.ours else ROOT)
+            for cmd, m, cwd in case.commands():
+                wall, rss = timed(cmd, cwd)
                 m.wall.append(wall)
                 m.rss_mb.append(rss)
+            analyst = f", analyst floor {case.result_analyst.wall[-1]:.2f} s" if case.analyst else ""
             work = f", work floor {case.result_work.wall[-1]:.2f} s" if case.work else ""
             print(f"[{r + 1}/{repeat}] {case.name}: slreport {case.result_ours.wall[-1]:.2f} s "
                   f"{case.result_ours.rss_mb[-1]:.0f} MB, floor {case.result_floor.wall[-1]:.2f} s "
-                  f"{case.result_floor.rss_mb[-1]:.0f} MB{work}", file=sys.stderr)
+                  f"{case.result_floor.rss_mb[-1]:.0f} MB{analyst}{work}", file=sys.stderr)
 
 
 def startup_measures(repeat: int, extra: list[str]) -> dict[str, Measure]:
@@ -294,19 +335,19 @@ def results_markdown(day: str, cases: list[Case], startup: dict[str, Measure], r
         f"{_memory_gb():.0f} GB RAM, Python {platform.python_version()}, DuckDB {_duckdb_version()}, "
         f"commit {_commit()}. Median wall time of {repeat} interleaved runs, peak RSS the highest seen.",
         "",
-        "| case | slreport s | floor s | ratio | target | work floor s | work floor ratio | slreport peak RSS "
-        "| floor peak RSS |",
+        "| case | slreport s | analyst floor s | ratio | target | read floor s | work floor s | slreport peak RSS "
+        "| analyst floor peak RSS |",
         "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |",
     ]
-    for c in cases:
-        ratio = c.result_ours.median / c.result_floor.median
-        rss_ok = c.result_ours.peak_mb <= RSS_TARGET_MB or c.rows > 2 * 10**7
-        ok = ratio <= TARGETS[c.fmt] and rss_ok
-        lines.append(
-            f"| {c.name} | {c.result_ours.median:.2f} | {c.result_floor.median:.2f} | {ratio:.2f}× | "
-            f"≤ {TARGETS[c.fmt]:g}×{', ≤ 2.5 GB' if c.rows <= 2 * 10**7 else ''}: {verdict(ok)} | "
-            f"{work_columns(c)} | {c.result_ours.peak_mb:.0f} MB | {c.result_floor.peak_mb:.0f} MB |"
-        )
+    lines += [analyze_row(c) for c in cases if c.fmt != "convert"]
+    converts = [c for c in cases if c.fmt == "convert"]
+    if converts:
+        lines += ["", "| convert | slreport convert s | DuckDB COPY s | ratio | target |",
+                  "| --- | ---: | ---: | ---: | --- |"]
+        for c in converts:
+            ratio = c.result_ours.median / c.result_floor.median
+            lines.append(f"| {c.name} | {c.result_ours.median:.2f} | {c.result_floor.median:.2f} | {ratio:.2f}× | "
+                         f"≤ {CONVERT_TARGET:g}×: {verdict(ratio <= CONVERT_TARGET)} |")
     lines += ["", "| start-up | median s | target |", "| --- | ---: | --- |"]
     for name, m in startup.items():
         target = HELP_TARGET_S if "help" in name else SAMPLE_TARGET_S
@@ -314,11 +355,16 @@ def results_markdown(day: str, cases: list[Case], startup: dict[str, Measure], r
     return lines
 
 
-def work_columns(case: Case) -> str:
-    """The work floor's median and its ratio to the floor ("—" for a baseline rerun)."""
-    if not case.result_work.wall:
-        return "— | —"
-    return f"{case.result_work.median:.2f} | {case.result_work.median / case.result_floor.median:.2f}×"
+def analyze_row(c: Case) -> str:
+    """One analyze case: its ratio to the analyst floor against the target (≤ 10 M: also RSS)."""
+    small = c.rows <= 2 * 10**7
+    target = ANALYST_TARGET if small else HUGE_ANALYST_TARGET
+    ratio = c.result_ours.median / c.result_analyst.median
+    ok = ratio <= target and (c.result_ours.peak_mb <= RSS_TARGET_MB or not small)
+    work = f"{c.result_work.median:.2f}" if c.result_work.wall else "—"
+    return (f"| {c.name} | {c.result_ours.median:.2f} | {c.result_analyst.median:.2f} | {ratio:.2f}× | "
+            f"≤ {target:g}×{', ≤ 2.5 GB' if small else ''}: {verdict(ok)} | {c.result_floor.median:.2f} | {work} | "
+            f"{c.result_ours.peak_mb:.0f} MB | {c.result_analyst.peak_mb:.0f} MB |")
 
 
 def _memory_gb() -> float:
@@ -342,6 +388,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--huge", action="store_true", help="also 100 M (10 × the largest size) as Parquet")
     ap.add_argument("--memory-limit", default="8GB", help="for the --huge run")
+    ap.add_argument("--convert", action="store_true",
+                    help="also `slreport convert` of the largest CSV against DuckDB's COPY … (FORMAT parquet)")
     ap.add_argument("--profile", action="store_true", help="profile the first cases into RESULTS.md")
     ap.add_argument("--analyze-args", default="", help="more analyze options, e.g. for sections added later")
     ap.add_argument("--date", default=datetime.now(UTC).date().isoformat(), help="date for RESULTS.md")
@@ -352,7 +400,7 @@ def main(argv: list[str] | None = None) -> None:
     DATA.mkdir(exist_ok=True)
     extra = shlex.split(a.analyze_args)
     cases = build_cases([parse_size(s) for s in a.sizes.split(",")], a.formats.split(","), extra, a.huge,
-                        a.memory_limit)
+                        a.memory_limit, a.convert)
     if a.baseline:
         cases += baseline_cases(cases, a.baseline.resolve())
     startup = startup_measures(a.repeat, extra)
