@@ -21,6 +21,7 @@ from slreport.metrics.intervals import interval_start_sql
 from slreport.metrics.opening_hours import create_hours_tables, in_hours_sql
 from slreport.metrics.policy import create_company_settings
 from slreport.metrics.service_level import SHORT_ABANDON
+from slreport.metrics.span import create_span
 from slreport.options.analyze import RunOptions
 from slreport.options.hours import holiday_countries
 from slreport.options.settings import Settings
@@ -105,6 +106,7 @@ def analyze_loaded(con: duckdb.DuckDBPyConnection, settings: Settings, input_sec
     """Every step after ingest, over what the ``contacts`` view holds (all companies, or one
     company's contacts for a --split-by report): the tables every section reads, then the
     sections (slreport.sections), in their order."""
+    create_span(con)
     create_company_settings(con, settings)
     create_local_contacts(con, settings)
     create_cells(con, settings)

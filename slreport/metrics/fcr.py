@@ -39,7 +39,7 @@ _BY_CALLER = "OVER (PARTITION BY company, caller, is_short_abandon ORDER BY arri
 REPEAT_GAP_SQL = f"""
   CASE WHEN lag(arrived_at) {_BY_CALLER} = arrived_at THEN 0
        ELSE lead(arrived_ms) {_BY_CALLER} - arrived_ms END AS next_contact_ms,
-  (SELECT epoch_ms(max(arrived_at)) FROM contacts) - arrived_ms AS observed_after_ms"""
+  (SELECT epoch_ms(max(last_at)) FROM contact_span) - arrived_ms AS observed_after_ms"""
 
 # Over answered contacts of a known caller: judged when the whole window lies inside the data.
 KNOWN = "c.outcome = 'answered' AND c.caller_known"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from slreport.ingest.sql import quote_literal
+from slreport.metrics.span import BOUNDS, SPAN
 
 
 def interval_start_sql(minutes: int, tz: str, ts: str = "arrived_at", local: str | None = None) -> str:
@@ -53,9 +54,9 @@ MAX_DENSE_CELLS = 5_000_000
 
 def grid_size(con: Any, minutes: int, tz: str) -> tuple[int, int]:
     """(companies, intervals of the period): the size of the dense company × interval grid."""
-    grid = interval_grid_sql(minutes, tz, "contacts")
+    grid = interval_grid_sql(minutes, tz, BOUNDS)
     companies, intervals = con.execute(
-        f"SELECT (SELECT count(DISTINCT company) FROM contacts), (SELECT count(*) FROM {grid})").fetchall()[0]
+        f"SELECT (SELECT count(*) FROM {SPAN}), (SELECT count(*) FROM {grid})").fetchall()[0]
     return int(companies), int(intervals)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from slreport.metrics.span import data_companies
 from slreport.options.hours import HoursPolicy
 
 
@@ -35,7 +36,7 @@ def create_hours_tables(con: Any, policy: HoursPolicy, tz: str) -> None:
     from slreport.ingest.sql import quote_literal
 
     zone = quote_literal(tz)
-    companies = [r[0] for r in con.execute("SELECT DISTINCT company FROM contacts ORDER BY 1").fetchall()]
+    companies = data_companies(con)
     first, last = engine.one(con, LOCAL_DATE_SPAN_SQL.format(zone=zone))
     con.execute("CREATE OR REPLACE TEMP TABLE company_hours (company VARCHAR, hours_id INTEGER)")
     con.execute("CREATE OR REPLACE TEMP TABLE hours_ranges (hours_id INTEGER, day_kind INTEGER, start_min INTEGER, "
@@ -57,7 +58,7 @@ def create_hours_tables(con: Any, policy: HoursPolicy, tz: str) -> None:
 # unless the clocks go back across midnight, and never by a day or more: so only arrivals within 24
 # hours of the first and the last need converting (at 10 M contacts converting all took 0.9 s).
 LOCAL_DATE_SPAN_SQL = """
-WITH span AS (SELECT min(arrived_at) AS lo, max(arrived_at) AS hi FROM contacts)
+WITH span AS (SELECT min(first_at) AS lo, max(last_at) AS hi FROM contact_span)
 SELECT min(CAST(timezone({zone}, arrived_at) AS DATE)), max(CAST(timezone({zone}, arrived_at) AS DATE))
 FROM contacts, span
 WHERE arrived_at < lo + INTERVAL 24 HOUR OR arrived_at > hi - INTERVAL 24 HOUR

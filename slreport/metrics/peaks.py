@@ -15,6 +15,7 @@ from slreport.ingest.sql import quote_literal
 from slreport.metrics.intervals import MAX_DENSE_CELLS, grid_size, interval_grid_sql, local_iso_sql
 from slreport.metrics.registry import SERVICE_LEVEL_KEYS
 from slreport.metrics.service_level import service_level_sql
+from slreport.metrics.span import BOUNDS, COMPANIES
 from slreport.options.settings import Settings
 
 INTERVAL_TABLE = "peak_intervals"
@@ -30,14 +31,14 @@ def create_interval_table(con: Any, settings: Settings) -> dict[str, Any] | None
     Past MAX_DENSE_CELLS only the intervals with contacts have rows; then returns the note saying so."""
     m, tz = settings.interval_minutes, settings.timezone
     local = f"timezone({quote_literal(tz)}, g.interval_start)"
-    dense_all = interval_grid_sql(m, tz, "contacts")
+    dense_all = interval_grid_sql(m, tz, BOUNDS)
     companies, intervals = grid_size(con, m, tz)
     sparse = companies * intervals > MAX_DENSE_CELLS
     if sparse:
         grid = "(SELECT DISTINCT company, interval_start FROM contacts_local)"
         overall_grid = "(SELECT DISTINCT interval_start FROM contacts_local)"
     else:
-        grid = f"(SELECT k.company, i.interval_start FROM (SELECT DISTINCT company FROM contacts) k CROSS JOIN " \
+        grid = f"(SELECT k.company, i.interval_start FROM {COMPANIES} k CROSS JOIN " \
                f"{dense_all} i)"
         overall_grid = dense_all
     con.execute(INTERVAL_FLAGS_SQL.format(grid=grid, local=local, m=int(m)))

@@ -16,6 +16,7 @@ import duckdb
 
 from slreport import engine
 from slreport.errors import UsageError
+from slreport.metrics.span import data_companies
 from slreport.names import visible
 from slreport.options.settings import ServiceLevelTarget, Settings, SlMethod
 
@@ -62,10 +63,6 @@ def company_policy(settings: Settings, company: str) -> dict[str, Any]:
             "lower short_abandon_s or raise the threshold in service_level",
         )
     return policy
-
-
-def data_companies(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [r[0] for r in con.execute("SELECT DISTINCT company FROM contacts ORDER BY 1").fetchall()]
 
 
 def create_company_settings(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:

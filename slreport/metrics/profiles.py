@@ -10,6 +10,7 @@ from typing import Any
 
 from slreport.engine import rows
 from slreport.metrics.service_level import service_level_sql
+from slreport.metrics.span import COMPANIES
 from slreport.options.hours import DAY_NAMES
 from slreport.options.settings import Settings
 
@@ -26,7 +27,7 @@ def hour_profile(con: Any, settings: Settings) -> list[dict[str, Any]]:
     service level of that hour. All companies: days open for any company."""
     per_company = service_level_sql(
         settings, ["company", "hour"], f"{ON_OPEN_DAYS} c",
-        grid="(SELECT DISTINCT company FROM contacts) k CROSS JOIN range(24) h(hour)",
+        grid=f"{COMPANIES} k CROSS JOIN range(24) h(hour)",
     )
     overall = service_level_sql(settings, ["hour"], f"{ON_OPEN_DAYS} c", grid="range(24) h(hour)")
     cols = ", ".join(f"f.{c}" for c in PROFILE_COLUMNS)

@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 
 from slreport import engine
 from slreport.ingest.staging import STAGED
-from slreport.metrics.policy import SUMMARY_POLICY, companies_json, data_companies
+from slreport.metrics.policy import SUMMARY_POLICY, companies_json
+from slreport.metrics.span import data_companies
 from slreport.sections import schema as s
 from slreport.sections.base import Context, Report, Section
 from slreport.sections.blocks import Block, Escape, HtmlBlock, Text
@@ -44,7 +45,7 @@ def aht_basis(con: Any) -> str | None:
 
 
 def period(con: Any, tz: str) -> dict[str, str | None]:
-    first, last = engine.one(con, "SELECT epoch_ms(min(arrived_at)), epoch_ms(max(arrived_at)) FROM contacts")
+    first, last = engine.one(con, "SELECT epoch_ms(min(first_at)), epoch_ms(max(last_at)) FROM contact_span")
     span = period_span(first, last, tz)
     return {"first_arrival": span[0], "last_arrival": span[1], "timezone": tz}
 

@@ -13,6 +13,7 @@ from typing import Any
 from slreport.metrics.cells import by_source, metrics_sql
 from slreport.metrics.intervals import dense_grids
 from slreport.metrics.policy import evaluate_targets
+from slreport.metrics.span import COMPANIES
 from slreport.names import chart_label
 from slreport.sections import schema as s
 from slreport.sections import words
@@ -33,7 +34,6 @@ OPTIONAL_METRICS = ("fcr_pct", "nps", "csat_mean")
 MARKED_METRICS = ("answer_rate_pct", "abandon_rate_pct", "fcr_pct", "nps")
 HOUR_METRICS = ("offered", "answered", "abandoned", "service_level_pct", "answer_rate_pct", "asa_s")
 SCORECARD = ("offered", "service_level_pct", "answer_rate_pct", "abandon_rate_pct", "asa_s", "aht_s")
-COMPANIES = "(SELECT DISTINCT company FROM contacts)"
 
 
 def metric_rows(

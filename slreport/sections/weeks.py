@@ -14,10 +14,11 @@ from __future__ import annotations
 from typing import Any
 
 from slreport.metrics.service_level import service_level_sql
+from slreport.metrics.span import COMPANIES
 from slreport.sections import schema as s
 from slreport.sections.base import Context, Report, Section
 from slreport.sections.blocks import Block, Escape, HtmlBlock, HtmlTable, Table
-from slreport.sections.service_level import COMPANIES, dense, key_table
+from slreport.sections.service_level import dense, key_table
 from slreport.sections.text import format_value, heading, of, table_settings
 
 COLUMNS = ("offered", "answered", "abandoned", "service_level_pct")
