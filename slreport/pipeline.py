@@ -14,14 +14,14 @@ from typing import Any
 import duckdb
 
 from slreport import engine, ingest, sections
-from slreport.ingest.sql import quote_literal
 from slreport.metrics import fcr
 from slreport.metrics.cells import create_cells
 from slreport.metrics.intervals import interval_start_sql
+from slreport.metrics.local_time import local_time_sql
 from slreport.metrics.opening_hours import create_hours_tables, in_hours_sql
 from slreport.metrics.policy import create_company_settings
 from slreport.metrics.service_level import SHORT_ABANDON
-from slreport.metrics.span import create_span
+from slreport.metrics.span import BOUNDS, create_span
 from slreport.options.analyze import RunOptions
 from slreport.options.hours import holiday_countries
 from slreport.options.settings import Settings
@@ -135,7 +135,7 @@ def create_local_contacts(con: duckdb.DuckDBPyConnection, settings: Settings) ->
     """
     tz = settings.timezone
     create_hours_tables(con, settings.hours, tz)
-    local = f"timezone({quote_literal(tz)}, arrived_at)"
+    local = local_time_sql(con, tz, "arrived_at", BOUNDS)
     in_hours, joins = in_hours_sql(settings.hours, "c.local_at")
     interval_start = interval_start_sql(settings.interval_minutes, tz, "c.arrived_at", "c.local_at")
     con.execute(
