@@ -30,6 +30,20 @@ def test_cp1252_semicolon_decimal_comma():
     assert s["answered_within_threshold"] == 2
 
 
+def test_cp1252_byte_past_the_head_and_duckdbs_sample_is_found(tmp_path):
+    # The head is plain UTF-8, so the file is read as UTF-8 without decoding it first; DuckDB refuses
+    # the Windows-1252 "é" on line 25 002, and the file is read again with its encoding detected.
+    header = "contact_id,company,direction,caller,arrived_at,wait_s,talk_s,outcome\n"
+    rows = [f"{i},{'Café' if i > 25_000 else 'Cafe'},inbound,+35840{i:07d},2026-03-02T09:00:00+02:00,10,40,answered\n"
+            for i in range(25_010)]
+    path = tmp_path / "late_cp1252.csv"
+    path.write_bytes((header + "".join(rows)).encode("cp1252"))
+    report = cli_json(run_cli("analyze", str(path), "--format", "json"))
+    f = report["input"]["files"][0]
+    assert (f["encoding"], f["rows_read"], f["rows_used"]) == ("cp1252", 25_010, 25_010)
+    assert {c["company"]: c["offered"] for c in report["by_company"]} == {"Cafe": 25_001, "Café": 9}
+
+
 def test_utf16_excel_unicode_text():
     report = run_analyze([INGEST / "utf16_tab.txt"], by=("queue",))
     f = report["input"]["files"][0]

@@ -41,6 +41,17 @@ class Relation:
     info: dict[str, Any]  # what was detected: format, encoding, delimiter, sheet
     first_line: int = 2  # line number of the first data row
     text_path: Path | None = None  # the delimited text DuckDB reads, to find a line it refuses
+    trusted_utf8: bool = False  # taken as UTF-8 from its head alone (text.as_utf8): DuckDB checks the rest
+
+
+class NotUtf8(Exception):
+    """DuckDB found a file taken as UTF-8 from its head is not: read it again with its encoding detected."""
+
+
+def check_utf8(exc: duckdb.Error, relation: Relation) -> None:
+    """Raise NotUtf8 when ``exc`` is DuckDB refusing the bytes of a file trusted to be UTF-8."""
+    if relation.trusted_utf8 and "not utf-8 encoded" in str(exc):
+        raise NotUtf8(str(exc)) from exc
 
 
 # The longest line DuckDB's CSV reader takes (its default is 2 MiB, and a longer line failed the whole
@@ -59,14 +70,15 @@ def csv_relation(path: str, delimiter: str, header: bool = True, parallel: bool 
     )
 
 
-def delimited(source: Source, scratch: Path, index: int) -> Relation:
-    utf8, encoding = as_utf8(source, scratch, index)
+def delimited(source: Source, scratch: Path, index: int, trust_utf8: bool = False) -> Relation:
+    utf8, encoding = as_utf8(source, scratch, index, trust_utf8)
     lines = head_lines(read_head(utf8.path), 1)
     delimiter = sniff_delimiter(lines[0]) if lines else ","
     info = {"format": "csv", "encoding": encoding, "delimiter": DELIMITER_NAMES[delimiter]}
     # Quoted newlines need DuckDB's serial reader; small files lose nothing by it.
     parallel = utf8.path.stat().st_size > 64 << 20
-    return Relation(csv_relation(utf8.duckdb_path, delimiter, parallel=parallel), info, text_path=utf8.path)
+    return Relation(csv_relation(utf8.duckdb_path, delimiter, parallel=parallel), info, text_path=utf8.path,
+                    trusted_utf8=utf8.path == source.path and trust_utf8)
 
 
 def _cell(value: Any) -> str:
@@ -113,7 +125,7 @@ def json_records(source: Source, head: bytes) -> Relation:
     return Relation(sql, {"format": "json" if fmt == "array" else "jsonl"}, first_line=1)
 
 
-def relation_for(source: Source, index: int, sheet: str | None = None) -> Relation:
+def relation_for(source: Source, index: int, sheet: str | None = None, trust_utf8: bool = False) -> Relation:
     head = read_head(source.path)
     kind = file_kind(head)
     if kind == "xlsx":
@@ -122,13 +134,14 @@ def relation_for(source: Source, index: int, sheet: str | None = None) -> Relati
         return parquet(source)
     if kind == "json":
         return json_records(source, head)
-    return delimited(source, source.work_dir, index)
+    return delimited(source, source.work_dir, index, trust_utf8)
 
 
 def columns_of(con: duckdb.DuckDBPyConnection, relation: Relation, display: str) -> list[str]:
     try:
         rows = con.execute(f"DESCRIBE SELECT * FROM {relation.sql}").fetchall()
     except duckdb.Error as exc:
+        check_utf8(exc, relation)
         if (too_long := line_too_long(exc, relation, display)) is not None:
             raise too_long from exc
         raise InputError(

@@ -111,6 +111,17 @@ def detect_encoding(path: Path, display: str) -> str:
     return "latin-1"  # every byte is a Latin-1 character
 
 
+def _plain_head(head: bytes) -> bool:
+    """No BOM, no UTF-16 without BOM, no binary data, and the head itself decodes as UTF-8."""
+    if head.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head:
+        return False
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head)  # a character cut at the end is fine
+    except UnicodeDecodeError:
+        return False
+    return _utf16_without_bom(head) is None
+
+
 def decode_head(head: bytes) -> str:
     """Best-effort text of a file's first bytes, for detection only."""
     if head.startswith(codecs.BOM_UTF8):
@@ -148,8 +159,14 @@ def sniff_delimiter(line: str) -> str:
     return best
 
 
-def as_utf8(source: Source, scratch: Path, index: int) -> tuple[Source, str]:
-    """The source as a file DuckDB reads (UTF-8), and the encoding it was written in."""
+def as_utf8(source: Source, scratch: Path, index: int, trust_utf8: bool = False) -> tuple[Source, str]:
+    """The source as a file DuckDB reads (UTF-8), and the encoding it was written in.
+
+    ``trust_utf8``: a file whose head has no byte-order mark, UTF-16 pattern or NUL is taken as UTF-8
+    without decoding all of it here (4 s for 10 M rows, on one core): DuckDB's reader checks every
+    byte itself and says "not utf-8 encoded" if it is not, and the caller then asks again without trust."""
+    if trust_utf8 and _plain_head(read_head(source.path)):
+        return source, "utf-8"
     encoding = detect_encoding(source.path, source.display)
     if encoding in ("utf-8", "utf-8-sig"):
         return source, encoding

@@ -63,7 +63,16 @@ def stage_file(
     con: duckdb.DuckDBPyConnection, source: Source, file_index: int, options: ReadOptions
 ) -> dict[str, object]:
     """Parse one file into the staging table; return what was detected and mapped."""
-    relation = tabular.relation_for(source, file_index, options.sheet)
+    try:
+        return _stage_file(con, source, file_index, options, trust_utf8=True)
+    except tabular.NotUtf8:  # the failed statement inserted nothing
+        return _stage_file(con, source, file_index, options, trust_utf8=False)
+
+
+def _stage_file(
+    con: duckdb.DuckDBPyConnection, source: Source, file_index: int, options: ReadOptions, trust_utf8: bool
+) -> dict[str, object]:
+    relation = tabular.relation_for(source, file_index, options.sheet, trust_utf8)
     header = tabular.columns_of(con, relation, source.display)
     columns = resolve_columns(header, options, source.display)
     first_row = con.execute(f"SELECT count(*) FROM {STAGED}").fetchone()[0]  # type: ignore[index]
@@ -71,6 +80,7 @@ def stage_file(
     try:
         con.execute(insert)
     except duckdb.Error as exc:
+        tabular.check_utf8(exc, relation)
         if (too_long := tabular.line_too_long(exc, relation, source.display)) is not None:
             raise too_long from exc
         raise InputError(
