@@ -34,9 +34,10 @@ def interval_grid_sql(minutes: int, tz: str, source: str) -> str:
     )"""
 
 
-def local_iso_sql(tz: str, ts: str = "interval_start") -> str:
-    """``ts`` as local ISO-8601 text with its UTC offset, e.g. 2024-10-27T03:00:00+02:00."""
-    local = f"timezone({quote_literal(tz)}, {ts})"
+def local_iso_sql(tz: str, ts: str = "interval_start", local: str | None = None) -> str:
+    """``ts`` as local ISO-8601 text with its UTC offset, e.g. 2024-10-27T03:00:00+02:00 (``local``:
+    ``ts`` as local time, when the caller has a cheaper expression for it than timezone())."""
+    local = local or f"timezone({quote_literal(tz)}, {ts})"
     offset_min = f"CAST(epoch({local}::TIMESTAMP) - epoch({ts}) AS INTEGER) // 60"
     return (
         f"strftime({local}, '%Y-%m-%dT%H:%M:%S') || CASE WHEN {offset_min} < 0 THEN '-' ELSE '+' END"

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from slreport.engine import rows
-from slreport.ingest.sql import quote_literal
 from slreport.metrics.intervals import MAX_DENSE_CELLS, grid_size, interval_grid_sql, local_iso_sql
+from slreport.metrics.local_time import local_time_sql
 from slreport.metrics.registry import SERVICE_LEVEL_KEYS
 from slreport.metrics.service_level import service_level_sql
 from slreport.metrics.span import BOUNDS, COMPANIES
@@ -30,7 +30,9 @@ def create_interval_table(con: Any, settings: Settings) -> dict[str, Any] | None
     the interval is open (any minute of it within opening hours) and its outside-hours arrivals.
     Past MAX_DENSE_CELLS only the intervals with contacts have rows; then returns the note saying so."""
     m, tz = settings.interval_minutes, settings.timezone
-    local = f"timezone({quote_literal(tz)}, g.interval_start)"
+    # a year of 15-minute intervals per company: local times from the offset transitions (local_time)
+    local = local_time_sql(con, tz, "g.interval_start", BOUNDS)
+    local_f = local_time_sql(con, tz, "f.interval_start", BOUNDS)
     dense_all = interval_grid_sql(m, tz, BOUNDS)
     companies, intervals = grid_size(con, m, tz)
     sparse = companies * intervals > MAX_DENSE_CELLS
@@ -45,8 +47,8 @@ def create_interval_table(con: Any, settings: Settings) -> dict[str, Any] | None
     per_company = service_level_sql(settings, ["company", "interval_start"], "cells c", grid=f"{grid} g")
     overall = service_level_sql(settings, ["interval_start"], "cells c", grid=f"{overall_grid} g")
     con.execute(INTERVALS_SQL.format(
-        per_company=per_company, overall=overall, iso=local_iso_sql(tz, "f.interval_start"),
-        local=f"timezone({quote_literal(tz)}, f.interval_start)", table=INTERVAL_TABLE,
+        per_company=per_company, overall=overall, iso=local_iso_sql(tz, "f.interval_start", local_f),
+        local=local_f, table=INTERVAL_TABLE,
     ))
     if not sparse:
         return None
