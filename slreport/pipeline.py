@@ -56,10 +56,11 @@ class Analysis:
 
 def analyze(inputs: list[str], settings: Settings, run: RunOptions | None = None) -> dict[str, Any]:
     """The report dict for ``inputs`` (see ``analyze_all`` for the full tables too)."""
-    return analyze_all(inputs, settings, run).report
+    return analyze_all(inputs, settings, run, tables=False).report
 
 
-def analyze_all(inputs: list[str], settings: Settings, run: RunOptions | None = None) -> Analysis:
+def analyze_all(inputs: list[str], settings: Settings, run: RunOptions | None = None, tables: bool = True) -> Analysis:
+    """The report and (``tables``) the long tables behind it, for table files."""
     from slreport.ingest.rejects import deferred_rejects
     from slreport.interrupts import handled
     from slreport.safe_paths import scratch_folder
@@ -71,7 +72,7 @@ def analyze_all(inputs: list[str], settings: Settings, run: RunOptions | None = 
         try:
             warming = warm_imports(settings)
             input_section = ingest.load(con, inputs, run.read, scratch, run.profile)
-            return analyze_loaded(con, settings, input_section)
+            return analyze_loaded(con, settings, input_section, tables)
         finally:
             con.close()
             # A run stopped early (a signal, an error) must not leave the interpreter shutting down
@@ -102,7 +103,8 @@ def warm_imports(settings: Settings) -> threading.Thread:
     return thread
 
 
-def analyze_loaded(con: duckdb.DuckDBPyConnection, settings: Settings, input_section: dict[str, Any]) -> Analysis:
+def analyze_loaded(con: duckdb.DuckDBPyConnection, settings: Settings, input_section: dict[str, Any],
+                   tables: bool = True) -> Analysis:
     """Every step after ingest, over what the ``contacts`` view holds (all companies, or one
     company's contacts for a --split-by report): the tables every section reads, then the
     sections (slreport.sections), in their order."""
@@ -110,7 +112,7 @@ def analyze_loaded(con: duckdb.DuckDBPyConnection, settings: Settings, input_sec
     create_company_settings(con, settings)
     create_local_contacts(con, settings)
     create_cells(con, settings)
-    ctx = sections.Context(con, settings, fcr.resolve_method(con, settings), input_section)
+    ctx = sections.Context(con, settings, fcr.resolve_method(con, settings), input_section, tables_wanted=tables)
 
     def release_contacts() -> None:
         # The last query over single contacts is done: free them before the staffing arithmetic and

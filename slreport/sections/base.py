@@ -23,6 +23,9 @@ class Context:
     input: dict[str, Any]
     report: Report = field(default_factory=dict)
     tables: dict[str, Any] = field(default_factory=dict)
+    # False for a report without table files (JSON or text on stdout): long tables are not fetched
+    # (the interval table of a year at 10 M contacts is 0.3 M rows of text)
+    tables_wanted: bool = True
 
     def rows(self, sql: str) -> list[dict[str, Any]]:
         from slreport.engine import rows

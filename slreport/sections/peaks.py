@@ -30,7 +30,8 @@ def intervals(ctx: Context) -> dict[str, Any]:
     """Makes the interval table the other peak sections read; the full table goes to files. Past
     intervals.MAX_DENSE_CELLS it holds only the intervals with contacts (``sparse`` says so)."""
     sparse = peaks.create_interval_table(ctx.con, ctx.settings)
-    ctx.tables["intervals"] = peaks.interval_table(ctx.con)
+    if ctx.tables_wanted:
+        ctx.tables["intervals"] = peaks.interval_table(ctx.con)
     return {
         "by_interval_summary": peaks.interval_summary(ctx.con, ctx.settings) | ({"sparse": sparse} if sparse else {}),
         "hour_profile": profiles.hour_profile(ctx.con, ctx.settings),
