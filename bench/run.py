@@ -197,7 +197,7 @@ def analyst_floor_cmd(path: Path, fmt: str, memory_limit: str | None = None) -> 
     """DuckDB alone running the analyst's script (analyst_floor.sql) over the input, every result fetched."""
     source = source_sql(path, fmt)
     return duckdb_cmd([sql.format(source=source, tz=ZONE) for sql in analyst_statements()], memory_limit,
-                      fetch="to_arrow_table")
+                      fetch="arrow")
 
 
 def source_sql(path: Path, fmt: str) -> str:
@@ -212,8 +212,9 @@ def duckdb_cmd(statements: list[str], memory_limit: str | None, fetch: str = "fe
     result fetched by ``fetch`` (the analyst floor takes Arrow tables: the cheapest way to Python)."""
     settings = ["SET TimeZone = 'UTC'", "SET enable_progress_bar = false",
                 *([f"SET memory_limit = '{memory_limit}'"] if memory_limit else [])]
-    code = (f"import duckdb; con = duckdb.connect()\nfor sql in {[*settings, *statements]!r}: "
-            f"con.execute(sql).{fetch}()")
+    run = "con.execute(sql).fetchall()" if fetch == "fetchall" else \
+        "result = con.sql(sql)\n    result is None or result.to_arrow_table()"  # sql(): no extra copy for Arrow
+    code = f"import duckdb; con = duckdb.connect()\nfor sql in {[*settings, *statements]!r}:\n    {run}"
     return [PY, "-c", code]
 
 
