@@ -48,3 +48,24 @@ def test_a_fixed_offset_zone_needs_no_case(con: duckdb.DuckDBPyConnection) -> No
 def test_no_instants_falls_back_to_timezone(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE TABLE empty (arrived_at TIMESTAMPTZ)")
     assert local_time_sql(con, "Europe/Helsinki", "arrived_at", "empty") == "timezone('Europe/Helsinki', arrived_at)"
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_iso_text_equals_the_generic_one(con: duckdb.DuckDBPyConnection, zone: str) -> None:
+    from slreport.metrics import intervals, local_time
+
+    fast = local_time.local_iso_sql(con, zone, "arrived_at", "t")
+    assert "strftime" in fast and "timezone(" not in fast
+    differ = con.execute(
+        f"SELECT count(*), any_value(arrived_at) FROM t WHERE {fast} IS DISTINCT FROM "
+        f"{intervals.local_iso_sql(zone, 'arrived_at')}").fetchone()
+    assert differ[0] == 0, differ
+
+
+def test_iso_text_of_a_winter_and_a_summer_instant(con: duckdb.DuckDBPyConnection) -> None:
+    from slreport.metrics import local_time
+
+    iso = local_time.local_iso_sql(con, "America/New_York", "x", "t")
+    got = con.execute(f"SELECT {iso} FROM (VALUES (TIMESTAMPTZ '2026-01-15 12:00:00+00'), "
+                      f"(TIMESTAMPTZ '2026-07-15 12:00:00+00')) v(x)").fetchall()
+    assert got == [("2026-01-15T07:00:00-05:00",), ("2026-07-15T08:00:00-04:00",)]

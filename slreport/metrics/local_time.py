@@ -22,17 +22,41 @@ _MARGIN_S = 2 * 86_400  # sampled beyond the first and last instant, so no chang
 def local_time_sql(con: Any, tz: str, ts: str, bounds: str) -> str:
     """``ts`` (TIMESTAMPTZ) as the local TIMESTAMP of ``tz``, for instants between the min and max
     ``arrived_at`` of the FROM item ``bounds``."""
+    offset = _offset_case(con, tz, ts, bounds, lambda seconds: str(seconds * 1_000_000))
+    return f"timezone({quote_literal(tz)}, {ts})" if offset is None else f"make_timestamp(epoch_us({ts}) + {offset})"
+
+
+def local_iso_sql(con: Any, tz: str, ts: str, bounds: str) -> str:
+    """``ts`` as local ISO-8601 text with its UTC offset (2024-10-27T03:00:00+02:00), as
+    intervals.local_iso_sql writes it, with the offset's text picked by the same ``CASE``."""
+    local = local_time_sql(con, tz, ts, bounds)
+    text = _offset_case(con, tz, ts, bounds, _offset_text)
+    if text is None or "?" in text:  # no instants, or an offset of seconds (a zone's 19th-century mean time)
+        from slreport.metrics.intervals import local_iso_sql as generic
+
+        return generic(tz, ts, local)
+    return f"strftime({local}, '%Y-%m-%dT%H:%M:%S') || {text}"
+
+
+def _offset_text(seconds: int) -> str:
+    if seconds % 60:
+        return "'?'"
+    sign, minutes = ("-" if seconds < 0 else "+"), abs(seconds) // 60
+    return f"'{sign}{minutes // 60:02d}:{minutes % 60:02d}'"
+
+
+def _offset_case(con: Any, tz: str, ts: str, bounds: str, render: Any) -> str | None:
+    """The offset in force at ``ts``, each value written by ``render`` (None when ``bounds`` is empty)."""
     lo, hi = engine.one(con, f"SELECT epoch(min(arrived_at)), epoch(max(arrived_at)) FROM {bounds}")
     if lo is None:
-        return f"timezone({quote_literal(tz)}, {ts})"
+        return None
     hours = (int(lo) // HOUR_S - _MARGIN_S // HOUR_S, int(hi) // HOUR_S + _MARGIN_S // HOUR_S)
     first, changes = offset_changes(_duckdb(con), tz, *hours)
-    offset = str(first * 1_000_000)
-    if changes:
-        whens = " ".join(f"WHEN epoch_us({ts}) < {at * 1_000_000} THEN {before * 1_000_000}"
-                         for at, before in _befores(first, changes))
-        offset = f"CASE {whens} ELSE {changes[-1][1] * 1_000_000} END"
-    return f"make_timestamp(epoch_us({ts}) + {offset})"
+    if not changes:
+        return render(first)
+    whens = " ".join(f"WHEN epoch_us({ts}) < {at * 1_000_000} THEN {render(before)}"
+                     for at, before in _befores(first, changes))
+    return f"CASE {whens} ELSE {render(changes[-1][1])} END"
 
 
 def _befores(first: int, changes: list[tuple[int, int]]) -> list[tuple[int, int]]:

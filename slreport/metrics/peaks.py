@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from slreport.engine import rows
+from slreport.metrics import local_time
 from slreport.metrics.intervals import MAX_DENSE_CELLS, grid_size, interval_grid_sql, local_iso_sql
 from slreport.metrics.local_time import local_time_sql
 from slreport.metrics.registry import SERVICE_LEVEL_KEYS
@@ -47,7 +48,7 @@ def create_interval_table(con: Any, settings: Settings) -> dict[str, Any] | None
     per_company = service_level_sql(settings, ["company", "interval_start"], "cells c", grid=f"{grid} g")
     overall = service_level_sql(settings, ["interval_start"], "cells c", grid=f"{overall_grid} g")
     con.execute(INTERVALS_SQL.format(
-        per_company=per_company, overall=overall, iso=local_iso_sql(tz, "f.interval_start", local_f),
+        per_company=per_company, overall=overall, iso=local_time.local_iso_sql(con, tz, "f.interval_start", BOUNDS),
         local=local_f, table=INTERVAL_TABLE,
     ))
     if not sparse:

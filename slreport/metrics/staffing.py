@@ -16,9 +16,10 @@ from typing import Any
 
 import duckdb
 
-from slreport.ingest.sql import quote_literal
 from slreport.metrics.cells import CELL_AGENTS
+from slreport.metrics.local_time import local_time_sql
 from slreport.metrics.peaks import INTERVAL_TABLE
+from slreport.metrics.span import BOUNDS
 from slreport.options.settings import Settings
 
 # Handle time and agents per interval: a cell is one company × interval (metrics.cells), holding the
@@ -35,7 +36,7 @@ FROM cells GROUP BY company
 """
 
 
-def interval_sql(settings: Settings) -> str:
+def interval_sql(con: duckdb.DuckDBPyConnection, settings: Settings) -> str:
     """Every (company, interval) of the period with its counts, AHT inputs and agents seen.
 
     The counts and the service level achieved come from the interval table of the peaks family
@@ -44,7 +45,7 @@ def interval_sql(settings: Settings) -> str:
     contacts, joined on the interval.
     """
     tz = settings.timezone
-    local = f"timezone({quote_literal(tz)}, p.interval_start)"
+    local = local_time_sql(con, tz, "p.interval_start", BOUNDS)
     return f"""
 WITH extra AS ({EXTRA_SQL}),
 co AS ({COMPANY_SQL})
@@ -72,7 +73,7 @@ def staffing_sections(
     from slreport.metrics.staffing_calc import columns_of, company_rows, profile_rows, required_columns, summary
 
     theta = theta_by_company(patience)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {STAFFING_TABLE} AS {interval_sql(settings)}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {STAFFING_TABLE} AS {interval_sql(con, settings)}")
     cols = columns_of(con.sql(f"SELECT * EXCLUDE (instant) FROM {STAFFING_TABLE} ORDER BY company, instant")
                       .fetchnumpy())
     groups = company_rows(cols["company"])
