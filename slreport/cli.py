@@ -502,6 +502,9 @@ def forecast(
                                          metavar="MINUTES", panel=PEAKS)] = None,
     by: Annotated[str | None, _opt("--by", help="Forecast per company, or per company and queue: company|"
                                    "company,queue [default: company].", metavar="COLUMNS", panel=PEAKS)] = None,
+    company: Annotated[str | None, _opt("--company", help="Forecast every contact of the exports as this company "
+                                        "[default: each contact's own, else its file's stem].", metavar="NAME",
+                                        panel=INPUT)] = None,
     tz: TzOpt = None,
     holidays_country: Annotated[str | None, _opt("--holidays-country", help="Public holidays of this country are "
                                                  "closed (no volume forecast), e.g. FI.", metavar="CODE",
@@ -539,7 +542,7 @@ def forecast(
     args = ForecastArgs(
         input=InputArgs(tuple(files), profile, tuple(column_map or ()), tuple(outcome_map or ()), strict,
                         tuple(time_format or ())),
-        given=given, config=config, horizon=horizon, by=by, plan=plan, volume=volume, aht=aht, sl=sl,
+        given=given, config=config, horizon=horizon, by=by, plan=plan, company=company, volume=volume, aht=aht, sl=sl,
         staffing=StaffingArgs(max_asa, max_pwait, None, max_occupancy, shrinkage), memory_limit=memory_limit,
     )
 

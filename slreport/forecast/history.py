@@ -42,13 +42,14 @@ def create_cells_table(con: Any) -> None:
     con.execute(f"CREATE OR REPLACE TEMP TABLE history_cells ({CELLS_COLUMNS})")
 
 
-def add_contacts(con: Any, tz: str, interval_minutes: int, by_queue: bool) -> None:
-    """Count the ``contacts`` view into ``history_cells``."""
+def add_contacts(con: Any, tz: str, interval_minutes: int, by_queue: bool, company: str | None = None) -> None:
+    """Count the ``contacts`` view into ``history_cells`` (every contact as ``company`` when given)."""
     zone = quote_literal(tz)
+    name = quote_literal(company) if company else "c.company"
     queue = "c.queue" if by_queue else "CAST(NULL AS VARCHAR)"
     con.execute(f"""
         INSERT INTO history_cells
-        SELECT c.company, {queue} AS queue, CAST(c.local_at AS DATE) AS day,
+        SELECT {name} AS company, {queue} AS queue, CAST(c.local_at AS DATE) AS day,
                CAST((hour(c.local_at) * 60 + minute(c.local_at)) // {int(interval_minutes)} AS INTEGER) AS slot,
                count(*) AS offered,
                coalesce(sum({HANDLE_SQL}) FILTER (WHERE c.outcome = 'answered'), 0) AS handle_sum,

@@ -36,7 +36,7 @@ def forecast(inputs: list[str], settings: Settings, run: RunOptions | None = Non
             input_section: dict[str, Any] = {"files": []}
             if exports:
                 input_section = ingest.load(con, exports, run.read, scratch, run.profile)
-                history.add_contacts(con, settings.timezone, m, options.by_queue)
+                history.add_contacts(con, settings.timezone, m, options.by_queue, options.company)
             for path in tables:
                 input_section["files"].append(intervals.add_file(con, path, settings.timezone, m, options.by_queue))
             series = history.series_list(con, m)

@@ -43,6 +43,7 @@ class ForecastOptions:
     by_queue: bool = False
     plan: bool = False
     what_if: WhatIf = field(default_factory=WhatIf)
+    company: str | None = None  # every contact of the exports as this company (their own otherwise)
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class ForecastArgs:
     horizon: str = "2w"
     by: str | None = None
     plan: bool = False
+    company: str | None = None
     volume: str | None = None
     aht: str | None = None
     sl: str | None = None
@@ -111,5 +113,6 @@ def resolve_forecast(args: ForecastArgs, cwd: Path) -> ForecastRequest:
     what_if = WhatIf(parse_change("--volume", args.volume), parse_change("--aht", args.aht), sl, shrinkage)
     if what_if.any() and not args.plan:
         raise UsageError("--volume, --aht, --sl and --shrinkage change the staffing plan", "add --plan")
-    options = ForecastOptions(parse_horizon(args.horizon), parse_by(args.by), args.plan, what_if)
+    options = ForecastOptions(parse_horizon(args.horizon), parse_by(args.by), args.plan, what_if,
+                              args.company.strip() or None if args.company else None)
     return ForecastRequest(request.settings, request.run, options)
