@@ -22,7 +22,6 @@ import numpy as np
 from slreport.forecast import backtest as bt
 from slreport.forecast import days as fdays
 from slreport.forecast import model as fm
-from slreport.forecast import plan as fplan
 from slreport.forecast.history import Series
 from slreport.options.forecast import ForecastOptions
 from slreport.options.settings import Settings
@@ -110,7 +109,8 @@ def model_json(series: Series, fit: fm.Fit, left_out: list[dict[str, Any]], phi:
                     "last_day": fdays.to_date(series.days[-1]).isoformat(), "days": int(series.days.size),
                     "offered": int(series.offered.sum())},
         "fit": {"from": fdays.to_date(first_fit).isoformat(), "to": fdays.to_date(fit.last_day).isoformat(),
-                "days": fit.fit_days, "level_by_weekday": {fm_weekday(w): round(float(fit.level[w]), 1) for w in range(7)},
+                "days": fit.fit_days,
+                "level_by_weekday": {fm_weekday(w): round(float(fit.level[w]), 1) for w in range(7)},
                 "trend_pct_per_week": round(100 * 7 * fit.trend_per_day, 2), "dispersion": None if phi is None else
                 round(phi, 3)},
         "left_out": left_out,
@@ -130,7 +130,7 @@ def interval_starts(future: np.ndarray, slots: int, minutes: int, tz: str) -> tu
         base = dt.datetime.combine(fdays.to_date(day), dt.time())
         for s in range(slots):
             local = (base + dt.timedelta(minutes=s * minutes)).replace(tzinfo=zone)
-            round_trip = local.astimezone(dt.timezone.utc).astimezone(zone)
+            round_trip = local.astimezone(dt.UTC).astimezone(zone)
             if round_trip.replace(tzinfo=None) != local.replace(tzinfo=None):
                 exists[i, s] = False
                 continue

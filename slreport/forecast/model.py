@@ -44,8 +44,8 @@ class Fit:
     shape: np.ndarray  # (7, slots) shares summing to 1 per open weekday
     trend_per_day: float  # relative growth per day (0 = none)
     fit_days: int
-    last_day: int
-    level_age_days: float  # weighted mean age of the days behind the level: where the trend starts  # index of the last history day (day numbers are days since 1970-01-01)
+    last_day: int  # the last history day (day numbers are days since 1970-01-01)
+    level_age_days: float  # weighted mean age of the days behind the level: where the trend starts
 
 
 def weekday_of(day_numbers: np.ndarray) -> np.ndarray:

@@ -30,7 +30,8 @@ class WhatIf:
     shrinkage: float | None = None  # every company's shrinkage, instead of the settings'
 
     def as_json(self) -> dict[str, Any]:
-        return {"volume_change_pct": round(100 * self.volume_change, 4), "aht_change_pct": round(100 * self.aht_change, 4),
+        return {"volume_change_pct": round(100 * self.volume_change, 4),
+                "aht_change_pct": round(100 * self.aht_change, 4),
                 "service_level": str(self.service_level) if self.service_level else None, "shrinkage": self.shrinkage}
 
     def any(self) -> bool:
