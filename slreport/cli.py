@@ -530,6 +530,13 @@ def forecast(
     max_occupancy: MaxOccupancyOpt = None,
     shrinkage: ShrinkageOpt = None,
     fmt: FormatOpt = None,
+    out: Annotated[str | None, _opt("--out", help="Write a folder: forecast.json, tables, a chart per company, "
+                                    "forecast.html.", metavar="DIR", panel=OUTPUT)] = None,
+    overwrite: Annotated[bool, _opt("--overwrite", help="Replace an existing --out folder.", panel=OUTPUT)] = False,
+    tables: Annotated[str, _opt("--tables", help="Table files in the --out folder: csv|parquet|xlsx.",
+                                metavar="FORMAT", panel=OUTPUT)] = "csv",
+    chart_format: Annotated[str, _opt("--chart-format", help="Chart files: png|svg.", metavar="FORMAT",
+                                      panel=OUTPUT)] = "png",
     memory_limit: MemoryLimitOpt = None,
     debug: DebugOpt = False,
 ) -> None:
@@ -549,12 +556,27 @@ def forecast(
     def run() -> None:
         from pathlib import Path
 
-        from slreport.forecast.report import forecast as forecast_files
+        from slreport.forecast.report import forecast_all
         from slreport.options.forecast import resolve_forecast
 
         request = resolve_forecast(args, Path("."))
+        folder_options = None
+        if out:
+            from slreport.folder.publish import OutputOptions, check_output_options, preflight
+
+            folder_options = OutputOptions(tables=tables, chart_format=chart_format, overwrite=overwrite)
+            check_output_options(folder_options)
+            preflight(Path(out), overwrite)  # before any input is read
         with _reading(list(files)):
-            report = forecast_files(list(files), request.settings, request.run, request.options)
+            result = forecast_all(list(files), request.settings, request.run, request.options)
+        if out and folder_options:
+            from slreport.folder.forecast import write_forecast_folder
+
+            write_forecast_folder(result, Path(out), folder_options)
+            if sys.stderr.isatty():
+                typer.echo(f"slreport: wrote {out}", err=True)
+            return
+        report = result.report
         _emit_forecast(report, fmt)
 
     _guarded(run, debug, memory_limit)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -15,11 +16,26 @@ from slreport.options.forecast import ForecastOptions
 from slreport.options.settings import Settings
 
 SCHEMA_VERSION = 1
+RECENT_DAYS = 28  # actuals shown before the forecast in the charts (and the recent_actuals table)
+
+
+@dataclass
+class Forecast:
+    """The report (the JSON) and the tables only --out writes (the recent actuals behind the charts)."""
+
+    report: dict[str, Any]
+    tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 def forecast(inputs: list[str], settings: Settings, run: RunOptions | None = None,
              options: ForecastOptions | None = None) -> dict[str, Any]:
     """The forecast report for ``inputs`` (exports analyze reads, and interval tables)."""
+    return forecast_all(inputs, settings, run, options).report
+
+
+def forecast_all(inputs: list[str], settings: Settings, run: RunOptions | None = None,
+                 options: ForecastOptions | None = None) -> Forecast:
+    """The report and the recent actuals (see ``forecast``)."""
     from slreport import engine, ingest
     from slreport.ingest.rejects import deferred_rejects
     from slreport.interrupts import handled
@@ -54,13 +70,15 @@ def account(section: dict[str, Any]) -> dict[str, Any]:
 
 
 def assemble(series: list[history.Series], settings: Settings, options: ForecastOptions,
-             input_section: dict[str, Any]) -> dict[str, Any]:
+             input_section: dict[str, Any]) -> Forecast:
     m = settings.interval_minutes
     slots = 24 * 60 // m
     last = max(int(s.days[-1]) for s in series)
     future = np.arange(last + 1, last + 1 + options.horizon_days)
     starts, exists = core.interval_starts(future, slots, m, settings.timezone)
-    rows, daily, models, tests, plans = [], [], [], [], []
+    rows, daily, models, tests, plans, recent = [], [], [], [], [], []
+    recent_days = np.arange(last + 1 - RECENT_DAYS, last + 1)
+    recent_starts, recent_exists = core.interval_starts(recent_days, slots, m, settings.timezone)
     for s in series:
         out = core.forecast_series(s, settings, options, future)
         key = out["key"]
@@ -69,6 +87,7 @@ def assemble(series: list[history.Series], settings: Settings, options: Forecast
         cols = columns(out, options, settings, s.company)
         rows += interval_rows(key, cols, starts, exists)
         daily += daily_rows(key, cols, future, exists, m)
+        recent += recent_rows(key, s, recent_days, recent_starts, recent_exists)
         if options.plan:
             plans.append(key | plan_summary(cols, starts, exists, future, m, settings, s.company, options))
     report: dict[str, Any] = {
@@ -83,7 +102,17 @@ def assemble(series: list[history.Series], settings: Settings, options: Forecast
     }
     if options.plan:
         report["plan"] = {"what_if": options.what_if.as_json(), "model": "erlang_c", "by_series": plans}
-    return report
+    return Forecast(report, {"recent_actuals": recent})
+
+
+def recent_rows(key: dict[str, Any], s: history.Series, days: np.ndarray, starts: list[str],
+                exists: np.ndarray) -> list[dict[str, Any]]:
+    """The series' offered per interval over ``days`` (0 on days outside its history)."""
+    values = np.zeros((days.size, s.offered.shape[1]))
+    inside = (days >= s.days[0]) & (days <= s.days[-1])
+    values[inside] = s.offered[days[inside] - s.days[0]]
+    flat = values[exists]
+    return [key | {"interval_start": start, "offered": int(flat[i])} for i, start in enumerate(starts)]
 
 
 def columns(out: dict[str, Any], options: ForecastOptions, settings: Settings, company: str) -> dict[str, np.ndarray]:
