@@ -20,6 +20,7 @@ from slreport.folder.publish import OutputOptions, check_output_options, write_r
 from slreport.forecast.sections import forecast_blocks
 from slreport.sections.blocks import Block, Lines, Table, Text
 
+
 def write_forecast_folder(result: Any, target: Path, options: OutputOptions) -> Path:
     """Write ``result`` (slreport.forecast.report.Forecast) as a folder at ``target``."""
     check_output_options(options)

@@ -20,7 +20,9 @@ NUM = {"type": "number", "minimum": 0}
 NUM_OR_NULL = {"type": ["number", "null"], "minimum": 0}
 INT_OR_NULL = {"type": ["integer", "null"], "minimum": 0, "description": "null: unknown (no AHT)"}
 PCT_OR_NULL = {"type": ["number", "null"], "description": "null when the denominator is 0"}
-KEY = {"company": {"type": "string"}, "queue": {"type": ["string", "null"], "description": "with --by company,queue"}}
+FROM: dict[str, Any] = {"from": DAY}  # "from" is a Python keyword
+KEY: dict[str, Any] = {"company": {"type": "string"},
+                       "queue": {"type": ["string", "null"], "description": "with --by company,queue"}}
 
 
 def method() -> dict[str, Any]:
@@ -53,7 +55,7 @@ def schema() -> dict[str, Any]:
         ["company", "queue", "history", "fit", "left_out", "closed_in_horizon", "assumptions"], **KEY,
         history=obj(["first_day", "last_day", "days", "offered"], first_day=DAY, last_day=DAY,
                     days={"type": "integer"}, offered={"type": "integer"}),
-        fit=obj(["from", "to", "days", "level_by_weekday", "trend_pct_per_week", "dispersion"], **{"from": DAY},
+        fit=obj(["from", "to", "days", "level_by_weekday", "trend_pct_per_week", "dispersion"], **FROM,
                 to=DAY, days={"type": "integer"}, level_by_weekday={"type": "object"},
                 trend_pct_per_week={"type": "number"}, dispersion=NUM_OR_NULL),
         left_out=rows(left_out, "days kept out of the fit: unusual, public holidays and the days next to them"),
@@ -77,7 +79,7 @@ def schema() -> dict[str, Any]:
         input=obj(["files", "rows_read", "rows_used", "rows_rejected", "rows_ignored"], files=rows({"type": "object"})),
         settings=obj(["timezone", "interval_minutes", "horizon_days", "by", "horizon"],
                      interval_minutes={"enum": [15, 30, 60]}, horizon_days={"type": "integer", "minimum": 1},
-                     horizon=obj(["from", "to"], **{"from": DAY}, to=DAY)),
+                     horizon=obj(["from", "to"], **FROM, to=DAY)),
         model=obj(["name", "backtest_weeks", "series"], name={"type": "string"}, series=rows(series)),
         backtest=rows(backtest), daily=rows(day_row), forecast=rows(forecast_row), plan=plan)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "slreport forecast report"} | out
