@@ -502,8 +502,8 @@ def forecast(
                                          metavar="MINUTES", panel=PEAKS)] = None,
     by: Annotated[str | None, _opt("--by", help="Forecast per company, or per company and queue: company|"
                                    "company,queue [default: company].", metavar="COLUMNS", panel=PEAKS)] = None,
-    company: Annotated[str | None, _opt("--company", help="Forecast every contact of the exports as this company "
-                                        "[default: each contact's own, else its file's stem].", metavar="NAME",
+    company: Annotated[str | None, _opt("--company", help="Forecast every contact (and interval row) as this "
+                                        "company [default: each one's own, else its file's stem].", metavar="NAME",
                                         panel=INPUT)] = None,
     tz: TzOpt = None,
     holidays_country: Annotated[str | None, _opt("--holidays-country", help="Public holidays of this country are "

@@ -191,3 +191,25 @@ def test_baselines_and_metrics_by_hand():
 def test_option_values():
     assert (parse_horizon("2w"), parse_horizon("10d"), parse_horizon("5")) == (14, 10, 5)
     assert (parse_change("--volume", "+20%"), parse_change("--aht", "-10 %")) == (0.2, -0.1)
+
+
+BANK = Path(__file__).resolve().parent / "data" / "forecast" / "anonymous_bank_1999_15min.csv.gz"
+
+
+def test_real_bank_data_beats_the_better_baseline_by_10_percent_and_closes_holidays():
+    """The Technion "Anonymous Bank" (1999, tests/data/forecast/README.md): next-week WAPE over the last 8
+    weeks, 15-minute intervals, with Israel's holidays."""
+    report = run_cli("forecast", str(BANK), "--company", "Anonymous Bank", "--tz", "Asia/Jerusalem", "--interval",
+                     "15", "--holidays-country", "IL", "--horizon", "3w", "-f", "json")
+    assert report.returncode == 0, report.stderr.decode()
+    result = json.loads(report.stdout)
+    test = result["backtest"][0]
+    assert test["company"] == "Anonymous Bank" and test["weeks"] == 8
+    assert test["model"]["wape_pct"] == 32.64 and test["same_slot_mean_4_weeks"]["wape_pct"] == 45.81
+    assert test["improvement_pct"] >= 10
+    assert test["model"]["mase"] < 1
+    model = result["model"]["series"][0]
+    assert any(d["reason"] == "public holiday (Yom Kippur)" for d in model["left_out"])
+    # no public holiday of Israel falls in the horizon (1999-11-01..21)
+    assert model["closed_in_horizon"] == []
+    assert result["input"]["rows_read"] == 13744 and result["input"]["rows_rejected"] == 0

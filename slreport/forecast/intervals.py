@@ -40,8 +40,10 @@ def detect(path: str) -> bool:
     return set(REQUIRED) <= names and "arrived_at" not in names
 
 
-def add_file(con: Any, path: str, tz: str, interval_minutes: int, by_queue: bool) -> dict[str, Any]:
-    """Read one interval table into ``history_cells``; return its input entry (row accounting)."""
+def add_file(con: Any, path: str, tz: str, interval_minutes: int, by_queue: bool,
+             company_name: str | None = None) -> dict[str, Any]:
+    """Read one interval table into ``history_cells`` (every row as ``company_name`` when given);
+    return its input entry (row accounting)."""
     display = path
     if not Path(path).is_file():
         raise InputError("no such file", "check the path", file=display)
@@ -58,7 +60,8 @@ def add_file(con: Any, path: str, tz: str, interval_minutes: int, by_queue: bool
     def col(name: str) -> str:
         return f'trim(r."{lower[name]}")' if name in lower else "NULL"
 
-    company = f"coalesce(nullif({col('company')}, ''), {quote_literal(Path(path).name.split('.')[0])})"
+    company = (quote_literal(company_name) if company_name else
+               f"coalesce(nullif({col('company')}, ''), {quote_literal(Path(path).name.split('.')[0])})")
     queue = f"nullif({col('queue')}, '')" if by_queue and "queue" in lower else "CAST(NULL AS VARCHAR)"
     start = col("interval_start")
     local = (f"CASE WHEN regexp_matches({start}, '{OFFSET_RE}') "

@@ -54,7 +54,8 @@ def forecast_all(inputs: list[str], settings: Settings, run: RunOptions | None =
                 input_section = ingest.load(con, exports, run.read, scratch, run.profile)
                 history.add_contacts(con, settings.timezone, m, options.by_queue, options.company)
             for path in tables:
-                input_section["files"].append(intervals.add_file(con, path, settings.timezone, m, options.by_queue))
+                input_section["files"].append(intervals.add_file(con, path, settings.timezone, m, options.by_queue,
+                                                                     options.company))
             series = history.series_list(con, m)
         finally:
             con.close()
