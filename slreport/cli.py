@@ -509,6 +509,9 @@ def forecast(
     holidays_country: Annotated[str | None, _opt("--holidays-country", help="Public holidays of this country are "
                                                  "closed (no volume forecast), e.g. FI.", metavar="CODE",
                                                  panel=PEAKS)] = None,
+    opening_hours: Annotated[str | None, _opt("--opening-hours", help='Opening hours of every company: no volume '
+                                              'forecast outside them, e.g. "mon-fri 08:00-20:00".', metavar="HOURS",
+                                              panel=PEAKS)] = None,
     profile: ProfileOpt = None,
     column_map: MapOpt = None,
     outcome_map: OutcomeOpt = None,
@@ -544,8 +547,8 @@ def forecast(
     from slreport.options.analyze import InputArgs, StaffingArgs
     from slreport.options.forecast import ForecastArgs
 
-    given = {flag: value for flag, value in {"--tz": tz, "--interval": interval,
-                                             "--holidays-country": holidays_country}.items() if value is not None}
+    given = {flag: value for flag, value in {"--tz": tz, "--interval": interval, "--holidays-country": holidays_country,
+                                             "--opening-hours": opening_hours}.items() if value is not None}
     args = ForecastArgs(
         input=InputArgs(tuple(files), profile, tuple(column_map or ()), tuple(outcome_map or ()), strict,
                         tuple(time_format or ())),

@@ -213,3 +213,36 @@ def test_real_bank_data_beats_the_better_baseline_by_10_percent_and_closes_holid
     # no public holiday of Israel falls in the horizon (1999-11-01..21)
     assert model["closed_in_horizon"] == []
     assert result["input"]["rows_read"] == 13744 and result["input"]["rows_rejected"] == 0
+
+
+def test_unusual_day_threshold_boundary():
+    from slreport.forecast.days import unusual
+
+    totals = np.array([100.0, 0, 0, 0, 0, 0, 0, 100.0, 0, 0, 0, 0, 0, 0, 150.0, 0, 0, 0, 0, 0, 0, 150.01])
+    kinds, baseline = unusual(totals, 1.5)
+    assert kinds[14] == "" and baseline[14] == 100.0  # exactly k × the median: not unusual
+    assert kinds[21] == "busy"  # above it (median of 100, 100, 150 = 100)
+    assert kinds[7] == "" and np.isnan(baseline[7])  # one earlier day only: not judged
+
+
+def test_opening_hours_close_the_slots_outside_them(tmp_path):
+    report = run_json(str(interval_table(tmp_path / "acme.csv")), "--opening-hours", "mon-fri 09:00-12:00")
+    rows = by_start(report)
+    assert rows["2026-04-27T08:00:00+03:00"]["offered"] == 0.0
+    assert rows["2026-04-27T09:00:00+03:00"]["offered"] == 10.0
+    assert rows["2026-04-27T12:00:00+03:00"]["offered"] == 0.0
+
+
+def test_a_fall_back_day_writes_its_repeated_hour_once(tmp_path):
+    table = interval_table(tmp_path / "acme.csv", weeks=6, first=dt.date(2026, 9, 14))  # ends Fri 2026-10-23
+    report = run_json(str(table))
+    day = [r["interval_start"] for r in report["forecast"] if r["interval_start"].startswith("2026-10-25")]
+    assert len(day) == 24 and "2026-10-25T03:00:00+03:00" in day and "2026-10-25T04:00:00+02:00" in day
+
+
+def test_a_table_with_a_header_only_is_an_error(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("interval_start,offered\n", encoding="utf-8")
+    out = run_cli("forecast", str(empty), "--tz", "UTC")
+    assert out.returncode == 1
+    assert out.stderr.decode().startswith("slreport: error: no contacts to forecast from")
