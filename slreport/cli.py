@@ -528,8 +528,11 @@ def forecast(
                                     metavar="PCT", panel=STAFFING)] = None,
     sl: Annotated[str | None, _opt("--sl", help="What-if for the plan: every company's target PCT/SECONDS.",
                                    metavar="PCT/SECONDS", panel=STAFFING)] = None,
+    patience: Annotated[str | None, _opt("--patience", help="Plan by Erlang A with this mean patience in seconds "
+                                         "[default: Erlang C].", metavar="SECONDS", panel=STAFFING)] = None,
     max_asa: MaxAsaOpt = None,
     max_pwait: MaxPwaitOpt = None,
+    max_abandon: MaxAbandonOpt = None,
     max_occupancy: MaxOccupancyOpt = None,
     shrinkage: ShrinkageOpt = None,
     fmt: FormatOpt = None,
@@ -553,7 +556,8 @@ def forecast(
         input=InputArgs(tuple(files), profile, tuple(column_map or ()), tuple(outcome_map or ()), strict,
                         tuple(time_format or ())),
         given=given, config=config, horizon=horizon, by=by, plan=plan, company=company, volume=volume, aht=aht, sl=sl,
-        staffing=StaffingArgs(max_asa, max_pwait, None, max_occupancy, shrinkage), memory_limit=memory_limit,
+        patience=patience, staffing=StaffingArgs(max_asa, max_pwait, max_abandon, max_occupancy, shrinkage),
+        memory_limit=memory_limit,
     )
 
     def run() -> None:

@@ -112,12 +112,24 @@ def test_the_plan_for_an_interval_is_what_slreport_erlang_gives(tmp_path):
     expected = json.loads(out.stdout)["recommended"]
     assert (row["required_agents"], row["scheduled"]) == (expected["agents"], expected["scheduled"])
     assert report["plan"]["what_if"] == {"volume_change_pct": 20.0, "aht_change_pct": 0.0,
-                                         "service_level": "80/20", "shrinkage": 0.3}
+                                         "service_level": "80/20", "shrinkage": 0.3, "patience_s": None}
     day = next(d for d in report["daily"] if d["day"] == "2026-04-28")
     assert day["required_agents_hours"] == 8 * expected["agents"]  # 8 open hours
     assert report["plan"]["by_series"][0]["peak"]["agents"] == expected["agents"]
     weekend = next(d for d in report["daily"] if d["day"] == "2026-05-02")
     assert weekend["required_agents_hours"] == 0.0
+
+
+def test_the_erlang_a_plan_is_what_slreport_erlang_patience_gives(tmp_path):
+    table = interval_table(tmp_path / "acme.csv", aht=True)
+    report = run_json(str(table), "--plan", "--sl", "80/20", "--patience", "60", "--max-abandon", "0.05",
+                      "--aht", "+50%")
+    row = by_start(report)["2026-04-28T10:00:00+03:00"]
+    out = run_cli("erlang", "--calls", "10", "--aht", "270", "--interval", "60m", "--sl", "80/20", "--patience", "60",
+                  "--max-abandon", "0.05", "--format", "json")
+    assert row["required_agents"] == json.loads(out.stdout)["recommended"]["agents"]
+    assert report["plan"]["model"] == "erlang_a" and report["plan"]["what_if"]["patience_s"] == 60.0
+    assert report["plan"]["what_if"]["aht_change_pct"] == 50.0
 
 
 def test_cli_json_equals_the_library(tmp_path):
@@ -156,7 +168,8 @@ def test_contact_exports_are_read_with_analyzes_row_accounting():
 
 
 @pytest.mark.parametrize(("args", "code", "message"), [
-    (("--volume", "+20%"), 2, "--volume, --aht, --sl and --shrinkage change the staffing plan; add --plan"),
+    (("--volume", "+20%"), 2, "--volume, --aht, --sl, --shrinkage and --patience change the staffing plan; add --plan"),
+    (("--plan", "--patience", "0"), 2, "--patience '0' is not a number of seconds above 0"),
     (("--horizon", "0w"), 2, "--horizon '0w' is not a horizon of 1 to 92 days"),
     (("--by", "agent"), 2, "--by 'agent' cannot be forecast"),
     (("--plan", "--aht", "ten"), 2, "--aht 'ten' is not a percentage change"),

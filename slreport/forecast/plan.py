@@ -3,9 +3,9 @@ targets (its service level, the shared ASA / P(wait) / occupancy targets and shr
 settings), after the what-ifs. The same arithmetic as `slreport erlang`: for one interval, the plan's
 required agents are what `slreport erlang --calls OFFERED --aht AHT_S` recommends.
 
-    required   the fewest agents on the phones meeting every target (Erlang C; --max-abandon, an
-               Erlang A target, does not apply); 0 for an interval without forecast contacts;
-               null when the AHT is unknown
+    required   the fewest agents on the phones meeting every target: Erlang C (--max-abandon does not
+               apply), or Erlang A with --patience (mean patience in seconds); 0 for an interval
+               without forecast contacts; null when the AHT is unknown
     scheduled  ceil(required / (1 − shrinkage))
     agent-hours of a day = Σ required × interval length in hours (and scheduled the same)
 """
@@ -22,6 +22,7 @@ from slreport.metrics.staffing_calc import erlang_c_targets, scheduled_many
 from slreport.options.forecast import WhatIf
 from slreport.options.settings import Settings
 from slreport.queueing import erlang
+from slreport.queueing.batch import required_erlang_a_many
 from slreport.queueing.targets import StaffingTargets
 
 
@@ -41,9 +42,13 @@ def adjusted(offered: np.ndarray, aht: np.ndarray, what_if: WhatIf) -> tuple[np.
     return (np.round(offered * (1 + what_if.volume_change), 2), np.round(aht * (1 + what_if.aht_change), 1))
 
 
-def agents(calls: np.ndarray, aht: np.ndarray, interval_s: float, targets: StaffingTargets) -> tuple[Any, Any]:
-    """(required, scheduled) per interval; −1 where unknown (no AHT, or no N meets the targets)."""
+def agents(calls: np.ndarray, aht: np.ndarray, interval_s: float, targets: StaffingTargets,
+           patience_s: float | None = None) -> tuple[Any, Any]:
+    """(required, scheduled) per interval; −1 where unknown (no AHT, or no N meets the targets).
+    Erlang C, or Erlang A with a mean patience (``--patience``), as `slreport erlang` does."""
     calls = np.asarray(calls, dtype=float)
     aht = np.where(calls > 0, aht, 1.0)  # no calls: 0 agents, whatever the AHT
     required = erlang.required_many(calls, aht, interval_s, erlang_c_targets(targets))
+    if patience_s is not None:
+        required = required_erlang_a_many(calls, aht, np.full(calls.size, patience_s), interval_s, targets, required)
     return required, scheduled_many(required, targets.shrinkage)

@@ -102,7 +102,8 @@ def assemble(series: list[history.Series], settings: Settings, options: Forecast
         "backtest": tests, "daily": daily, "forecast": rows,
     }
     if options.plan:
-        report["plan"] = {"what_if": options.what_if.as_json(), "model": "erlang_c", "by_series": plans}
+        model = "erlang_c" if options.what_if.patience_s is None else "erlang_a"
+        report["plan"] = {"what_if": options.what_if.as_json(), "model": model, "by_series": plans}
     return Forecast(report, {"recent_actuals": recent})
 
 
@@ -129,8 +130,9 @@ def columns(out: dict[str, Any], options: ForecastOptions, settings: Settings, c
         calls, aht = fplan.adjusted(cols["offered"], cols["aht_s"], options.what_if)
         safe_calls, _ = fplan.adjusted(cols["offered_hi80"], cols["aht_s"], options.what_if)
         shape = calls.shape
-        req, sched = fplan.agents(calls.ravel(), aht.ravel(), interval_s, targets)
-        safe_req, safe_sched = fplan.agents(safe_calls.ravel(), aht.ravel(), interval_s, targets)
+        patience = options.what_if.patience_s
+        req, sched = fplan.agents(calls.ravel(), aht.ravel(), interval_s, targets, patience)
+        safe_req, safe_sched = fplan.agents(safe_calls.ravel(), aht.ravel(), interval_s, targets, patience)
         cols |= {"planned_offered": calls, "planned_aht_s": aht, "required_agents": req.reshape(shape),
                  "scheduled": sched.reshape(shape), "safe_required_agents": safe_req.reshape(shape),
                  "safe_scheduled": safe_sched.reshape(shape), "_targets": targets}  # type: ignore[dict-item]

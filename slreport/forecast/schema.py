@@ -67,8 +67,8 @@ def schema() -> dict[str, Any]:
         ["what_if", "model", "by_series"], what_if=obj(
             ["volume_change_pct", "aht_change_pct", "service_level", "shrinkage"], volume_change_pct={"type": "number"},
             aht_change_pct={"type": "number"}, service_level={"type": ["string", "null"]},
-            shrinkage={"type": ["number", "null"]}),
-        model={"const": "erlang_c"},
+            shrinkage={"type": ["number", "null"]}, patience_s={"type": ["number", "null"]}),
+        model={"enum": ["erlang_c", "erlang_a"]},
         by_series=rows(obj(["company", "targets", "peak", "safe_peak", "weeks", "intervals_unknown"], **KEY,
                            targets={"type": "object"}, peak=peak, safe_peak=peak, weeks=rows({"type": "object"}),
                            intervals_unknown={"type": "integer", "minimum": 0})))

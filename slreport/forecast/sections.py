@@ -43,7 +43,9 @@ def forecast_blocks(report: dict[str, Any], name: Callable[[str], str]) -> list[
                    f"service level {w['service_level']}" if w["service_level"] else "",
                    f"shrinkage {w['shrinkage']:g}" if w["shrinkage"] is not None else ""]
         said = ", ".join(c for c in changes if c) or "none"
-        blocks.append(Block("Plan", [Text(f"Erlang C per interval; what-ifs applied before staffing: {said}")]))
+        model = ("Erlang C" if report["plan"]["model"] == "erlang_c" else
+                 f"Erlang A (mean patience {w['patience_s']:g} s)")
+        blocks.append(Block("Plan", [Text(f"{model} per interval; what-ifs applied before staffing: {said}")]))
     return blocks
 
 

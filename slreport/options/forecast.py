@@ -28,14 +28,17 @@ class WhatIf:
     aht_change: float = 0.0  # −0.1 = handle time 10 % shorter
     service_level: ServiceLevelTarget | None = None  # every company's target, instead of its own
     shrinkage: float | None = None  # every company's shrinkage, instead of the settings'
+    patience_s: float | None = None  # mean patience: Erlang A instead of Erlang C
 
     def as_json(self) -> dict[str, Any]:
         return {"volume_change_pct": round(100 * self.volume_change, 4),
                 "aht_change_pct": round(100 * self.aht_change, 4),
-                "service_level": str(self.service_level) if self.service_level else None, "shrinkage": self.shrinkage}
+                "service_level": str(self.service_level) if self.service_level else None, "shrinkage": self.shrinkage,
+                "patience_s": self.patience_s}
 
     def any(self) -> bool:
-        return bool(self.volume_change or self.aht_change or self.service_level or self.shrinkage is not None)
+        return bool(self.volume_change or self.aht_change or self.service_level or self.shrinkage is not None
+                    or self.patience_s is not None)
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class ForecastArgs:
     volume: str | None = None
     aht: str | None = None
     sl: str | None = None
+    patience: str | None = None
     staffing: StaffingArgs = field(default_factory=StaffingArgs)
     memory_limit: str | None = None
 
@@ -92,6 +96,19 @@ def parse_change(flag: str, text: str | None) -> float:
     return float(m.group(1)) / 100
 
 
+def parse_patience(text: str | None) -> float | None:
+    """--patience SECONDS: a mean patience above 0."""
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0 or value != value or value == float("inf"):
+        raise UsageError(f"--patience {text!r} is not a number of seconds above 0", "write it like --patience 120")
+    return value
+
+
 def parse_by(text: str | None) -> bool:
     """--by company (default) or company,queue: whether to forecast per queue."""
     keys = tuple(k.strip() for k in (text or "company").split(","))
@@ -111,9 +128,10 @@ def resolve_forecast(args: ForecastArgs, cwd: Path) -> ForecastRequest:
     sl = values.checked("--sl", values.service_level, args.sl) if args.sl is not None else None
     shrinkage = (values.checked("--shrinkage", values.shrinkage, args.staffing.shrinkage)
                  if args.staffing.shrinkage is not None else None)
-    what_if = WhatIf(parse_change("--volume", args.volume), parse_change("--aht", args.aht), sl, shrinkage)
+    patience = parse_patience(args.patience)
+    what_if = WhatIf(parse_change("--volume", args.volume), parse_change("--aht", args.aht), sl, shrinkage, patience)
     if what_if.any() and not args.plan:
-        raise UsageError("--volume, --aht, --sl and --shrinkage change the staffing plan", "add --plan")
+        raise UsageError("--volume, --aht, --sl, --shrinkage and --patience change the staffing plan", "add --plan")
     options = ForecastOptions(parse_horizon(args.horizon), parse_by(args.by), args.plan, what_if,
                               args.company.strip() or None if args.company else None)
     return ForecastRequest(request.settings, request.run, options)
