@@ -28,7 +28,8 @@ from slreport.options.settings import Settings
 
 Z80, Z95 = 1.2815515655446004, 1.959963984540054
 SHORT_HISTORY_DAYS = 28
-MIN_AHT_CALLS = 5  # answered calls a weekday's slot needs for its own AHT (else the weekday's, else the series')
+AHT_NEIGHBOUR = 0.5  # weight of each neighbouring slot's handle time and calls in a slot's AHT
+AHT_PRIOR_CALLS = 50.0  # pseudo-calls at the weekday's AHT that every slot's AHT is shrunk with
 MODEL_NAME = "weekday-profile-level-trend"
 
 
@@ -65,8 +66,10 @@ def forecast_series(series: Series, settings: Settings, options: ForecastOptions
 
 
 def slot_aht(series: Series, usable: np.ndarray) -> np.ndarray:
-    """[weekday, slot] AHT over the fit window's usable days: the slot's own when it has
-    MIN_AHT_CALLS answered calls with a talk time, else its weekday's, else the series'; NaN if none."""
+    """[weekday, slot] AHT over the fit window's usable days. Handle times are heavy-tailed, so a
+    slot's own mean is noisy even over hundreds of calls: each slot pools its neighbours' handle time
+    and calls (weight AHT_NEIGHBOUR each) and is shrunk toward its weekday's AHT by AHT_PRIOR_CALLS
+    pseudo-calls; a weekday without calls takes the series' AHT; NaN when there is none at all."""
     last = series.days[-1]
     keep = usable & (series.days > last - 7 * fm.FIT_WEEKS)
     weekday = fm.weekday_of(series.days)
@@ -75,11 +78,16 @@ def slot_aht(series: Series, usable: np.ndarray) -> np.ndarray:
     out = np.full((7, series.offered.shape[1]), overall)
     for w in range(7):
         mine = weekday[keep] == w
-        h, c = handle[mine].sum(axis=0), calls[mine].sum(axis=0)
-        day_aht = h.sum() / c.sum() if c.sum() > 0 else overall
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out[w] = np.where(c >= MIN_AHT_CALLS, h / np.maximum(c, 1), day_aht)
+        h, c = _pooled(handle[mine].sum(axis=0)), _pooled(calls[mine].sum(axis=0))
+        day_aht = handle[mine].sum() / calls[mine].sum() if calls[mine].sum() > 0 else overall
+        if np.isfinite(day_aht):
+            out[w] = (h + AHT_PRIOR_CALLS * day_aht) / (c + AHT_PRIOR_CALLS)
     return out
+
+
+def _pooled(values: np.ndarray) -> np.ndarray:
+    padded = np.concatenate(([0.0], values, [0.0]))
+    return values + AHT_NEIGHBOUR * (padded[:-2] + padded[2:])
 
 
 def assumptions_of(series: Series, fit: fm.Fit, phi: float | None) -> list[str]:

@@ -10,6 +10,7 @@ from typing import Any
 from slreport.sections.blocks import Block, Lines, Table, Text
 
 PEAKS_SHOWN = 5
+LEFT_OUT_SHOWN = 10  # left-out days listed on the terminal (the most recent)
 NULL = "–"
 
 
@@ -83,7 +84,10 @@ def series_blocks(report: dict[str, Any], key: dict[str, Any], model: dict[str, 
     notes = [f"fitted on {model['fit']['days']} days, {model['fit']['from']} to {model['fit']['to']}; "
              f"trend {model['fit']['trend_pct_per_week']:+g} % a week; dispersion "
              f"{_num(model['fit']['dispersion'], 2)}"]
-    notes += [f"left out {d['day']}: {d['reason']}" for d in model["left_out"]]
+    left = model["left_out"]
+    if len(left) > LEFT_OUT_SHOWN:
+        notes.append(f"left out {len(left)} days; the last {LEFT_OUT_SHOWN} (all in the JSON: model.series[].left_out)")
+    notes += [f"left out {d['day']}: {d['reason']}" for d in left[-LEFT_OUT_SHOWN:]]
     notes += [f"closed {d['day']}: {d['reason']}" for d in model["closed_in_horizon"]]
     notes += model["assumptions"]
     out.append(Block(f"Model: {label}", [Lines(notes)]))
