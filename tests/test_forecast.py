@@ -64,6 +64,7 @@ def test_a_flat_week_is_forecast_as_it_was_and_the_backtest_has_no_denominator(t
     # every method is perfect: no improvement to state, and the MASE scale (naive error on the history) is 0
     assert test["improvement_pct"] is None
     assert test["model"]["mase"] is None
+    assert test["coverage_pct"] == {"p80": 100.0, "p95": 100.0}  # φ = 0: every actual is its forecast
     assert report["model"]["series"][0]["fit"]["trend_pct_per_week"] == 0.0
 
 
@@ -221,6 +222,7 @@ def test_real_bank_data_beats_the_better_baseline_by_10_percent_and_closes_holid
     assert test["model"]["wape_pct"] == 32.64 and test["same_slot_mean_4_weeks"]["wape_pct"] == 45.81
     assert test["improvement_pct"] >= 10
     assert test["model"]["mase"] < 1
+    assert test["coverage_pct"] == {"p80": 87.2, "p95": 96.2}
     model = result["model"]["series"][0]
     assert any(d["reason"] == "public holiday (Yom Kippur)" for d in model["left_out"])
     # no public holiday of Israel falls in the horizon (1999-11-01..21)

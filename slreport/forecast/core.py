@@ -52,6 +52,7 @@ def forecast_series(series: Series, settings: Settings, options: ForecastOptions
     tested = bt.backtest(series.offered, series.days, predict)
     residuals = tested.pop("_residuals")
     phi = bt.dispersion(residuals)
+    tested["coverage_pct"] = coverage(residuals, phi)
     fit = fm.fit(series.offered, series.days, usable)
     mean = fm.predict(fit, future) * open_future
     sd = np.sqrt((phi if phi is not None else 1.0) * mean)
@@ -63,6 +64,21 @@ def forecast_series(series: Series, settings: Settings, options: ForecastOptions
         "model": model_json(series, fit, left_out, phi, assumptions, holidays_in, future),
         "backtest": tested,
     }
+
+
+def coverage(residuals: tuple[np.ndarray, np.ndarray] | None, phi: float | None) -> dict[str, float | None]:
+    """Share of the backtest's intervals with a forecast above 0 whose actual fell inside the 80 % and 95 %
+    intervals (φ from the same backtest, so this checks the shape of the intervals, not φ itself)."""
+    if residuals is None or phi is None:
+        return {"p80": None, "p95": None}
+    actual, fc = residuals
+    keep = fc > 0
+    if not keep.any():
+        return {"p80": None, "p95": None}
+    a, f = actual[keep], fc[keep]
+    sd = np.sqrt(phi * f)
+    return {name: round(100 * float(np.mean((a >= np.maximum(0, f - z * sd)) & (a <= f + z * sd))), 1)
+            for name, z in (("p80", Z80), ("p95", Z95))}
 
 
 def slot_aht(series: Series, usable: np.ndarray) -> np.ndarray:

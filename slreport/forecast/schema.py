@@ -48,7 +48,9 @@ def schema() -> dict[str, Any]:
          "same_slot_mean_4_weeks", "better_baseline_wape_pct", "improvement_pct"], **KEY,
         origins=rows(DAY), weeks={"type": "integer", "minimum": 0}, scored_days={"type": "integer", "minimum": 0},
         actual_offered={"type": "integer", "minimum": 0}, model=method(), same_slot_last_week=method(),
-        same_slot_mean_4_weeks=method(), better_baseline_wape_pct=PCT_OR_NULL, improvement_pct=PCT_OR_NULL)
+        same_slot_mean_4_weeks=method(), better_baseline_wape_pct=PCT_OR_NULL, improvement_pct=PCT_OR_NULL,
+        coverage_pct=obj(["p80", "p95"], "share of backtest intervals inside the 80 % and 95 % intervals",
+                         p80=PCT_OR_NULL, p95=PCT_OR_NULL))
     left_out = obj(["day", "reason", "offered", "baseline_offered"], day=DAY, reason={"type": "string"},
                    offered={"type": "integer", "minimum": 0}, baseline_offered=NUM_OR_NULL)
     series = obj(

@@ -105,5 +105,8 @@ def backtest_block(report: dict[str, Any], k: tuple[Any, Any], label: str) -> Bl
     said = (f"next-week WAPE {gain:g} % lower than the better baseline" if gain is not None and gain >= 0 else
             f"next-week WAPE {-gain:g} % higher than the better baseline: trust the baseline" if gain is not None
             else "no comparison")
+    cover = test.get("coverage_pct") or {}
+    inside = (f"; actuals inside the 80 % / 95 % intervals: {_num(cover.get('p80'), 1)} % / "
+              f"{_num(cover.get('p95'), 1)} %" if cover.get("p80") is not None else "")
     return Block(f"Backtest: {label}", [Table(["Method", "WAPE %", "MASE"], body), Text(
-        f"{test['weeks']} weeks from {test['origins'][0]}, {test['scored_days']} days scored; {said}")])
+        f"{test['weeks']} weeks from {test['origins'][0]}, {test['scored_days']} days scored; {said}{inside}")])
