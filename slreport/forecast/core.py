@@ -39,21 +39,24 @@ def forecast_series(series: Series, settings: Settings, options: ForecastOptions
     hours = settings.hours.for_company(series.company)
     span = np.arange(series.days[0], max(int(future[-1]), int(series.days[-1])) + 1)
     holidays_in = fdays.holiday_names(hours.holidays_country, span)
-    totals = series.offered.sum(axis=1)
+    # What is forecast, fitted and scored is offered within opening hours (analyze's offered): contacts
+    # arriving while the company is closed (outside its hours, on its holidays) need no agents.
+    offered = series.offered * fdays.open_slots(hours, series.days, set(holidays_in), m)
+    totals = offered.sum(axis=1)
     kinds, baseline = fdays.unusual(totals, settings.unusual_factor)
-    usable, left_out = fdays.left_out(series.days, totals, kinds, baseline,
+    usable, left_out = fdays.left_out(series.days, series.offered.sum(axis=1), kinds, baseline,
                                       {d: n for d, n in holidays_in.items() if series.days[0] <= d <= series.days[-1]})
     open_future = fdays.open_slots(hours, future, set(holidays_in), m)
 
     def predict(end: int, test_days: np.ndarray) -> np.ndarray:
-        f = fm.fit(series.offered[:end], series.days[:end], usable[:end])
+        f = fm.fit(offered[:end], series.days[:end], usable[:end])
         return fm.predict(f, test_days) * fdays.open_slots(hours, test_days, set(holidays_in), m)
 
-    tested = bt.backtest(series.offered, series.days, predict)
+    tested = bt.backtest(offered, series.days, predict)
     residuals = tested.pop("_residuals")
     phi = bt.dispersion(residuals)
     tested["coverage_pct"] = coverage(residuals, phi)
-    fit = fm.fit(series.offered, series.days, usable)
+    fit = fm.fit(offered, series.days, usable)
     mean = fm.predict(fit, future) * open_future
     sd = np.sqrt((phi if phi is not None else 1.0) * mean)
     aht = slot_aht(series, usable)[fm.weekday_of(future)]
