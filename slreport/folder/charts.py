@@ -477,9 +477,9 @@ def forecast_bands(
     if forecast:
         cols = np.array([f[1:] for f in forecast], dtype=float)
         ax.fill_between(x_fc, cols[:, 3], cols[:, 4], color=SERVICE_LEVEL, alpha=0.15, linewidth=0,
-                        label="95 % prediction interval")
+                        label="95 % interval")
         ax.fill_between(x_fc, cols[:, 1], cols[:, 2], color=SERVICE_LEVEL, alpha=0.3, linewidth=0,
-                        label="80 % prediction interval")
+                        label="80 % interval")
         ax.plot(x_fc, cols[:, 0], color=SERVICE_LEVEL, linewidth=1.2, label="forecast")
         ax.axvline(n - 0.5, color="#444444", linewidth=0.8)
     ax.set_ylabel("offered per interval")
@@ -492,9 +492,9 @@ def forecast_bands(
         low = fig.add_subplot(2, 1, 2, sharex=ax)
         x_ag = np.arange(n, n + len(agents))
         low.step(x_ag, _nan([a[1] for a in agents]), where="mid", color=TARGET, linewidth=1.2,
-                 label="required agents (forecast)")
+                 label="agents (forecast)")
         low.step(x_ag, _nan([a[2] for a in agents]), where="mid", color=MARK, linewidth=1.0,
-                 label="required agents (upper 80 % bound)")
+                 label="agents (upper 80 % bound)")
         low.set_ylabel("agents")
         low.set_ylim(bottom=0)
         axes.append(low)
