@@ -8,10 +8,12 @@ per local calendar day and interval of the day. The forecast of a future day d a
 - ``level(w)``: the exponentially weighted mean of the daily totals of the fit days that fall on
   weekday w (weight 0.5 per LEVEL_HALF_LIFE_WEEKS weeks of age);
 - ``trend(d)``: the recent growth of the deseasonalised daily totals (least squares over the last
-  TREND_WEEKS weeks of fit days), damped by TREND_DAMPING per day ahead and capped at ±TREND_CAP;
+  TREND_WEEKS weeks of fit days, used only when TREND_T standard errors from 0), damped by
+  TREND_DAMPING per day ahead from the level's weighted mean age and capped at ±TREND_CAP;
 - ``shape(w, s)``: the share of weekday w's contacts that arrive in slot s, over the fit days of
-  the last SHAPE_WEEKS weeks, mixed with the all-days shape by SHAPE_PRIOR_DAYS pseudo-days
-  (quiet weekdays borrow the common shape; busy ones keep their own).
+  the last SHAPE_WEEKS weeks (optionally mixed with the all-days shape by SHAPE_PRIOR_DAYS
+  pseudo-days: 0, measured no better on the bank), each open slot averaged with its open
+  neighbours at weight SMOOTH (a 15-minute slot's own share is mostly Poisson noise).
 
 Fit days are the open days (more than zero contacts) that are neither unusual nor public holidays
 nor the days next to one. A weekday without any fit day is forecast closed (zero). Everything is
