@@ -492,6 +492,112 @@ def erlang(
     _guarded(run, debug)
 
 
+@app.command(cls=PanelCommand)
+def forecast(
+    files: Annotated[list[str], typer.Argument(help="Exports analyze reads, or interval tables (interval_start, "
+                                               "offered[, aht_s][, company][, queue]).", metavar="FILE")],
+    horizon: Annotated[str, _opt("--horizon", help="How far ahead: 2w, 10d [default: 2w].", metavar="SPAN",
+                                 panel=PEAKS)] = "2w",
+    interval: Annotated[str | None, _opt("--interval", help="Interval length: 15|30|60 minutes [default: 60].",
+                                         metavar="MINUTES", panel=PEAKS)] = None,
+    by: Annotated[str | None, _opt("--by", help="Forecast per company, or per company and queue: company|"
+                                   "company,queue [default: company].", metavar="COLUMNS", panel=PEAKS)] = None,
+    company: Annotated[str | None, _opt("--company", help="Forecast every contact (and interval row) as this "
+                                        "company [default: each one's own, else its file's stem].", metavar="NAME",
+                                        panel=INPUT)] = None,
+    tz: TzOpt = None,
+    holidays_country: Annotated[str | None, _opt("--holidays-country", help="Public holidays of this country are "
+                                                 "closed (no volume forecast), e.g. FI.", metavar="CODE",
+                                                 panel=PEAKS)] = None,
+    opening_hours: Annotated[str | None, _opt("--opening-hours", help='Opening hours of every company: no volume '
+                                              'forecast outside them, e.g. "mon-fri 08:00-20:00".', metavar="HOURS",
+                                              panel=PEAKS)] = None,
+    profile: ProfileOpt = None,
+    column_map: MapOpt = None,
+    outcome_map: OutcomeOpt = None,
+    time_format: Annotated[list[str] | None, _opt("--time-format", help="strptime format of local timestamps "
+                                                  "(repeatable).", metavar="FORMAT", panel=INPUT)] = None,
+    strict: StrictOpt = False,
+    config: Annotated[str | None, _opt("--config", help="Settings file [default: ./slreport.toml when present].",
+                                       metavar="FILE", panel=SERVICE)] = None,
+    plan: Annotated[bool, _opt("--plan", help="Agents per interval (Erlang C) for each company's targets.",
+                               panel=STAFFING)] = False,
+    volume: Annotated[str | None, _opt("--volume", help="What-if for the plan: contacts changed by PCT, e.g. +20%.",
+                                       metavar="PCT", panel=STAFFING)] = None,
+    aht: Annotated[str | None, _opt("--aht", help="What-if for the plan: handle time changed by PCT, e.g. -10%.",
+                                    metavar="PCT", panel=STAFFING)] = None,
+    sl: Annotated[str | None, _opt("--sl", help="What-if for the plan: every company's target PCT/SECONDS.",
+                                   metavar="PCT/SECONDS", panel=STAFFING)] = None,
+    patience: Annotated[str | None, _opt("--patience", help="Plan by Erlang A with this mean patience in seconds "
+                                         "[default: Erlang C].", metavar="SECONDS", panel=STAFFING)] = None,
+    max_asa: MaxAsaOpt = None,
+    max_pwait: MaxPwaitOpt = None,
+    max_abandon: MaxAbandonOpt = None,
+    max_occupancy: MaxOccupancyOpt = None,
+    shrinkage: ShrinkageOpt = None,
+    fmt: FormatOpt = None,
+    out: Annotated[str | None, _opt("--out", help="Write a folder: forecast.json, tables, a chart per company, "
+                                    "forecast.html.", metavar="DIR", panel=OUTPUT)] = None,
+    overwrite: Annotated[bool, _opt("--overwrite", help="Replace an existing --out folder.", panel=OUTPUT)] = False,
+    tables: Annotated[str, _opt("--tables", help="Table files in the --out folder: csv|parquet|xlsx.",
+                                metavar="FORMAT", panel=OUTPUT)] = "csv",
+    chart_format: Annotated[str, _opt("--chart-format", help="Chart files: png|svg.", metavar="FORMAT",
+                                      panel=OUTPUT)] = "png",
+    memory_limit: MemoryLimitOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Forecast offered contacts and AHT per interval of the next weeks, with a backtest and (--plan) agents."""
+    from slreport.options.analyze import InputArgs, StaffingArgs
+    from slreport.options.forecast import ForecastArgs
+
+    given = {flag: value for flag, value in {"--tz": tz, "--interval": interval, "--holidays-country": holidays_country,
+                                             "--opening-hours": opening_hours}.items() if value is not None}
+    args = ForecastArgs(
+        input=InputArgs(tuple(files), profile, tuple(column_map or ()), tuple(outcome_map or ()), strict,
+                        tuple(time_format or ())),
+        given=given, config=config, horizon=horizon, by=by, plan=plan, company=company, volume=volume, aht=aht, sl=sl,
+        patience=patience, staffing=StaffingArgs(max_asa, max_pwait, max_abandon, max_occupancy, shrinkage),
+        memory_limit=memory_limit,
+    )
+
+    def run() -> None:
+        from pathlib import Path
+
+        from slreport.forecast.report import forecast_all
+        from slreport.options.forecast import resolve_forecast
+
+        request = resolve_forecast(args, Path("."))
+        folder_options = None
+        if out:
+            from slreport.folder.publish import OutputOptions, check_output_options, preflight
+
+            folder_options = OutputOptions(tables=tables, chart_format=chart_format, overwrite=overwrite)
+            check_output_options(folder_options)
+            preflight(Path(out), overwrite)  # before any input is read
+        with _reading(list(files)):
+            result = forecast_all(list(files), request.settings, request.run, request.options)
+        if out and folder_options:
+            from slreport.folder.forecast import write_forecast_folder
+
+            write_forecast_folder(result, Path(out), folder_options)
+            if sys.stderr.isatty():
+                typer.echo(f"slreport: wrote {out}", err=True)
+            return
+        report = result.report
+        _emit_forecast(report, fmt)
+
+    _guarded(run, debug, memory_limit)
+
+
+def _emit_forecast(report: dict[str, Any], fmt: OutputFormat | None) -> None:
+    from slreport.render import render_forecast
+
+    on_terminal = sys.stdout.isatty()
+    chosen = fmt or (OutputFormat.TABLE if on_terminal else OutputFormat.JSON)
+    render_forecast(report, chosen, sys.stdout, color=on_terminal and "NO_COLOR" not in os.environ)
+    sys.stdout.flush()
+
+
 def _write_folders(files: list[str], request: Any) -> list[dict[str, Any]]:
     """--out / --out-template: report folders; stdout stays empty (cron mails only errors).
     Returns the reports written (one per company with --split-by)."""

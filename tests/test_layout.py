@@ -19,6 +19,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("metrics", ("slreport.metrics",)),
     ("sections", ("slreport.sections",)),
     ("pipeline", ("slreport.pipeline", "slreport.spark")),
+    ("forecast", ("slreport.forecast",)),
     ("render", ("slreport.render",)),
     ("folder", ("slreport.folder",)),
     ("cli", ("slreport.cli", "slreport.__main__")),

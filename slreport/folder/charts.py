@@ -456,3 +456,57 @@ def _overview_legend(verdicts: Sequence[bool | None], ticks: bool) -> list[Any]:
         entries.append(Line2D([], [], color=OKABE_ITO["black"], linewidth=0, marker="|", markersize=12,
                               markeredgewidth=2.2, label="the company's own SL target"))
     return entries
+
+
+@_drawing
+def forecast_bands(
+    actual: Sequence[tuple[str, float]], forecast: Sequence[tuple[str, float, float, float, float, float]],
+    agents: Sequence[tuple[str, int | None, int | None]], title: str, when: str = "",
+) -> Any:
+    """`slreport forecast`: the last weeks' actuals (label, offered), then the forecast (label, offered,
+    lo80, hi80, lo95, hi95) with its bands; below it, with --plan, required agents per interval for the
+    forecast and for its upper 80 % bound (label, required, safe). Labels "Mon 03-02 08:00"."""
+    import numpy as np
+
+    fig = _figure(5.6 if agents else 4.2)
+    ax = fig.add_subplot(2, 1, 1) if agents else fig.add_subplot()
+    n = len(actual)
+    x_fc = np.arange(n, n + len(forecast))
+    if actual:
+        ax.plot(np.arange(n), [a[1] for a in actual], color="#777777", linewidth=0.8, label="actual offered")
+    if forecast:
+        cols = np.array([f[1:] for f in forecast], dtype=float)
+        ax.fill_between(x_fc, cols[:, 3], cols[:, 4], color=SERVICE_LEVEL, alpha=0.15, linewidth=0,
+                        label="95 % interval")
+        ax.fill_between(x_fc, cols[:, 1], cols[:, 2], color=SERVICE_LEVEL, alpha=0.3, linewidth=0,
+                        label="80 % interval")
+        ax.plot(x_fc, cols[:, 0], color=SERVICE_LEVEL, linewidth=1.2, label="forecast")
+        ax.axvline(n - 0.5, color="#444444", linewidth=0.8)
+    ax.set_ylabel("offered per interval")
+    ax.set_ylim(bottom=0)
+    labels = [a[0] for a in actual] + [f[0] for f in forecast]
+    _day_starts_sparse(ax, labels)
+    _titles(fig, ax, title, when)
+    axes = [ax]
+    if agents:
+        low = fig.add_subplot(2, 1, 2, sharex=ax)
+        x_ag = np.arange(n, n + len(agents))
+        low.step(x_ag, _nan([a[1] for a in agents]), where="mid", color=TARGET, linewidth=1.2,
+                 label="agents (forecast)")
+        low.step(x_ag, _nan([a[2] for a in agents]), where="mid", color=MARK, linewidth=1.0,
+                 label="agents (upper 80 % bound)")
+        low.set_ylabel("agents")
+        low.set_ylim(bottom=0)
+        axes.append(low)
+    _legend(fig, *axes)
+    return fig
+
+
+def _day_starts_sparse(ax: Any, labels: Sequence[str]) -> None:
+    """Weeks of intervals: a tick at each Monday's first slot (every day's when under two weeks)."""
+    days = [label.rsplit(" ", 1)[0] for label in labels]
+    starts = [i for i, day in enumerate(days) if i == 0 or day != days[i - 1]]
+    if len(starts) > 14:
+        starts = [i for i in starts if labels[i].startswith("Mon")] or starts[::7]
+    ax.set_xticks(starts)
+    ax.set_xticklabels([days[i] for i in starts], fontsize=7)

@@ -61,8 +61,9 @@ def write_report(analysis: Any, target: Path, options: OutputOptions) -> Path:
     return write_reports([(analysis, Path(target))], options)[0]
 
 
-def write_reports(items: list[tuple[Any, Path]], options: OutputOptions) -> list[Path]:
-    """Write a report folder per (analysis, target), all published together or none."""
+def write_reports(items: list[tuple[Any, Path]], options: OutputOptions, fill: Any = None) -> list[Path]:
+    """Write a report folder per (analysis, target), all published together or none. ``fill(analysis,
+    folder, options)`` writes the files (default: analyze's, ``fill_folder``; forecast passes its own)."""
     check_output_options(options)
     targets = [Path(t) for _, t in items]
     check_distinct(targets)
@@ -76,7 +77,7 @@ def write_reports(items: list[tuple[Any, Path]], options: OutputOptions) -> list
         try:
             for analysis, target in items:
                 stagings.append(_staging(target))
-                build_folder(analysis, stagings[-1], options)
+                build_folder(analysis, stagings[-1], options, fill)
             retired = _publish_all(list(zip(stagings, targets, strict=True)))
         finally:
             for staging in stagings:  # unpublished folders, or old reports an exchange put there
@@ -131,11 +132,11 @@ def check_distinct(targets: list[Path]) -> None:
         seen[key] = target
 
 
-def build_folder(analysis: Any, folder: Path, options: OutputOptions) -> None:
+def build_folder(analysis: Any, folder: Path, options: OutputOptions, fill: Any = None) -> None:
     """A complete, private report folder, marked as slreport's."""
     from slreport import __version__
 
-    fill_folder(analysis, folder, options)
+    (fill or fill_folder)(analysis, folder, options)
     safe_paths.write_private(folder / MARKER, json.dumps({"tool": "slreport", "version": __version__}) + "\n")
     _make_private(folder)
 

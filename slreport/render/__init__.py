@@ -44,4 +44,23 @@ def render_erlang(result: dict[str, Any], fmt: OutputFormat, out: IO[str], *, co
         print_erlang(erlang_summary(result), headers, body, out, color)
 
 
-__all__ = ["render", "render_erlang", "to_json", "RENDERERS"]
+def render_forecast(report: dict[str, Any], fmt: OutputFormat, out: IO[str], *, color: bool = False) -> None:
+    """`slreport forecast`: JSON as computed, the forecast rows as CSV, or the blocks of its sections."""
+    from slreport import names
+    from slreport.forecast.sections import forecast_blocks
+    from slreport.render.markdown import block_text
+    from slreport.render.terminal import print_blocks
+
+    if fmt == OutputFormat.JSON:
+        out.write(to_json(report))
+    elif fmt == OutputFormat.CSV:
+        rows = report["forecast"]
+        keys = list(rows[0]) if rows else ["company", "interval_start", "offered"]
+        out.write(csv_text(keys, [[r.get(k) for k in keys] for r in rows]))
+    elif fmt == OutputFormat.MARKDOWN:
+        out.write("\n\n".join(block_text(b) for b in forecast_blocks(report, names.markdown)) + "\n")
+    else:
+        print_blocks(forecast_blocks(report, names.visible), out, color)
+
+
+__all__ = ["render", "render_erlang", "render_forecast", "to_json", "RENDERERS"]

@@ -242,3 +242,14 @@ def progress(message: str, *, enabled: bool) -> Iterator[None]:
     with Progress(*columns, console=console, transient=True) as bar:
         bar.add_task(names.visible(message), total=None)
         yield
+
+
+def print_blocks(blocks: list[Block], out: IO[str], color: bool) -> None:
+    """Blocks drawn by another command (forecast), each as analyze draws its own."""
+    console = _console(out, color)
+    for block in blocks:
+        if len(block.items) == 1 and isinstance(block.items[0], Table):
+            console.print(_rich_table(block.items[0], color, console.width, False, title=block.title,
+                                      title_justify="left"))
+        else:
+            _print_block(console, block, color)
