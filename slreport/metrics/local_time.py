@@ -17,6 +17,7 @@ from slreport.ingest.sql import quote_literal
 
 HOUR_S = 3600
 _MARGIN_S = 2 * 86_400  # sampled beyond the first and last instant, so no change near either is missed
+_CHANGES: dict[tuple[str, int, int], tuple[int, list[tuple[int, int]]]] = {}
 
 
 def local_time_sql(con: Any, tz: str, ts: str, bounds: str) -> str:
@@ -51,7 +52,10 @@ def _offset_case(con: Any, tz: str, ts: str, bounds: str, render: Any) -> str | 
     if lo is None:
         return None
     hours = (int(lo) // HOUR_S - _MARGIN_S // HOUR_S, int(hi) // HOUR_S + _MARGIN_S // HOUR_S)
-    first, changes = offset_changes(_duckdb(con), tz, *hours)
+    key = (tz, *hours)
+    if key not in _CHANGES:  # the same for any connection of this DuckDB: a report asks five times
+        _CHANGES[key] = offset_changes(_duckdb(con), tz, *hours)
+    first, changes = _CHANGES[key]
     if not changes:
         return render(first)
     whens = " ".join(f"WHEN epoch_us({ts}) < {at * 1_000_000} THEN {render(before)}"
