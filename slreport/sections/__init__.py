@@ -13,6 +13,7 @@ from typing import Any
 
 from slreport.sections.base import Context, Report, Section
 from slreport.sections.blocks import Block, ChartSpec, Escape, HtmlBlock, as_is, merged
+from slreport.sections.comparison import COMPARISON
 from slreport.sections.data_quality import DATA_QUALITY
 from slreport.sections.envelope import ENVELOPE
 from slreport.sections.patience import PATIENCE
@@ -23,8 +24,8 @@ from slreport.sections.waits import WAITS
 from slreport.sections.weeks import MONTHS_SECTION, WEEKS_SECTION
 
 SECTIONS: tuple[Section, ...] = (
-    ENVELOPE, SUMMARY, COMPANIES_SECTION, TARGETS, GROUPS, HOURS, DAYS, WEEKS_SECTION, MONTHS_SECTION, INTERVALS, PEAKS,
-    BUSY_HOUR, UNUSUAL_DAYS, OUTSIDE_HOURS, WAITS, STAFFING, PATIENCE, DATA_QUALITY,
+    ENVELOPE, SUMMARY, COMPANIES_SECTION, TARGETS, COMPARISON, GROUPS, HOURS, DAYS, WEEKS_SECTION, MONTHS_SECTION,
+    INTERVALS, PEAKS, BUSY_HOUR, UNUSUAL_DAYS, OUTSIDE_HOURS, WAITS, STAFFING, PATIENCE, DATA_QUALITY,
 )
 BY_NAME = {section.name: section for section in SECTIONS}
 

@@ -23,6 +23,7 @@ class Context:
     input: dict[str, Any]
     report: Report = field(default_factory=dict)
     tables: dict[str, Any] = field(default_factory=dict)
+    comparison: dict[str, Any] | None = None  # the --compare period's numbers (pipeline.comparison_base)
 
     def rows(self, sql: str) -> list[dict[str, Any]]:
         from slreport.engine import rows

@@ -346,8 +346,14 @@ def days_charts(report: Report, company: str | None) -> list[ChartSpec]:
     target, note = chart_target(report, company)
     return [ChartSpec("daily", "calls offered and service level per day", "daily_offered_sl",
                       (*d, target[0] if target else None),
-                      {"unusual": unusual_days(report, company), "threshold_s": target[1] if target else None},
-                      note=note)]
+                      {"unusual": unusual_days(report, company), "threshold_s": target[1] if target else None}
+                      | comparison_line(report, company, "by_day"), note=note)]
+
+
+def comparison_line(report: Report, company: str | None, key: str) -> dict[str, Any]:
+    from slreport.sections.weeks import comparison_line as line
+
+    return line(report, company, key)
 
 
 def overview_charts(report: Report) -> list[ChartSpec]:

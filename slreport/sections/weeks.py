@@ -151,8 +151,22 @@ def weeks_charts(report: Report, company: str | None) -> list[ChartSpec]:
         return []
     target, note = chart_target(report, company)
     return [ChartSpec("weekly", "calls offered and service level by week", "weekly_offered_sl",
-                      (*w, target[0] if target else None), {"threshold_s": target[1] if target else None},
+                      (*w, target[0] if target else None),
+                      {"threshold_s": target[1] if target else None} | comparison_line(report, company, "by_week"),
                       note=note)]
+
+
+def comparison_line(report: Report, company: str | None, key: str) -> dict[str, Any]:
+    """With --compare: the comparison period's service level per week (or day) of ``company``, in
+    its order from its first, to draw under the report's own from its first (chart kwargs)."""
+    c = report.get("comparison")
+    if not c or not c["has_data"]:
+        return {}
+    rows = sorted(of(c[key], company), key=lambda r: r[key[3:]])
+    if not any(r["service_level_pct"] is not None for r in rows):
+        return {}
+    p = c["period"]
+    return {"compare": [r["service_level_pct"] for r in rows], "compare_label": p["label"]}
 
 
 _ROWS_NOTE = "all companies (company null) then each company; every {what} from the first to the last day"
