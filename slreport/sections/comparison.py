@@ -18,7 +18,7 @@ from typing import Any
 from slreport.metrics.cells import metrics_sql
 from slreport.sections import schema as s
 from slreport.sections.base import Context, Report, Section
-from slreport.sections.blocks import Block, Escape, HtmlBlock, HtmlTable, Table, Text
+from slreport.sections.blocks import Block, Escape, HtmlBlock, HtmlTable, Lines, Table, Text
 from slreport.sections.service_level import COMPANIES_SECTION, DAYS
 from slreport.sections.text import NULL, THOUSANDS, format_value, heading, table_settings
 from slreport.sections.weeks import WEEKS_SECTION
@@ -84,8 +84,13 @@ def label(report: Report) -> str:
 
 
 def this_label(report: Report) -> str:
+    """The report's period: its label, else its first and last arrival day."""
     chosen = report["settings"].get("period")
-    return chosen["label"] if isinstance(chosen, dict) else "this period"
+    if isinstance(chosen, dict):
+        return str(chosen["label"])
+    p = report["period"]
+    first, last = (p["first_arrival"] or "")[:10], (p["last_arrival"] or "")[:10]
+    return first if first == last else f"{first}..{last}"
 
 
 def change(key: str, d: Any, then: Any) -> str:
@@ -163,9 +168,9 @@ def text(report: Report, name: Escape) -> list[Block]:
     if not report["comparison"]["has_data"]:
         return [Block(title, [Text(no_data_line(report))])]
     tables = [summary_table(report), *([t] if (t := company_table(report, name)) else [])]
-    who = ", all companies" if len(report["by_company"]) > 1 else ""
-    caption = Text(f"{this_label(report)}{who} against {label(report)} ({_span(report['comparison']['period'])}); "
-                   "change = this period − comparison (pp: percentage points)")
+    who = "all companies; " if len(report["by_company"]) > 1 else ""
+    caption = Lines([f"{label(report)}: {_span(report['comparison']['period'])}",
+                     f"{who}change = this period − comparison (pp: percentage points)"])
     by_company = [Block(f"{title}: by company", [tables[1]], table=True)] if len(tables) > 1 else []
     return [Block(title, [caption, tables[0]], table=True), *by_company]
 
