@@ -214,3 +214,22 @@ def test_split_company_without_contacts_in_the_comparison_period(tmp_path: Path)
     a = json.loads((tmp_path / "out" / "A" / "summary.json").read_text(encoding="utf-8"))
     assert a["comparison"]["has_data"] is True and a["comparison"]["summary"]["offered"] == 1
     assert "No contacts in the comparison period" in (tmp_path / "out" / "B" / "report.html").read_text("utf-8")
+
+
+def test_an_empty_period_of_an_input_with_rejected_rows_is_a_report_of_zeros(tmp_path: Path):
+    """Rows the period leaves out are usable: an empty (comparison) period is not "no usable row", so the
+    first rejected row's error is not raised for it; an input with no usable row at all still fails."""
+    data = tmp_path / "calls.csv"
+    data.write_text("contact_id,company,arrived_at,wait_s,talk_s,outcome\n"
+                    "1,A,2026-02-10T08:00:00Z,5,60,answered\n"
+                    "2,A,not a time,5,60,answered\n", encoding="utf-8")
+    done = run_cli("analyze", str(data), "--tz", "UTC", "--period", "2026-02", "--compare", "previous",
+                   "-f", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["comparison"]["has_data"] is False
+    done = run_cli("analyze", str(data), "--tz", "UTC", "--period", "2026-01", "-f", "json")
+    assert done.returncode == 5 and b"no contacts in 2026-01" in done.stderr
+    data.write_text("contact_id,company,arrived_at,wait_s,talk_s,outcome\n2,A,not a time,5,60,answered\n",
+                    encoding="utf-8")
+    done = run_cli("analyze", str(data), "--tz", "UTC", "-f", "json")
+    assert done.returncode == 1 and b"calls.csv:2: a timestamp could not be read" in done.stderr

@@ -18,7 +18,16 @@ from slreport.sections import schema as s
 from slreport.sections import words
 from slreport.sections.base import Context, Report, Section
 from slreport.sections.blocks import Block, ChartSpec, Escape, HtmlBlock, HtmlTable, Item, Lines, Table, Text
-from slreport.sections.text import NULL, chart_target, format_value, heading, of, sl_policy, table_settings
+from slreport.sections.text import (
+    NULL,
+    chart_target,
+    comparison_line,
+    format_value,
+    heading,
+    of,
+    sl_policy,
+    table_settings,
+)
 
 # Columns of the terminal and markdown tables (JSON and CSV carry every metric).
 TABLE_METRICS = (
@@ -348,12 +357,6 @@ def days_charts(report: Report, company: str | None) -> list[ChartSpec]:
                       (*d, target[0] if target else None),
                       {"unusual": unusual_days(report, company), "threshold_s": target[1] if target else None}
                       | comparison_line(report, company, "by_day"), note=note)]
-
-
-def comparison_line(report: Report, company: str | None, key: str) -> dict[str, Any]:
-    from slreport.sections.weeks import comparison_line as line
-
-    return line(report, company, key)
 
 
 def overview_charts(report: Report) -> list[ChartSpec]:

@@ -179,3 +179,16 @@ def chart_threshold(report: dict[str, Any], company: str | None) -> tuple[int | 
         return thresholds[0], ""
     listed = ", ".join(str(t) for t in thresholds[:-1]) + f" and {thresholds[-1]} s"
     return None, f"no SL threshold drawn: companies have their own thresholds ({listed})"
+
+
+def comparison_line(report: dict[str, Any], company: str | None, key: str) -> dict[str, Any]:
+    """With --compare: the comparison period's service level per week (or day) of ``company``, in
+    its order from its first, to draw under the report's own from its first (chart kwargs)."""
+    c = report.get("comparison")
+    if not c or not c["has_data"]:
+        return {}
+    rows = sorted(of(c[key], company), key=lambda r: r[key[3:]])
+    if not any(r["service_level_pct"] is not None for r in rows):
+        return {}
+    p = c["period"]
+    return {"compare": [r["service_level_pct"] for r in rows], "compare_label": p["label"]}

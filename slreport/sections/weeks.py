@@ -23,7 +23,7 @@ from slreport.sections import schema as s
 from slreport.sections.base import Context, Report, Section
 from slreport.sections.blocks import Block, ChartSpec, Escape, HtmlBlock, HtmlTable, Table
 from slreport.sections.service_level import COMPANIES, dense, key_table, metric_rows
-from slreport.sections.text import chart_target, format_value, heading, of, table_settings
+from slreport.sections.text import chart_target, comparison_line, format_value, heading, of, table_settings
 
 # Columns of the terminal, markdown and HTML tables (JSON and table files carry every metric).
 WEEK_COLUMNS = ("offered", "answered", "abandoned", "service_level_pct", "rolling_4w_service_level_pct",
@@ -155,18 +155,6 @@ def weeks_charts(report: Report, company: str | None) -> list[ChartSpec]:
                       {"threshold_s": target[1] if target else None} | comparison_line(report, company, "by_week"),
                       note=note)]
 
-
-def comparison_line(report: Report, company: str | None, key: str) -> dict[str, Any]:
-    """With --compare: the comparison period's service level per week (or day) of ``company``, in
-    its order from its first, to draw under the report's own from its first (chart kwargs)."""
-    c = report.get("comparison")
-    if not c or not c["has_data"]:
-        return {}
-    rows = sorted(of(c[key], company), key=lambda r: r[key[3:]])
-    if not any(r["service_level_pct"] is not None for r in rows):
-        return {}
-    p = c["period"]
-    return {"compare": [r["service_level_pct"] for r in rows], "compare_label": p["label"]}
 
 
 _ROWS_NOTE = "all companies (company null) then each company; every {what} from the first to the last day"
