@@ -233,3 +233,8 @@ def test_an_empty_period_of_an_input_with_rejected_rows_is_a_report_of_zeros(tmp
                     encoding="utf-8")
     done = run_cli("analyze", str(data), "--tz", "UTC", "-f", "json")
     assert done.returncode == 1 and b"calls.csv:2: a timestamp could not be read" in done.stderr
+
+
+def test_compare_is_a_usage_error_on_spark():
+    done = run_cli("analyze", SAMPLE, *CONFIG, "--compare", "2026-01", "--engine", "spark")
+    assert done.returncode == 2 and b"--compare is not available with --engine spark" in done.stderr
