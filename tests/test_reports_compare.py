@@ -160,7 +160,11 @@ def test_folder_views_show_the_comparison(tmp_path):
     assert "Compared with 2026-01 (previous period)" in page and "−1.7 pp worse" in page
     from openpyxl import load_workbook
 
-    sheet = load_workbook(out / "tables.xlsx")["comparison"]
+    book = load_workbook(out / "tables.xlsx")
+    about = [[c.value for c in row] for row in book["about"].iter_rows()]
+    assert ["comparison", "value is this period's, comparison is 2026-01's (previous), change is value − comparison "
+            "(*_pct in percentage points); empty where either has no value"] in about
+    sheet = book["comparison"]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[0] == ["company", "metric", "value", "comparison", "change"]
     assert ["All companies", "offered", 11259, 10527, 732] in rows

@@ -123,7 +123,7 @@ def weeks_html(report: Report) -> list[HtmlBlock]:
     if not report.get("by_week"):
         return []
     table = calendar_table(report, "week", WEEK_COLUMNS)
-    return [HtmlBlock("By week (all companies)", [HtmlTable(table.headers, table.rows)], anchor="weeks",
+    return [HtmlBlock("By week" + _all(report), [HtmlTable(table.headers, table.rows)], anchor="weeks",
                       intro=["ISO weeks (Monday to Sunday, local time); the first and last week may be partial. "
                              "SL 4 wk % is the service level of the four weeks ending with that week, counted "
                              "over all their calls together (the report's first weeks pool the weeks it has)."])]
@@ -133,8 +133,12 @@ def months_html(report: Report) -> list[HtmlBlock]:
     if not several_months(report):
         return []
     table = calendar_table(report, "month", MONTH_COLUMNS)
-    return [HtmlBlock("By month (all companies)", [HtmlTable(table.headers, table.rows)], anchor="months",
+    return [HtmlBlock("By month" + _all(report), [HtmlTable(table.headers, table.rows)], anchor="months",
                       intro=["Calendar months of the local arrival day; the first and last month may be partial."])]
+
+
+def _all(report: Report) -> str:
+    return " (all companies)" if len(report["by_company"]) > 1 else ""
 
 
 def weekly_series(report: Report, company: str | None) -> tuple[list[str], list[int], list[Any], list[Any]] | None:
