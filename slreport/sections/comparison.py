@@ -131,21 +131,18 @@ def summary_table(report: Report) -> Table:
 
 
 def company_table(report: Report, name: Escape) -> Table | None:
+    """With several companies: each company's main figures, each with its change beside it in the same
+    cell ("82.7 · −6.0 pp worse"), so that a table shown in parts never parts a value from its change."""
     c = report["comparison"]
     if len(report["by_company"]) < 2:
         return None
     settings = table_settings(report)
     then = {r["company"]: r for r in c["by_company"]}
-    headers = ["Company"]
-    for m in PER_COMPANY:
-        headers += [heading(m, settings), "Change"]
-    rows = []
-    for now, d in zip(report["by_company"], c["delta"]["by_company"], strict=True):
-        row = [name(str(now["company"]))]
-        for m in PER_COMPANY:
-            row += [format_value(m, now[m]), change(m, d[m], (then.get(now["company"]) or {}).get(m, 0))]
-        rows.append(row)
-    return Table(headers, rows, marked=True)
+    rows = [[name(str(now["company"]))]
+            + [f"{format_value(m, now[m])} · {change(m, d[m], (then.get(now['company']) or {}).get(m, 0))}"
+               for m in PER_COMPANY]
+            for now, d in zip(report["by_company"], c["delta"]["by_company"], strict=True)]
+    return Table(["Company", *(f"{heading(m, settings)} · change" for m in PER_COMPANY)], rows, marked=True)
 
 
 def no_data_line(report: Report) -> str:
