@@ -242,3 +242,14 @@ def test_an_empty_period_of_an_input_with_rejected_rows_is_a_report_of_zeros(tmp
 def test_compare_is_a_usage_error_on_spark():
     done = run_cli("analyze", SAMPLE, *CONFIG, "--compare", "2026-01", "--engine", "spark")
     assert done.returncode == 2 and b"--compare is not available with --engine spark" in done.stderr
+
+
+def test_the_library_gives_the_cli_json(february):
+    from slreport.options.analyze import AnalyzeArgs, InputArgs, PeriodArgs, resolve
+    from slreport.pipeline import analyze
+
+    args = AnalyzeArgs(InputArgs((SAMPLE,)), config=CONFIG[1], period=PeriodArgs("2026-02", compare="2026-01"))
+    request = resolve(args, ROOT)
+    report = analyze([SAMPLE], request.settings, request.run, request.compare)
+    assert report["comparison"]["delta"] == february["comparison"]["delta"]
+    assert report["comparison"]["summary"] == february["comparison"]["summary"]
