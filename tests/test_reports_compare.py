@@ -253,3 +253,15 @@ def test_the_library_gives_the_cli_json(february):
     report = analyze([SAMPLE], request.settings, request.run, request.compare)
     assert report["comparison"]["delta"] == february["comparison"]["delta"]
     assert report["comparison"]["summary"] == february["comparison"]["summary"]
+
+
+def test_a_converted_dataset_compares_as_the_export_does(tmp_path, february):
+    """A Parquet dataset read in place: the comparison reads only its period's months, same numbers."""
+    done = run_cli("convert", SAMPLE, "--tz", HKI, "--to", str(tmp_path / "ds"))
+    assert done.returncode == 0, done.stderr
+    done = run_cli("analyze", str(tmp_path / "ds"), *CONFIG, "--period", "last-month", "--compare", "previous",
+                   "-f", "json", env=MARCH)
+    assert done.returncode == 0, done.stderr
+    comparison = json.loads(done.stdout)["comparison"]
+    for key in ("summary", "by_company", "delta"):
+        assert comparison[key] == february["comparison"][key], key
