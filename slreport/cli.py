@@ -155,6 +155,9 @@ def analyze(
                                       metavar="WHEN", panel=INPUT)] = None,
     until: Annotated[str | None, _opt("--until", help="Count arrivals before this date or time (exclusive).",
                                       metavar="WHEN", panel=INPUT)] = None,
+    compare: Annotated[str | None, _opt("--compare", help="Compare with previous (the period before), last-year "
+                                        "or a PERIOD: adds the change of every metric.", metavar="PERIOD",
+                                        panel=INPUT)] = None,
     config: Annotated[str | None, _opt("--config", help="Settings file [default: ./slreport.toml when present].",
                                        metavar="FILE", panel=SERVICE)] = None,
     sl: SlOpt = None,
@@ -234,7 +237,7 @@ def analyze(
         input=InputArgs(tuple(files), profile, tuple(column_map or ()), tuple(outcome_map or ()), strict,
                         tuple(time_format or ()), country, stitch, sheet, rejects, pseudonym_key, show_callers),
         given={flag: value for flag, value in settings_values.items() if value is not None},
-        config=config, include_closed=include_closed, period=PeriodArgs(period, since, until),
+        config=config, include_closed=include_closed, period=PeriodArgs(period, since, until, compare),
         staffing=StaffingArgs(max_asa, max_pwait, max_abandon, max_occupancy, shrinkage),
         folder=FolderArgs(out, out_template, split_by, overwrite, tables, chart_format), memory_limit=memory_limit,
     )
@@ -268,7 +271,7 @@ def _run_analyze(args: Any, fmt: OutputFormat | None, engine: Engine, *, verbose
             reports = _write_folders(files, request)
         else:
             with _reading(files):
-                reports = [analyze_files(files, request.settings, request.run)]
+                reports = [analyze_files(files, request.settings, request.run, request.compare)]
             _emit(reports[0], fmt)
     if verbose or sys.stderr.isatty():  # cron mails whatever reaches stderr: stay quiet there
         _note_inputs(reports[0])
@@ -325,6 +328,9 @@ def _analyze_on_spark(files: list[str], request: Any, fmt: OutputFormat | None, 
     if request.run.read.rejects_path:  # a converted dataset holds only the usable rows; convert counted the others
         raise UsageError("--rejects is not available with --engine spark",
                          "list rejected rows from the original export: slreport analyze FILE --rejects OUT.csv")
+    if request.compare is not None:
+        raise UsageError("--compare is not available with --engine spark",
+                         "run two reports, one per period, or compare with the duckdb engine")
     check_input(files)
     report = analyze_spark(files, request.settings, request.window.window() if request.window else None)
     _emit(report, fmt)
@@ -613,7 +619,7 @@ def _write_folders(files: list[str], request: Any) -> list[dict[str, Any]]:
                        split_by=folder.split_by, period_label=request.window.label if request.window else None,
                        options=options)
     with _reading(files):
-        written = deliver(files, request.settings, request.run, dest)
+        written = deliver(files, request.settings, request.run, dest, request.compare)
     from slreport.names import visible
 
     for _, report in written:  # a company whose folder is not its plain name: never silent

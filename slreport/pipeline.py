@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import duckdb
@@ -24,6 +24,7 @@ from slreport.metrics.service_level import SHORT_ABANDON
 from slreport.metrics.span import BOUNDS, create_span
 from slreport.options.analyze import RunOptions
 from slreport.options.hours import holiday_countries
+from slreport.options.periods import Period
 from slreport.options.settings import Settings
 
 # The contact columns the metric families read: contacts_local keeps only these and the --by keys
@@ -54,31 +55,69 @@ class Analysis:
         return table() if callable(table) else table
 
 
-def analyze(inputs: list[str], settings: Settings, run: RunOptions | None = None) -> dict[str, Any]:
+def analyze(
+    inputs: list[str], settings: Settings, run: RunOptions | None = None, compare: Period | None = None
+) -> dict[str, Any]:
     """The report dict for ``inputs`` (see ``analyze_all`` for the full tables too)."""
-    return analyze_all(inputs, settings, run, tables=False).report
+    return analyze_all(inputs, settings, run, compare, tables=False).report
 
 
-def analyze_all(inputs: list[str], settings: Settings, run: RunOptions | None = None, tables: bool = True) -> Analysis:
-    """The report and (``tables``) the long tables behind it, for table files."""
+def analyze_all(
+    inputs: list[str], settings: Settings, run: RunOptions | None = None, compare: Period | None = None,
+    tables: bool = True,
+) -> Analysis:
+    """The report of ``inputs`` and (``tables``) the long tables behind it, for table files; with
+    ``compare``, its ``comparison`` with that period (a run of its own over the same inputs, see
+    ``comparison_run``)."""
     from slreport.ingest.rejects import deferred_rejects
     from slreport.interrupts import handled
     from slreport.safe_paths import scratch_folder
 
     run = run or RunOptions()
+    base = comparison_base(comparison_run(inputs, settings, run, compare).report, compare) if compare else None
     with handled(), deferred_rejects(), scratch_folder() as scratch:
         con = engine.connect(scratch, run.memory_limit, run.threads)
         warming = None
         try:
             warming = warm_imports(settings)
             input_section = ingest.load(con, inputs, run.read, scratch, run.profile)
-            return analyze_loaded(con, settings, input_section, tables)
+            return analyze_loaded(con, settings, input_section, base, tables)
         finally:
             con.close()
             # A run stopped early (a signal, an error) must not leave the interpreter shutting down
             # under a thread still importing C extensions: that aborts the process (SIGABRT).
             if warming is not None:
                 warming.join()
+
+
+def comparison_settings(settings: Settings, run: RunOptions, compare: Period) -> tuple[Settings, RunOptions]:
+    """The settings and read options of the comparison period's run: the same, but its period (and no
+    --rejects file: the report's run writes it)."""
+    read = replace(run.read, arrival_window=compare.window(), rejects_path=None)
+    return replace(settings, extra=settings.extra | {"period": compare.as_json()}), replace(run, read=read)
+
+
+def comparison_run(inputs: list[str], settings: Settings, run: RunOptions, compare: Period) -> Analysis:
+    """The comparison period's report: a run of its own over the same inputs, so that it is exactly
+    what a separate run on that period gives (the readers filter a period as they read: a Parquet
+    dataset reads only that period's months)."""
+    cmp_settings, cmp_run = comparison_settings(settings, run, compare)
+    return analyze_all(inputs, cmp_settings, cmp_run, tables=False)
+
+
+# What the comparison keeps of the comparison period's report.
+COMPARISON_KEYS = ("summary", "by_company", "by_day", "by_week")
+
+
+def comparison_base(report: dict[str, Any] | None, compare: Period) -> dict[str, Any]:
+    """The comparison period's numbers the report compares with, from its report (None: no report, as
+    for a company without contacts in that period; the comparison section then counts zeros)."""
+    if report is None:
+        return {"period": compare.as_json() | {"first_arrival": None, "last_arrival": None}, "summary": None,
+                "by_company": [], "by_day": [], "by_week": []}
+    period = report["settings"]["period"] | {
+        "first_arrival": report["period"]["first_arrival"], "last_arrival": report["period"]["last_arrival"]}
+    return {"period": period} | {key: report[key] for key in COMPARISON_KEYS}
 
 
 def warm_imports(settings: Settings) -> threading.Thread:
@@ -103,16 +142,20 @@ def warm_imports(settings: Settings) -> threading.Thread:
     return thread
 
 
-def analyze_loaded(con: duckdb.DuckDBPyConnection, settings: Settings, input_section: dict[str, Any],
-                   tables: bool = True) -> Analysis:
+def analyze_loaded(
+    con: duckdb.DuckDBPyConnection, settings: Settings, input_section: dict[str, Any],
+    comparison: dict[str, Any] | None = None, tables: bool = True,
+) -> Analysis:
     """Every step after ingest, over what the ``contacts`` view holds (all companies, or one
     company's contacts for a --split-by report): the tables every section reads, then the
-    sections (slreport.sections), in their order."""
+    sections (slreport.sections), in their order. ``comparison``: the comparison period's
+    numbers (``comparison_base``), compared by the comparison section."""
     create_span(con)
     create_company_settings(con, settings)
     create_local_contacts(con, settings)
     create_cells(con, settings)
-    ctx = sections.Context(con, settings, fcr.resolve_method(con, settings), input_section, tables_wanted=tables)
+    ctx = sections.Context(con, settings, fcr.resolve_method(con, settings), input_section, comparison=comparison,
+                           tables_wanted=tables)
 
     def release_contacts() -> None:
         # The last query over single contacts is done: free them before the staffing arithmetic and

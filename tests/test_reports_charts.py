@@ -375,7 +375,7 @@ def test_the_cli_charts_of_the_sample_and_of_each_clients_folder_use_its_own_pol
     done = run_cli("analyze", sample, *config, "--out", str(tmp_path / "all"), "--chart-format", "svg")
     assert done.returncode == 0, done.stderr
     folder = tmp_path / "all" / "charts"
-    assert len(list(folder.glob("*.svg"))) == 30
+    assert len(list(folder.glob("*.svg"))) == 35  # 30 before, plus a weekly chart for all and each of 4 companies
 
     def text(name: str) -> str:
         return svg_text((folder / f"{name}.svg").read_bytes())
@@ -384,6 +384,7 @@ def test_the_cli_charts_of_the_sample_and_of_each_clients_folder_use_its_own_pol
     assert "SL target 80 %" not in text("overview-service-level")
     assert "SL target 90 % within 30 s" in text("nordic-energy-hourly")
     assert "SL target 90 % within 30 s" in text("nordic-energy-daily")
+    assert "SL target 90 % within 30 s" in text("nordic-energy-weekly")
     assert "SL threshold 60 s" in text("perinta-collections-waits")
     assert "SL threshold 20 s" not in text("perinta-collections-waits")
     assert "SL threshold 60 s" in text("perinta-collections-patience")

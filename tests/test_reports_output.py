@@ -33,8 +33,8 @@ def test_report_folder_has_json_tables_charts_and_html(tmp_path):
     assert result.stdout == b"" and result.stderr == b""  # not a terminal: nothing but the files
     names = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
     assert names.pop(0) == ".slreport-report"  # the marker --overwrite looks for
-    tables = ["by_company.csv", "by_day.csv", "by_hour.csv", "by_week.csv", "hour_profile.csv", "intervals.csv",
-              "peaks.csv", "staffing.csv", "staffing_profile.csv", "targets.csv",
+    tables = ["by_company.csv", "by_day.csv", "by_hour.csv", "by_month.csv", "by_week.csv", "hour_profile.csv",
+              "intervals.csv", "peaks.csv", "staffing.csv", "staffing_profile.csv", "targets.csv",
               "wait_distribution.csv"]  # no unusual day here
     assert [n for n in names if not n.startswith("charts/")] == sorted(["report.html", "summary.json", *tables])
     charts = {n for n in names if n.startswith("charts/")}

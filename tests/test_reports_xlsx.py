@@ -22,8 +22,8 @@ from slreport.sections.text import WEEKDAYS
 from tests.conftest import DATA, HEADER, ROOT, run_cli
 
 SAMPLE = ("analyze", str(ROOT / "sample_data" / "calls.csv"), "--config", str(ROOT / "sample_data" / "slreport.toml"))
-TABLE_SHEETS = ["by_company", "targets", "by_hour", "by_day", "by_week", "hour_profile", "intervals", "peaks",
-                "unusual_days", "wait_distribution", "staffing_profile", "staffing"]
+TABLE_SHEETS = ["by_company", "targets", "by_hour", "by_day", "by_week", "by_month", "hour_profile", "intervals",
+                "peaks", "unusual_days", "wait_distribution", "staffing_profile", "staffing"]
 
 
 def sample_folder(target: Path, tables: str) -> Path:

@@ -101,8 +101,8 @@ def test_every_section_has_a_heading_docs_and_a_schema_fragment():
 
 @pytest.fixture(scope="module")
 def every_view(tmp_path_factory) -> dict[str, object]:
-    """A report with data for every section (--by gives by_group), and its views."""
-    args = (SAMPLE, "--by", "company,queue")
+    """A report with data for every section (--by gives by_group, --compare the comparison), and its views."""
+    args = (SAMPLE, "--by", "company,queue", "--compare", "2026-01")
     cwd = tmp_path_factory.mktemp("views")  # the sample's slreport.toml picked up from there: the footer shows too
     (cwd / "slreport.toml").write_bytes((ROOT / "sample_data" / "slreport.toml").read_bytes())
     out = cwd / "rep"

@@ -197,8 +197,10 @@ def hourly_offered_sl(
 def daily_offered_sl(
     days: Sequence[str], offered: Sequence[int], sl_pct: Sequence[float | None], target_pct: float | None,
     title: str, when: str = "", unusual: Sequence[str] = (), threshold_s: int | None = None,
+    compare: Sequence[float | None] = (), compare_label: str = "",
 ) -> Any:
-    """(2) Calls offered per day as bars and the day's service level, unusual days marked."""
+    """(2) Calls offered per day as bars and the day's service level, unusual days marked;
+    ``compare``: the comparison period's daily service level from its first day (dotted)."""
     fig = _figure()
     ax = fig.add_subplot()
     x = list(range(len(days)))
@@ -210,10 +212,46 @@ def daily_offered_sl(
     _day_ticks(ax, days)
     sl = _sl_axis(ax)
     sl.plot(x, _nan(sl_pct), color=SERVICE_LEVEL, marker="o", markersize=3, linewidth=1.6, label="service level")
+    _compare_line(sl, compare, len(days), compare_label)
     _target_line(sl, target_pct, threshold_s)
     _titles(fig, ax, title, when)
     _legend(fig, ax, sl, extra=[_patch(MARK, "unusual day")] if odd & set(days) else [])
     return fig
+
+
+@_drawing
+def weekly_offered_sl(
+    weeks: Sequence[str], offered: Sequence[int], sl_pct: Sequence[float | None],
+    rolling_pct: Sequence[float | None], target_pct: float | None, title: str, when: str = "",
+    threshold_s: int | None = None, compare: Sequence[float | None] = (), compare_label: str = "",
+) -> Any:
+    """(2b) Calls offered per ISO week as bars, the week's service level and its rolling 4 weeks
+    against the target; ``compare``: the comparison period's weekly service level, week by week
+    from its first week (drawn dotted, named by ``compare_label``)."""
+    fig = _figure()
+    ax = fig.add_subplot()
+    x = list(range(len(weeks)))
+    ax.bar(x, offered, color=VOLUME, label="calls offered")
+    ax.set_xlabel("ISO week (local time)")
+    ax.set_ylabel("calls offered")
+    _thin_ticks(ax, list(weeks), 16)
+    sl = _sl_axis(ax)
+    sl.plot(x, _nan(sl_pct), color=SERVICE_LEVEL, marker="o", markersize=4, linewidth=2, label="service level")
+    sl.plot(x, _nan(rolling_pct), color=OKABE_ITO["green"], linestyle="-.", linewidth=1.6,
+            label="service level, rolling 4 weeks")
+    _compare_line(sl, compare, len(weeks), compare_label)
+    _target_line(sl, target_pct, threshold_s)
+    _titles(fig, ax, title, when)
+    _legend(fig, ax, sl)
+    return fig
+
+
+def _compare_line(sl: Any, compare: Sequence[float | None], length: int, label: str) -> None:
+    """The comparison period's service level, its first value under the report's first (dotted)."""
+    if compare:
+        shown = list(compare)[:length]
+        sl.plot(list(range(len(shown))), _nan(shown), color=OKABE_ITO["purple"], linestyle=":", marker="s",
+                markersize=3, linewidth=1.6, label=f"service level, {label or 'comparison'}")
 
 
 def _day_ticks(ax: Any, days: Sequence[str]) -> None:

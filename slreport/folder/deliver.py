@@ -38,9 +38,12 @@ class Destination:
                              'e.g. --out-template "reports/{company}/{period}"')
 
 
-def deliver(inputs: list[str], settings: Any, run: Any, dest: Destination) -> list[tuple[Path, dict[str, Any]]]:
+def deliver(
+    inputs: list[str], settings: Any, run: Any, dest: Destination, compare: Any = None
+) -> list[tuple[Path, dict[str, Any]]]:
     """Analyse ``inputs`` and write the report folder(s); returns each folder written with its report.
-    The folders of a split are published together or not at all."""
+    The folders of a split are published together or not at all. ``compare``: the period every report
+    is compared with (a Period; each company's with its own numbers then)."""
     from slreport.pipeline import analyze_all
 
     dest.check()
@@ -48,7 +51,7 @@ def deliver(inputs: list[str], settings: Any, run: Any, dest: Destination) -> li
         if dest.out and not dest.split_by:  # known before the input is read: refuse now, not after
             preflight(Path(dest.out), dest.options.overwrite)
         if dest.split_by:
-            parts = analyze_split(inputs, settings, run)
+            parts = analyze_split(inputs, settings, run, compare)
             if not parts:  # no company has a contact (an empty period): say so rather than write nothing
                 raise SlreportError("no contacts to split by company, no report written",
                                     "check --period and the input files")
@@ -61,7 +64,7 @@ def deliver(inputs: list[str], settings: Any, run: Any, dest: Destination) -> li
                     analysis.report["scope"]["folder_reason"] = reason
                 items.append((analysis, _folder(dest, company, analysis, name)))
         else:
-            analysis = analyze_all(inputs, settings, run)
+            analysis = analyze_all(inputs, settings, run, compare)
             items = [(analysis, _folder(dest, "all", analysis))]
         written = write_reports(items, dest.options)
     return [(folder, analysis.report) for folder, (analysis, _) in zip(written, items, strict=True)]
@@ -82,12 +85,18 @@ def span_label(report: dict[str, Any]) -> str:
     return first if first == last else f"{first}..{last}"
 
 
-def analyze_split(inputs: list[str], settings: Any, run: Any) -> list[tuple[str, Any]]:
-    """(company, Analysis) for every company with contacts, from one read of the input."""
+def analyze_split(inputs: list[str], settings: Any, run: Any, compare: Any = None) -> list[tuple[str, Any]]:
+    """(company, Analysis) for every company with contacts, from one read of the input. With
+    ``compare``, each company's report is compared with that company's own report on the comparison
+    period (a split run of its own: one more read of the input)."""
     from slreport import engine, ingest
     from slreport.ingest.staging import create_contacts_view
-    from slreport.pipeline import analyze_loaded
+    from slreport.pipeline import analyze_loaded, comparison_base, comparison_settings
     from slreport.safe_paths import scratch_folder
+
+    before: dict[str, Any] = {}
+    if compare is not None:
+        before = {name: a.report for name, a in analyze_split(inputs, *comparison_settings(settings, run, compare))}
 
     with interrupts.handled(), scratch_folder() as tmp:
         con = engine.connect(tmp, run.memory_limit, run.threads)
@@ -98,7 +107,8 @@ def analyze_split(inputs: list[str], settings: Any, run: Any) -> list[tuple[str,
             displays = [f["path"] for f in input_section["files"]]
             for name in names:  # the same view as ingest's, narrowed to one company
                 create_contacts_view(con, displays, company=name)
-                analysis = analyze_loaded(con, settings, input_section)
+                base = comparison_base(before.get(name), compare) if compare is not None else None
+                analysis = analyze_loaded(con, settings, input_section, base)
                 analysis.report["scope"] = {
                     "split_by": "company", "company": name, "input": company_account(con, name),
                 }

@@ -55,13 +55,20 @@ class Notes:
     timezone: str
     period: str
     totals: dict[str, dict[str, Any]] = field(default_factory=dict)  # table name → its total row
+    comparison: str = ""  # with --compare: the comparison period, as its sheet's note says
 
 
 def notes(report: dict[str, Any]) -> Notes:
     period = report.get("period") or {}
     span = f"{(period.get('first_arrival') or '—')[:10]} .. {(period.get('last_arrival') or '—')[:10]}"
     total = flat(report["summary"]) | {"company": ALL_COMPANIES} if report.get("summary") else None
-    return Notes(report["settings"]["timezone"], span, {"by_company": total} if total else {})
+    compared = report.get("comparison")
+    comparison = ""
+    if compared:
+        p = compared["period"]
+        comparison = (f"value is this period's, comparison is {p['label']}'s ({p['name']}), change is value − "
+                      "comparison (*_pct in percentage points); empty where either has no value")
+    return Notes(report["settings"]["timezone"], span, {"by_company": total} if total else {}, comparison)
 
 
 @dataclass(frozen=True)
@@ -122,6 +129,9 @@ def _about_sheet(book: Any, formats: Formats, info: Notes) -> None:
         ("company", f"\"{ALL_COMPANIES}\" marks the rows of all companies together"),
         ("by_company", f"the last row, below a blank row and outside the filter, is {ALL_COMPANIES.lower()} "
                        "together (summary.json's summary): sorting or filtering the companies leaves it in place"),
+        ("by_week", "rolling_4w_service_level_pct: the service level of the 4 weeks ending with the week, from "
+                    "their pooled calls (rolling_4w_weeks: how many of the report's weeks it pools)"),
+        *([("comparison", info.comparison)] if info.comparison else []),
     ]
     sheet.write_string(0, 0, "slreport tables", formats.get(bold=True))
     for row, (key, text) in enumerate(lines, start=2):

@@ -147,7 +147,11 @@ def _raise_for_unusable(con: duckdb.DuckDBPyConnection, sources: list[Source], o
     if first is None and options.strict:
         first = _first_reject(con, "reject_reason IS NOT NULL", options)
     if first is None:
-        if one(con, "SELECT count(*) FROM contacts")[0] == 0:
+        # no usable row at all: rows the period left out were usable (an empty period, or an empty
+        # --compare period, is a report of zeros, not the first rejected row's error)
+        usable = (f"SELECT count(*) FROM {STAGED} WHERE reject_reason IS NULL "
+                  "AND coalesce(ignore_reason, 'outside_period') = 'outside_period'")
+        if one(con, "SELECT count(*) FROM contacts")[0] == 0 and one(con, usable)[0] == 0:
             first = _first_reject(con, "reject_reason IS NOT NULL", options)
     if first is not None:
         file_index, line, reason, column, value = first

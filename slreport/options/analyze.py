@@ -15,7 +15,7 @@ from typing import Any
 from slreport.errors import UsageError
 from slreport.options import values
 from slreport.options.config import FileConfig, build_settings, find_config, load_config
-from slreport.options.periods import Period, resolve_window
+from slreport.options.periods import Period, resolve_comparison, resolve_window, today_in
 from slreport.options.read import ReadOptions, parse_column_maps, parse_outcome_maps, parse_stitch
 from slreport.options.settings import Settings
 from slreport.queueing.targets import StaffingTargets
@@ -54,6 +54,7 @@ class PeriodArgs:
     period: str | None = None
     since: str | None = None
     until: str | None = None
+    compare: str | None = None  # previous | last-year | a period
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ class AnalyzeRequest:
     run: RunOptions
     window: Period | None
     folder: FolderArgs
+    compare: Period | None = None  # --compare: the period the report is compared with
 
 
 def resolve(args: AnalyzeArgs, cwd: Path) -> AnalyzeRequest:
@@ -124,6 +126,12 @@ def resolve(args: AnalyzeArgs, cwd: Path) -> AnalyzeRequest:
     if config is not None and args.config is None:  # picked up, not chosen: it changes the numbers, say so
         settings = replace(settings, extra=settings.extra | {"config_source": "working directory"})
     window = resolve_window(args.period.period, args.period.since, args.period.until, settings.timezone)
+    compare = None
+    if args.period.compare is not None:
+        if "-" in args.input.files:
+            raise UsageError("--compare reads the input a second time, for the comparison period, and stdin "
+                             "can be read only once", "save the export to a file and give its name")
+        compare = resolve_comparison(args.period.compare, window, settings.timezone, today_in(settings.timezone))
     if window:
         settings = replace(settings, extra=settings.extra | {"period": window.as_json()})
     read = read_options(args.input, config, settings, zone_given="timezone" in given, window=window)
@@ -131,7 +139,7 @@ def resolve(args: AnalyzeArgs, cwd: Path) -> AnalyzeRequest:
         raise UsageError("--split-by writes one report folder per company", "give the folders with --out DIR "
                          "or --out-template 'reports/{company}/{period}'")
     run = RunOptions(profile=args.input.profile, memory_limit=values.memory_limit(args.memory_limit), read=read)
-    return AnalyzeRequest(settings, run, window, args.folder)
+    return AnalyzeRequest(settings, run, window, args.folder, compare)
 
 
 def read_options(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -124,6 +124,83 @@ def _parse_date(text: str, option: str) -> date:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise UsageError(f"{option} {text!r} is not a date", "write it as YYYY-MM-DD") from None
+
+
+COMPARE_HINT = "use previous, last-year or a period (" + PERIOD_HINT.removeprefix("use ") + ")"
+
+
+def resolve_comparison(text: str, window: Period | None, tz: str, today: date) -> Period:
+    """The --compare period for the report period ``window``: ``previous`` (the period of the same
+    kind just before: the month before a month, the week before a week, as many days before a day
+    range), ``last-year`` (the same month, ISO week or days a year earlier; 29 February → 28
+    February) or any --period value."""
+    text = text.strip()
+    if text not in ("previous", "last-year"):
+        try:
+            return replace(resolve_period(text, tz, today), name=text)
+        except UsageError:
+            raise UsageError(f"--compare {text!r} is not a comparison", COMPARE_HINT) from None
+    if window is None or window.since is None or window.until is None:
+        raise UsageError(f"--compare {text} needs a report period to compare with",
+                         "give --period (e.g. --period last-month --compare previous) or --since and --until")
+    first, after = window.since.date(), window.until.date()
+    whole_days = window.since == midnight(first, tz) and window.until == midnight(after, tz)
+    if not whole_days:  # exact bounds: the same span of wall-clock time, a day or a year earlier
+        return _shifted_bounds(text, window, tz)
+    kind = _kind(window.label, first, after)
+    if text == "previous":
+        if kind == "month":
+            start = (first - timedelta(days=1)).replace(day=1)
+            return days_period(text, start.strftime("%Y-%m"), start, first, tz)
+        length = after - first
+        start = first - length
+        label = _week_label(start) if kind == "week" else _days_label(start, first)
+        return days_period(text, label, start, first, tz)
+    if kind == "month":
+        start = first.replace(year=first.year - 1)
+        return days_period(text, start.strftime("%Y-%m"), start, _next_month(start), tz)
+    if kind == "week":
+        year, week, _ = first.isocalendar()
+        week = min(week, date(year - 1, 12, 28).isocalendar()[1])  # 2026-W53 → 2025-W52
+        start = date.fromisocalendar(year - 1, week, 1)
+        return days_period(text, _week_label(start), start, start + timedelta(days=7), tz)
+    start, end = _year_before(first), _year_before(after - timedelta(days=1)) + timedelta(days=1)
+    return days_period(text, _days_label(start, end), start, end, tz)
+
+
+def _kind(label: str, first: date, after: date) -> str:
+    """month, week (Monday to Monday) or days: what a period is, for its comparison."""
+    if first.day == 1 and after == _next_month(first):
+        return "month"
+    if first.weekday() == 0 and after - first == timedelta(days=7) and "W" in label:
+        return "week"
+    return "days"
+
+
+def _days_label(first: date, after: date) -> str:
+    last = after - timedelta(days=1)
+    return first.isoformat() if last == first else f"{first.isoformat()}..{last.isoformat()}"
+
+
+def _year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _shifted_bounds(text: str, window: Period, tz: str) -> Period:
+    assert window.since is not None and window.until is not None
+    zone = ZoneInfo(tz)
+    local_since, local_until = window.since.astimezone(zone), window.until.astimezone(zone)
+    if text == "previous":
+        span = local_until.replace(tzinfo=None) - local_since.replace(tzinfo=None)
+        since, until = local_since.replace(tzinfo=None) - span, local_since.replace(tzinfo=None)
+    else:
+        since = datetime.combine(_year_before(local_since.date()), local_since.time())
+        until = datetime.combine(_year_before(local_until.date()), local_until.time())
+    lo, hi = since.replace(tzinfo=zone), until.replace(tzinfo=zone)
+    return Period(text, f"{lo.date().isoformat()}..{hi.date().isoformat()}", lo, hi)
 
 
 def parse_bound(text: str, tz: str, option: str) -> datetime:

@@ -182,7 +182,7 @@ def _rich_table(table: Table, color: bool, width: int | None = None, compact: bo
 
 
 def _marked(cell: str, color: bool = True) -> Any:
-    """A metric cell, with "met" and "missed" as coloured marks."""
+    """A metric cell, with "met" and "missed" (and a change "better" or "worse") as coloured marks."""
     from rich.text import Text as RichText
 
     if not color:  # words, not marks: "met", "19.1 missed"
@@ -195,6 +195,10 @@ def _marked(cell: str, color: bool = True) -> Any:
         return RichText.assemble((f"{cell[:-4]} ✓", "green"))
     if cell.endswith(" missed"):
         return RichText.assemble((f"{cell[:-7]} ✗", "red"))
+    if cell.endswith(" better"):  # a change against the comparison period (sections/comparison.py)
+        return RichText.assemble((f"{cell[:-7]} ▲", "green"))
+    if cell.endswith(" worse"):
+        return RichText.assemble((f"{cell[:-6]} ▼", "red"))
     return cell
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from slreport.sections.base import Context, Report, Section
 from slreport.sections.blocks import Block, ChartSpec, Escape, HtmlBlock, as_is, merged
+from slreport.sections.comparison import COMPARISON
 from slreport.sections.data_quality import DATA_QUALITY
 from slreport.sections.envelope import ENVELOPE
 from slreport.sections.patience import PATIENCE
@@ -20,11 +21,11 @@ from slreport.sections.peaks import BUSY_HOUR, INTERVALS, OUTSIDE_HOURS, PEAKS, 
 from slreport.sections.service_level import COMPANIES_SECTION, DAYS, GROUPS, HOURS, SUMMARY, TARGETS
 from slreport.sections.staffing import STAFFING
 from slreport.sections.waits import WAITS
-from slreport.sections.weeks import WEEKS_SECTION
+from slreport.sections.weeks import MONTHS_SECTION, WEEKS_SECTION
 
 SECTIONS: tuple[Section, ...] = (
-    ENVELOPE, SUMMARY, COMPANIES_SECTION, TARGETS, GROUPS, HOURS, DAYS, WEEKS_SECTION, INTERVALS, PEAKS, BUSY_HOUR,
-    UNUSUAL_DAYS, OUTSIDE_HOURS, WAITS, STAFFING, PATIENCE, DATA_QUALITY,
+    ENVELOPE, SUMMARY, COMPANIES_SECTION, TARGETS, COMPARISON, GROUPS, HOURS, DAYS, WEEKS_SECTION, MONTHS_SECTION,
+    INTERVALS, PEAKS, BUSY_HOUR, UNUSUAL_DAYS, OUTSIDE_HOURS, WAITS, STAFFING, PATIENCE, DATA_QUALITY,
 )
 BY_NAME = {section.name: section for section in SECTIONS}
 

@@ -23,6 +23,7 @@ class Context:
     input: dict[str, Any]
     report: Report = field(default_factory=dict)
     tables: dict[str, Any] = field(default_factory=dict)
+    comparison: dict[str, Any] | None = None  # the --compare period's numbers (pipeline.comparison_base)
     # False for a report without table files (JSON or text on stdout): long tables are not fetched
     # (the interval table of a year at 10 M contacts is 0.3 M rows of text)
     tables_wanted: bool = True

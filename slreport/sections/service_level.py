@@ -19,7 +19,16 @@ from slreport.sections import schema as s
 from slreport.sections import words
 from slreport.sections.base import Context, Report, Section
 from slreport.sections.blocks import Block, ChartSpec, Escape, HtmlBlock, HtmlTable, Item, Lines, Table, Text
-from slreport.sections.text import NULL, chart_target, format_value, heading, of, sl_policy, table_settings
+from slreport.sections.text import (
+    NULL,
+    chart_target,
+    comparison_line,
+    format_value,
+    heading,
+    of,
+    sl_policy,
+    table_settings,
+)
 
 # Columns of the terminal and markdown tables (JSON and CSV carry every metric).
 TABLE_METRICS = (
@@ -346,8 +355,8 @@ def days_charts(report: Report, company: str | None) -> list[ChartSpec]:
     target, note = chart_target(report, company)
     return [ChartSpec("daily", "calls offered and service level per day", "daily_offered_sl",
                       (*d, target[0] if target else None),
-                      {"unusual": unusual_days(report, company), "threshold_s": target[1] if target else None},
-                      note=note)]
+                      {"unusual": unusual_days(report, company), "threshold_s": target[1] if target else None}
+                      | comparison_line(report, company, "by_day"), note=note)]
 
 
 def overview_charts(report: Report) -> list[ChartSpec]:

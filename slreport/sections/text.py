@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slreport.metrics.registry import BY_KEY
+from slreport.metrics.registry import ANY_BY_KEY
 from slreport.options.hours import DAY_NAMES
 
 NULL = "—"
@@ -30,7 +30,7 @@ def format_value(key: str, value: Any) -> str:
     """A metric's value as the tables show it (by its unit in the metric registry)."""
     if value is None:
         return NULL
-    unit = BY_KEY[key].unit if key in BY_KEY else ""
+    unit = ANY_BY_KEY[key].unit if key in ANY_BY_KEY else ""
     if unit in ("pct", "seconds", "score"):
         return f"{value:.1f}"
     if unit == "bool":
@@ -44,7 +44,7 @@ def format_value(key: str, value: Any) -> str:
 
 def heading(key: str, settings: dict[str, Any]) -> str:
     """A metric's column heading (settings: the report's, with ``aht_basis`` from its input)."""
-    metric = BY_KEY[key]
+    metric = ANY_BY_KEY[key]
     if key == "aht_s" and settings.get("aht_basis") == "talk":
         return "Avg talk (s)"
     if key == "target_met":
@@ -179,3 +179,16 @@ def chart_threshold(report: dict[str, Any], company: str | None) -> tuple[int | 
         return thresholds[0], ""
     listed = ", ".join(str(t) for t in thresholds[:-1]) + f" and {thresholds[-1]} s"
     return None, f"no SL threshold drawn: companies have their own thresholds ({listed})"
+
+
+def comparison_line(report: dict[str, Any], company: str | None, key: str) -> dict[str, Any]:
+    """With --compare: the comparison period's service level per week (or day) of ``company``, in
+    its order from its first, to draw under the report's own from its first (chart kwargs)."""
+    c = report.get("comparison")
+    if not c or not c["has_data"]:
+        return {}
+    rows = sorted(of(c[key], company), key=lambda r: r[key[3:]])
+    if not any(r["service_level_pct"] is not None for r in rows):
+        return {}
+    p = c["period"]
+    return {"compare": [r["service_level_pct"] for r in rows], "compare_label": p["label"]}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from slreport.metrics.registry import BY_KEY, PEAK_BY_KEY
+from slreport.metrics.registry import ANY_BY_KEY, PEAK_BY_KEY
 from slreport.sections.text import NULL, WEEKDAYS, company_policy, format_value, interval_end, last_whole_day
 
 ALL_COMPANIES = "All companies"
@@ -33,7 +33,7 @@ def verdict(met: bool | None) -> str:
 
 def label(key: str) -> str:
     """A column heading from the metric registry, with its unit: "ASA (s)", "SL %"."""
-    metric = BY_KEY.get(key) or PEAK_BY_KEY.get(key)
+    metric = ANY_BY_KEY.get(key) or PEAK_BY_KEY.get(key)
     if metric is None:
         raise KeyError(f"{key} is not in the metric registry")
     return metric.label + (" (s)" if metric.unit == "seconds" else "")
@@ -41,18 +41,18 @@ def label(key: str) -> str:
 
 def metric_name(key: str) -> str:
     """A metric in words, from the registry: "Average speed of answer"."""
-    return BY_KEY[key].words
+    return ANY_BY_KEY[key].words
 
 
 def named(key: str) -> str:
     """A metric in words with its unit: "Average speed of answer (s)", "Answer rate %"."""
-    unit = BY_KEY[key].unit
+    unit = ANY_BY_KEY[key].unit
     return metric_name(key) + (" (s)" if unit == "seconds" else " %" if unit == "pct" else "")
 
 
 def value(key: str, v: Any) -> str:
     """A metric's value as every table shows it (by its registry unit), a ratio as "1.63×"."""
-    if key in BY_KEY:
+    if key in ANY_BY_KEY:
         return format_value(key, v)
     unit = PEAK_BY_KEY[key].unit
     if v is None:
