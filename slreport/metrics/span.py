@@ -18,10 +18,14 @@ BOUNDS = f"(SELECT first_at AS arrived_at FROM {SPAN} UNION ALL SELECT last_at F
 
 
 def create_span(con: Any) -> None:
-    """``contact_span`` (company, contacts, first_at, last_at) over what the ``contacts`` view holds."""
+    """``contact_span`` (company, contacts, first_at, last_at, and what the answered contacts' handle
+    times are made of: talked, held_or_wrapped) over what the ``contacts`` view holds."""
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {SPAN} AS SELECT company, count(*) AS contacts, "
-        "min(arrived_at) AS first_at, max(arrived_at) AS last_at FROM contacts GROUP BY company"
+        "min(arrived_at) AS first_at, max(arrived_at) AS last_at, "
+        "count(talk_s) FILTER (WHERE outcome = 'answered') AS talked, "
+        "count(hold_s) FILTER (WHERE outcome = 'answered') + count(acw_s) FILTER (WHERE outcome = 'answered') "
+        "AS held_or_wrapped FROM contacts GROUP BY company"
     )
 
 

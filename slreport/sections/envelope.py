@@ -37,7 +37,7 @@ def envelope(ctx: Context) -> dict[str, Any]:
 def aht_basis(con: Any) -> str | None:
     """What AHT is made of in this data: 'talk+hold+acw' where any hold or ACW exists, else 'talk'."""
     found = engine.one(
-        con, "SELECT count(talk_s), count(hold_s) + count(acw_s) FROM contacts WHERE outcome = 'answered'"
+        con, "SELECT coalesce(sum(talked), 0), coalesce(sum(held_or_wrapped), 0) FROM contact_span"
     )
     if not found[0]:
         return None
