@@ -168,3 +168,19 @@ def test_the_erlang_a_table_fits_80_columns_with_every_number_whole():
         assert f"{row['p_wait']:.4f}" in shown and f"{row['occupancy_pct']:.1f}" in shown
         assert f"{row['p_abandon']:.4f}" in shown and f"{row['service_level_pct']:.1f}" in shown
     assert "◀" in rows[result["recommended"]["agents"]]
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_the_forecast_tables_fit_with_every_day_and_number_whole(columns):
+    args = ("forecast", str(SAMPLE), "--config", str(CONFIG), "--plan")
+    result = json.loads(run_cli(*args, "-f", "json").stdout)
+    code, text = on_terminal(columns, *args)
+    assert code == 0
+    lines = text.split("\n")
+    assert "…" not in text and max(len(line) for line in lines) <= columns
+    first = result["daily"][0]
+    week = [d for d in result["daily"] if d["company"] == first["company"]][:7]
+    for day in week:  # each day of next week labelled, with its offered calls on the same line
+        label = f"{day['weekday']} {day['day']}"
+        shown = [line for line in lines if label in line]
+        assert shown and f"{day['offered']:,.0f}" in shown[0].split(label, 1)[1], label

@@ -249,11 +249,14 @@ def progress(message: str, *, enabled: bool) -> Iterator[None]:
 
 
 def print_blocks(blocks: list[Block], out: IO[str], color: bool) -> None:
-    """Blocks drawn by another command (forecast), each as analyze draws its own."""
+    """Blocks drawn by another command (forecast), each as analyze draws its own: a table too wide for
+    the terminal in parts that fit, each repeating the key column."""
     console = _console(out, color)
     for block in blocks:
         if len(block.items) == 1 and isinstance(block.items[0], Table):
-            console.print(_rich_table(block.items[0], color, console.width, False, title=block.title,
-                                      title_justify="left"))
+            parts = fitted(console, block.items[0], color)
+            for n, (part, compact) in enumerate(parts, 1):
+                title = block.title + (f" ({n} of {len(parts)})" if len(parts) > 1 else "")
+                console.print(_rich_table(part, color, console.width, compact, title=title, title_justify="left"))
         else:
             _print_block(console, block, color)
