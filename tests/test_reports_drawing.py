@@ -99,12 +99,23 @@ def test_an_error_here_is_raised_and_stops_the_workers(monkeypatch):
     assert work.children == {} and not any(_running(pid) for pid in pids)
 
 
-@pytest.mark.parametrize("value, expected", [("1", 1), ("2", 2), ("", None), ("many", None)])
+@pytest.mark.parametrize("value, expected", [("1", 1), ("2", 2), (" 3 ", 3), ("", None)])
 def test_the_number_of_workers(monkeypatch, value, expected):
     monkeypatch.setenv(drawing.WORKERS_ENV, value)
     default = min(len(os.sched_getaffinity(0)), drawing.MAX_WORKERS)
     assert drawing.workers(40) == (expected or default)
     assert drawing.workers(drawing.MIN_CHARTS_PER_WORKER - 1) == 1  # a few charts: not worth a fork
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "many", "2.5"])
+def test_a_bad_number_of_workers_is_refused_before_the_input_is_read(tmp_path, value):
+    done = subprocess.run([sys.executable, "-m", "slreport", "analyze", str(tmp_path / "missing.csv"), "--tz", "UTC",
+                           "--out", str(tmp_path / "rep")], cwd=ROOT, capture_output=True, timeout=120,
+                          env=os.environ | {"PYTHONPATH": str(ROOT), drawing.WORKERS_ENV: value})
+    assert done.returncode == 2, done.stderr
+    err = done.stderr.decode()
+    assert f"{drawing.WORKERS_ENV}={value!r} is not a number of processes" in err and "missing.csv" not in err
+    assert not (tmp_path / "rep").exists()
 
 
 STOPPED = """

@@ -31,9 +31,12 @@ import sys
 import time
 import warnings
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from slreport.folder.figures import Chart
+from slreport.errors import UsageError
+
+if TYPE_CHECKING:
+    from slreport.folder.figures import Chart
 
 MAX_WORKERS = 4  # processes drawing, this one included
 MIN_CHARTS_PER_WORKER = 4  # forking costs ≈10 ms; a chart ≈100 ms
@@ -42,17 +45,26 @@ WORKERS_ENV = "SLREPORT_CHART_WORKERS"  # a number of processes (1: draw here on
 _INDEX_BYTES = 4
 _PR_SET_PDEATHSIG = 1
 
-Job = tuple[Chart, Sequence[str]]  # a chart and the formats to draw it in
+Job = tuple["Chart", Sequence[str]]  # a chart and the formats to draw it in
 
 
 def workers(n_charts: int) -> int:
     """How many processes draw ``n_charts`` charts, this one included."""
     if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
         return 1
-    wanted = os.environ.get(WORKERS_ENV, "").strip()
-    cores = len(os.sched_getaffinity(0))
-    limit = int(wanted) if wanted.isdigit() and int(wanted) > 0 else min(cores, MAX_WORKERS)
+    limit = wanted_workers() or min(len(os.sched_getaffinity(0)), MAX_WORKERS)
     return max(1, min(limit, n_charts // MIN_CHARTS_PER_WORKER))
+
+
+def wanted_workers() -> int | None:
+    """``SLREPORT_CHART_WORKERS``: how many processes draw (1: this one only); None when unset."""
+    raw = os.environ.get(WORKERS_ENV, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) < 1:
+        raise UsageError(f"{WORKERS_ENV}={raw!r} is not a number of processes",
+                         "set it to 1 (charts drawn in one process) or more, or unset it")
+    return int(raw)
 
 
 @contextlib.contextmanager

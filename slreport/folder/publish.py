@@ -54,6 +54,9 @@ def check_output_options(options: OutputOptions) -> None:
         raise UsageError(f"--tables {options.tables!r} is not a table format", f"use {', '.join(TABLE_FORMATS)}")
     if options.chart_format not in CHART_FORMATS:
         raise UsageError(f"--chart-format {options.chart_format!r} is not supported", "use png or svg")
+    from slreport.folder.drawing import wanted_workers
+
+    wanted_workers()  # a bad SLREPORT_CHART_WORKERS is refused before the input is read
 
 
 def write_report(analysis: Any, target: Path, options: OutputOptions) -> Path:
