@@ -34,6 +34,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from slreport.errors import UsageError
+from slreport.interrupts import STOP_SIGNALS as _STOP_SIGNALS
 
 if TYPE_CHECKING:
     from slreport.folder.figures import Chart
@@ -160,9 +161,6 @@ class Drawing:
         if self.tasks is not None:
             os.close(self.tasks)
             self.tasks = None
-
-
-_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
 
 def _worker(jobs: list[Job], tasks: int, out: int, parent: int, blocked: Any) -> int:
