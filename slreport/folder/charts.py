@@ -42,18 +42,20 @@ MARK = OKABE_ITO["orange"]
 NO_VERDICT = "#999999"
 FORMATS = ("png", "svg")
 WIDTH_IN = 9.0
+DPI = 110  # a 9-inch chart is 990 pixels wide
 # The figure builders by name: each drawing function below is one of them turned into bytes.
 BUILDERS: dict[str, Callable[..., Any]] = {}
 
 
 def _drawing(build: Callable[..., Any]) -> Callable[..., bytes]:
     """A drawing function (same arguments, plus ``fmt``: png or svg) from a builder of its Figure.
-    The builder stays reachable by name (``figure``), so that a test can look at what is drawn."""
+    The builder stays reachable by name (``figure``, ``draw_formats``), so that a test can look at
+    what is drawn and a report folder can have several formats of one chart from one Figure."""
     BUILDERS[build.__name__] = build
 
     @functools.wraps(build)
     def draw(*args: Any, fmt: str = "svg", **kwargs: Any) -> bytes:
-        return _bytes(build(*args, **kwargs), fmt)
+        return draw_formats(build.__name__, (fmt,), *args, **kwargs)[fmt]
 
     return draw
 
@@ -61,6 +63,25 @@ def _drawing(build: Callable[..., Any]) -> Callable[..., bytes]:
 def figure(name: str, *args: Any, **kwargs: Any) -> Any:
     """The matplotlib Figure of the drawing function ``name``, undrawn to bytes."""
     return BUILDERS[name](*args, **kwargs)
+
+
+def draw_formats(name: str, fmts: Sequence[str], *args: Any, **kwargs: Any) -> dict[str, bytes]:
+    """The chart of the drawing function ``name`` in each format of ``fmts``, from one Figure:
+    the same bytes as drawing each format on its own (each format is laid out from the Figure as
+    built: the layout of a png, at its dpi, is not the one of an svg, at 72 dpi), for the cost of
+    building it once."""
+    for fmt in fmts:
+        _check_format(fmt)
+    fig = figure(name, *args, **kwargs)
+    built = [(ax, ax.get_position(original=True).frozen(), ax.get_position(original=False).frozen())
+             for ax in fig.axes]
+    out = {}
+    for fmt in fmts:
+        for ax, original, active in built:  # as built: where constrained layout starts from
+            ax._set_position(original, which="original")
+            ax._set_position(active, which="active")
+        out[fmt] = _bytes(fig, fmt)
+    return out
 
 
 def _figure(height_in: float = 4.2) -> Any:
@@ -86,16 +107,29 @@ def _titles(fig: Any, ax: Any, title: str, when: str) -> None:
         ax.set_title(when, loc="left", fontsize=9, color="#444444")
 
 
-def _bytes(fig: Any, fmt: str) -> bytes:
+def _check_format(fmt: str) -> None:
     if fmt not in FORMATS:
         raise ValueError(f"chart format {fmt!r}: choose from {', '.join(FORMATS)}")
+
+
+def _bytes(fig: Any, fmt: str) -> bytes:
+    """The Figure printed by its format's canvas. Not ``Figure.savefig``: with a layout engine it
+    draws the whole figure twice (once with drawing switched off, to lay it out, then again,
+    laying it out once more from where the first left it), for the same bytes as this one pass."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
+    _check_format(fmt)
     buffer = io.BytesIO()
-    metadata = {"Date": None} if fmt == "svg" else {"Software": None}
     with warnings.catch_warnings():
         # "Glyph … missing from font(s)" once per character and chart, 72 lines for a few names
         # (the box drawn instead says the same); a collapsed layout still gives a chart.
         warnings.simplefilter("ignore", UserWarning)
-        fig.savefig(buffer, format=fmt, dpi=110, metadata=metadata)
+        fig.dpi = DPI  # the svg canvas draws at 72 dpi, and embeds images at this one
+        if fmt == "png":
+            FigureCanvasAgg(fig).print_png(buffer, metadata={"Software": None})
+        else:
+            FigureCanvasSVG(fig).print_svg(buffer, metadata={"Date": None})
     return buffer.getvalue()
 
 

@@ -8,7 +8,7 @@ deferred (``Chart.render``) so that nothing is drawn that is not written.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,12 +31,27 @@ class Chart:
     kind: str  # hourly | daily | weekday-hour | waits | patience | staffing | overview
     title: str  # as drawn: names in it made visible and shortened by names.chart_label
     draw: Callable[[str], bytes]
+    # several formats from one Figure (charts.draw_formats); None: ``draw`` once per format
+    draw_formats: Callable[[Sequence[str]], dict[str, bytes]] | None = field(default=None, repr=False)
     _cache: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     def render(self, fmt: str) -> bytes:
-        if fmt not in self._cache:
-            self._cache[fmt] = self.draw(fmt)
+        self.prepare((fmt,))
         return self._cache[fmt]
+
+    def prepare(self, fmts: Sequence[str]) -> dict[str, bytes]:
+        """Draw the formats of ``fmts`` not drawn yet (from one Figure); returns them all."""
+        missing = [fmt for fmt in dict.fromkeys(fmts) if fmt not in self._cache]
+        if missing and self.draw_formats is not None:
+            self._cache.update(self.draw_formats(missing))
+        for fmt in missing:
+            if fmt not in self._cache:
+                self._cache[fmt] = self.draw(fmt)
+        return {fmt: self._cache[fmt] for fmt in fmts}
+
+    def keep(self, drawn: dict[str, bytes]) -> None:
+        """Take formats drawn elsewhere (in a worker process, render.draw_all)."""
+        self._cache.update(drawn)
 
 
 # --- the chart list ------------------------------------------------------------------------
@@ -88,8 +103,11 @@ def _chart(spec: ChartSpec, name: str, company: str | None, kind: str, title: st
     when = f"{when} · {spec.note}" if spec.note else when
 
     def draw(fmt: str) -> bytes:
+        return draw_formats((fmt,))[fmt]
+
+    def draw_formats(fmts: Sequence[str]) -> dict[str, bytes]:
         from slreport.folder import charts
 
-        return getattr(charts, spec.draw)(*spec.args, title, when, **spec.kwargs, fmt=fmt)
+        return charts.draw_formats(spec.draw, fmts, *spec.args, title, when, **spec.kwargs)
 
-    return Chart(name, company, kind, title, draw)
+    return Chart(name, company, kind, title, draw, draw_formats)

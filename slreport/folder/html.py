@@ -104,13 +104,19 @@ def chart_groups(charts: list[figures.Chart], n_companies: int) -> list[dict[str
 
     groups: dict[str, list[dict[str, Any]]] = {}
     for chart in charts:
-        if chart.company is not None and n_companies > figures.HTML_COMPANY_CHARTS_MAX:
+        if not on_page(chart, n_companies):
             continue
         scope = "Overview" if chart.kind == "overview" else (chart.company or "All companies")
         svg = inline_svg(chart.render("svg").decode("utf-8"), chart.name, chart.title)
         groups.setdefault(scope, []).append({"title": chart.title, "svg": Markup(svg)})
     return [{"scope": scope, "anchor": f"charts-{i}", "charts": items}
             for i, (scope, items) in enumerate(groups.items())]
+
+
+def on_page(chart: figures.Chart, n_companies: int) -> bool:
+    """Whether report.html shows ``chart``: a company's own charts only up to
+    HTML_COMPANY_CHARTS_MAX companies."""
+    return chart.company is None or n_companies <= figures.HTML_COMPANY_CHARTS_MAX
 
 
 _ID = re.compile(r'\bid="([^"]+)"')

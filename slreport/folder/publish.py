@@ -54,6 +54,9 @@ def check_output_options(options: OutputOptions) -> None:
         raise UsageError(f"--tables {options.tables!r} is not a table format", f"use {', '.join(TABLE_FORMATS)}")
     if options.chart_format not in CHART_FORMATS:
         raise UsageError(f"--chart-format {options.chart_format!r} is not supported", "use png or svg")
+    from slreport.folder.drawing import wanted_workers
+
+    wanted_workers()  # a bad SLREPORT_CHART_WORKERS is refused before the input is read
 
 
 def write_report(analysis: Any, target: Path, options: OutputOptions) -> Path:
@@ -142,14 +145,21 @@ def build_folder(analysis: Any, folder: Path, options: OutputOptions, fill: Any 
 
 
 def fill_folder(analysis: Any, folder: Path, options: OutputOptions) -> None:
-    from slreport.folder import figures, html, tables
+    """The folder's files. The charts (most of the time) are drawn by workers beside this
+    process while it writes the JSON and the tables (slreport.folder.drawing)."""
+    from slreport.folder import drawing, figures, html, tables
     from slreport.render.json import to_json
 
     report = analysis.report
-    safe_paths.write_private(folder / "summary.json", to_json(report))
-    files = tables.report_tables(report, analysis.tables)
-    tables.write_tables(files, folder, options.tables, report)
     charts = figures.chart_list(report)
+    n_companies = len(figures.companies(report))
+    jobs: list[drawing.Job] = [(chart, (options.chart_format, *(["svg"] if html.on_page(chart, n_companies) else [])))
+                               for chart in charts]
+    with drawing.drawing(jobs) as charts_drawn:
+        safe_paths.write_private(folder / "summary.json", to_json(report))
+        files = tables.report_tables(report, analysis.tables)
+        tables.write_tables(files, folder, options.tables, report)
+        charts_drawn.finish()
     if charts:
         (folder / "charts").mkdir(mode=safe_paths.PRIVATE_FOLDER)
     for chart in charts:
