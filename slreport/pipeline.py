@@ -15,7 +15,7 @@ import duckdb
 
 from slreport import engine, ingest, sections
 from slreport.ingest.sql import quote_literal
-from slreport.metrics import fcr
+from slreport.metrics import business_hours, fcr
 from slreport.metrics.cells import create_cells
 from slreport.metrics.intervals import interval_start_sql
 from slreport.metrics.opening_hours import create_hours_tables, in_hours_sql
@@ -31,7 +31,7 @@ from slreport.options.settings import Settings
 # number itself before the table is written.
 LOCAL_COLUMNS = (
     "company", "agent", "arrived_at", "wait_s", "talk_s", "hold_s", "acw_s", "outcome", "resolved", "nps_score",
-    "csat_score",
+    "csat_score", "policy_id", "sl_wait_s",
 )
 
 
@@ -136,14 +136,19 @@ def create_local_contacts(con: duckdb.DuckDBPyConnection, settings: Settings) ->
     local = f"timezone({quote_literal(tz)}, arrived_at)"
     in_hours, joins = in_hours_sql(settings.hours, "c.local_at")
     interval_start = interval_start_sql(settings.interval_minutes, tz, "c.arrived_at", "c.local_at")
+    sl_wait, clock_joins = business_hours.create_clock(con, settings, tz)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE contacts_local AS
-            WITH localised AS (
+            WITH policed AS (
+              SELECT c.*, {POLICY_ID_SQL} AS policy_id FROM contacts c {POLICY_MATCH_JOINS}
+            ), localised AS (
               SELECT c.*, hour(c.local_at) AS hour, CAST(c.local_at AS DATE) AS day, {interval_start} AS interval_start,
                      {in_hours} AS in_hours,
                      epoch_ms(c.arrived_at) AS arrived_ms, {SHORT_ABANDON} AS is_short_abandon
-              FROM (SELECT *, {local} AS local_at FROM contacts) c {joins}
-              JOIN company_settings p ON p.company = c.company
+              FROM (SELECT c.*, {sl_wait} AS sl_wait_s
+                    FROM (SELECT *, {local} AS local_at FROM policed) c
+                    JOIN policy_settings p ON p.policy_id = c.policy_id {clock_joins}) c {joins}
+              JOIN policy_settings p ON p.policy_id = c.policy_id
             )
             SELECT {', '.join(local_columns(settings.by))}, hour, day, interval_start, in_hours,
                    caller IS NOT NULL AS caller_known,
@@ -154,6 +159,18 @@ def create_local_contacts(con: duckdb.DuckDBPyConnection, settings: Settings) ->
         "CREATE OR REPLACE VIEW offered_local AS SELECT * FROM contacts_local"
         + ("" if settings.include_closed else " WHERE in_hours")
     )
+
+
+# Each contact's most specific policy (slreport.metrics.policy): its queue's, else its segment's, else
+# its channel's (channel names compared without case), else its company's.
+POLICY_MATCH_JOINS = """
+LEFT JOIN policy_settings pq ON pq.policy_company = c.company AND pq.scope_kind = 'queue' AND pq.scope_name = c.queue
+LEFT JOIN policy_settings ps ON ps.policy_company = c.company AND ps.scope_kind = 'segment'
+      AND ps.scope_name = c.segment
+LEFT JOIN policy_settings pc ON pc.policy_company = c.company AND pc.scope_kind = 'channel'
+      AND lower(pc.scope_name) = lower(c.channel)
+LEFT JOIN policy_settings p0 ON p0.policy_company = c.company AND p0.scope_kind IS NULL"""
+POLICY_ID_SQL = "coalesce(pq.policy_id, ps.policy_id, pc.policy_id, p0.policy_id)"
 
 
 def local_columns(by: tuple[str, ...]) -> list[str]:

@@ -28,7 +28,9 @@ if TYPE_CHECKING:
     from slreport.options.settings import Settings
 
 CELLS, CELLS_BY = "cells", "cells_by"
-CELL_KEYS = ("company", "day", "hour", "interval_start")
+# policy_id: a cell holds the contacts of one policy (slreport.metrics.policy), so that a derived count
+# (the SL method's numerator, the target) follows the contacts' own policy
+CELL_KEYS = ("company", "policy_id", "day", "hour", "interval_start")
 
 # Per cell only (a cell is one company × local interval), read only by the staffing tables.
 CELL_ONLY = (Count("agents_named", "count(c.agent)"),)
@@ -70,7 +72,7 @@ def create_cells(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     groupings: dict[str, tuple[tuple[str, ...], tuple[Count, ...]]] = {
         CELLS: (CELL_KEYS, all_counts(settings) + CELL_ONLY)}
     if by_source(settings.by) == CELLS_BY:
-        groupings[CELLS_BY] = (tuple(dict.fromkeys(("company", *settings.by))), all_counts(settings))
+        groupings[CELLS_BY] = (tuple(dict.fromkeys(("company", "policy_id", *settings.by))), all_counts(settings))
     for table, (keys, counts) in groupings.items():
         key_list = ", ".join(f"c.{k}" for k in keys)
         con.execute(
