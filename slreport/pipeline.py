@@ -143,7 +143,7 @@ def create_local_contacts(con: duckdb.DuckDBPyConnection, settings: Settings) ->
               SELECT c.*, {POLICY_ID_SQL} AS policy_id FROM contacts c {POLICY_MATCH_JOINS}
             ), localised AS (
               SELECT c.*, hour(c.local_at) AS hour, CAST(c.local_at AS DATE) AS day, {interval_start} AS interval_start,
-                     {in_hours} AS in_hours,
+                     ({in_hours} OR p.business_hours) AS in_hours,
                      epoch_ms(c.arrived_at) AS arrived_ms, {SHORT_ABANDON} AS is_short_abandon
               FROM (SELECT c.*, {sl_wait} AS sl_wait_s
                     FROM (SELECT *, {local} AS local_at FROM policed) c

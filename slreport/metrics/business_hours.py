@@ -38,7 +38,7 @@ FROM contacts
 """
 
 # Open seconds of a day up to the local second ``sec`` of that day (the day's ranges: a list of {s, e}).
-_WITHIN = "coalesce(list_sum(list_transform({d}.ranges, r -> greatest(0, least({sec}, r.e) - r.s))), 0)"
+_WITHIN = "coalesce(list_sum(list_transform({d}.ranges, lambda r: greatest(0, least({sec}, r.e) - r.s))), 0)"
 _SECOND_OF_DAY = "(epoch({t}) - epoch(CAST(CAST({t} AS DATE) AS TIMESTAMP)))"
 
 

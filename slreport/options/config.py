@@ -158,7 +158,9 @@ class _Reader:
         out: dict[str, Any] = {}
         for key, value in table.items():
             if key not in keys:
-                self.fail(where, key, f"unknown key {quoted(key)} in {_header(where)}", "allowed: " + ", ".join(keys))
+                tables = [f"{t}.\"NAME\"" for t in SCOPE_TABLES] if len(where) == 2 and where[0] == "companies" else []
+                self.fail(where, key, f"unknown key {quoted(key)} in {_header(where)}",
+                          "allowed: " + ", ".join([*keys, *tables]))
             try:
                 out |= keys[key].fields(value)
             except BadValue as exc:
@@ -219,7 +221,7 @@ def _line_in_table(lines: list[str], where: tuple[str, ...], key: str) -> int | 
         m = _HEADER_RE.match(line)
         if m:
             current = _split_dotted(m.group(1))
-            if current == where + (key,):  # the key is itself a table, e.g. [oops]
+            if current[:len(where) + 1] == where + (key,):  # the key is itself a table, e.g. [oops] or [oops."x"]
                 return number
             header_line = number if current == where else header_line
         elif current == where and key_re.match(line):
