@@ -62,9 +62,10 @@ _PLAUSIBLE_LIMITS = (("wait_s", _WAIT_LIMIT), ("talk_s", MAX_DURATION_S), ("hold
 
 
 def mark_implausible(con: duckdb.DuckDBPyConnection) -> None:
-    """Reject usable rows whose wait is over MAX_WAIT_S (MAX_RESPONSE_S on a written channel) or whose talk, hold or after-contact time is
-    over MAX_DURATION_S (reason ``implausible_duration``, naming the first such column), for every
-    reader at once. Before duplicates are marked, so that an implausible copy never wins."""
+    """Reject usable rows whose wait is over MAX_WAIT_S (MAX_RESPONSE_S on a written channel) or whose
+    talk, hold or after-contact time is over MAX_DURATION_S (reason ``implausible_duration``, naming the
+    first such column), for every reader at once. Before duplicates are marked, so that an implausible
+    copy never wins."""
     column = "CASE " + " ".join(f"WHEN {c} > {limit} THEN '{c}'" for c, limit in _PLAUSIBLE_LIMITS) + " END"
     # In six significant digits with an exponent: enough to see how far over the limit a value is, and no
     # run of digits a moved caller number could survive in (a number in wait_s is parsed as seconds).
