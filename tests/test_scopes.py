@@ -258,3 +258,28 @@ def test_scoped_targets_show_in_the_terminal_html_and_table_files(tmp_path, scop
     assert ["A", None, "VIP", None, "service_level_pct"] in [r[:5] for r in rows]
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "segment VIP" in html and "channel chat" in html and "Service level 90/30" in html
+
+
+def test_a_ticket_closed_without_a_response_is_abandoned_after_its_wait_until_closed(write_csv):
+    data = write_csv("tickets.csv", "contact_id,company,channel,arrived_at,first_response_at,ended_at",
+                     # answered: first response after 1 h (closed a day later: not the wait)
+                     "t1,A,ticket,2026-05-04 09:00:00+03:00,2026-05-04 10:00:00+03:00,2026-05-05 10:00:00+03:00",
+                     # closed after 30 min without a response: abandoned, waited 30 min
+                     "t2,A,ticket,2026-05-04 09:00:00+03:00,,2026-05-04 09:30:00+03:00",
+                     # a voice call without an answer keeps no wait from its end (as before)
+                     "v1,A,voice,2026-05-04 09:00:00+03:00,,2026-05-04 09:00:30+03:00")
+    report = _json(str(data), "--tz", "Europe/Helsinki", "--sl", "80/1h", "--short-abandon", "0")
+    s = report["summary"]
+    assert (s["offered"], s["answered"], s["abandoned"], s["max_wait_s"]) == (3, 1, 2, 3600.0)
+    assert s["abandoned_within_threshold"] == 1 and report["input"]["data_quality"]["missing_wait"] == 1
+
+
+def test_the_connect_reader_s_channel_selects_the_channel_policy(tmp_path):
+    config = tmp_path / "c.toml"
+    config.write_text('[companies."amazon_connect_ctr".channels."chat"]\nservice_level = "80/60"\n', encoding="utf-8")
+    data = Path(__file__).parent / "data" / "ingest" / "amazon_connect_ctr.jsonl"
+    report = _json(str(data), "--config", str(config), "--by", "company,channel")
+    groups = {r["channel"]: r for r in report["by_group"]}
+    assert (groups["chat"]["offered"], groups["voice"]["offered"]) == (2, 3)  # Channel CHAT / VOICE
+    chat = _target(report, "amazon_connect_ctr", channel="chat")
+    assert chat["actual"] == groups["chat"]["service_level_pct"] == 100.0
