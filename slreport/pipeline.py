@@ -31,7 +31,7 @@ from slreport.options.settings import Settings
 # number itself before the table is written.
 LOCAL_COLUMNS = (
     "company", "agent", "arrived_at", "wait_s", "talk_s", "hold_s", "acw_s", "outcome", "resolved", "nps_score",
-    "csat_score", "policy_id", "sl_wait_s",
+    "csat_score", "policy_id", "sl_wait_s", "transferred", "callback",
 )
 
 

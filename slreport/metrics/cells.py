@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from slreport.metrics import fcr, scores, service_level
+from slreport.metrics import fcr, quality, scores, service_level
 from slreport.metrics.counts import Count, derived_select, order_by_keys, per_contact_select, rollup_sql
 from slreport.metrics.service_level import POLICY_JOIN
 
@@ -49,14 +49,15 @@ GROUP BY company, interval_start
 
 
 def all_counts(settings: Settings) -> tuple[Count, ...]:
-    return service_level.COUNTS + fcr.COUNTS + scores.counts(settings)
+    return service_level.COUNTS + fcr.COUNTS + scores.counts(settings) + quality.COUNTS
 
 
 def metrics_sql(settings: Settings, keys: list[str], source: str, grid: str | None = None) -> str:
     """Every family's metrics grouped by ``keys`` (none: one row for everything), in one query:
     one rollup of all families' counts (every group of ``grid`` too: rollup_sql), then each family's
-    rate columns over it (service level, FCR, scores, in that order; fcr_method must be resolved)."""
-    columns = ",".join((service_level.RATE_COLUMNS, fcr.rate_columns(settings), scores.RATE_COLUMNS))
+    rate columns over it (service level, FCR, scores, quality, in that order; fcr_method must be resolved)."""
+    columns = ",".join((service_level.RATE_COLUMNS, fcr.rate_columns(settings), scores.RATE_COLUMNS,
+                        quality.RATE_COLUMNS))
     return (f"WITH counts AS ({rollup_sql(all_counts(settings), keys, source, grid)})\n"
             f"SELECT {''.join(f'{k}, ' for k in keys)}{columns}\nFROM counts\n{order_by_keys(keys)}")
 

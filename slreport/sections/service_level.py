@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from slreport.metrics import quality
 from slreport.metrics.cells import by_source, metrics_sql
 from slreport.metrics.intervals import dense_grids
 from slreport.metrics.policy import company_policy, evaluate_targets
@@ -38,7 +39,8 @@ TABLE_METRICS = (
 # On a narrow terminal the first part of the table shows these, the rest follow in more parts.
 NARROW_FIRST = ("offered", "service_level_pct", "target_met", "answer_rate_pct", "abandon_rate_pct", "asa_s", "aht_s")
 # Shown after those when the data has them (the summary value is not null).
-OPTIONAL_METRICS = ("fcr_pct", "nps", "csat_mean")
+OPTIONAL_METRICS = ("fcr_pct", "nps", "csat_mean", "transfer_rate_pct", "hold_rate_pct", "callback_share_pct",
+                    "repeat_caller_pct")
 # Target rules beside their metrics; the service level has its own Target column.
 MARKED_METRICS = ("answer_rate_pct", "abandon_rate_pct", "fcr_pct", "nps")
 HOUR_METRICS = ("offered", "answered", "abandoned", "service_level_pct", "answer_rate_pct", "asa_s")
@@ -62,12 +64,15 @@ def dense(ctx: Context) -> bool:
 
 
 def summary(ctx: Context) -> dict[str, Any]:
-    return {"summary": metric_rows(ctx, [])[0]}
+    repeat = quality.repeat_callers(ctx.con, ())
+    return {"summary": metric_rows(ctx, [])[0] | repeat.get((), quality.no_repeat_callers())}
 
 
 def companies(ctx: Context) -> dict[str, Any]:
     # every company, also one whose contacts all arrived outside opening hours
-    rows = metric_rows(ctx, ["company"], grid=COMPANIES)
+    repeat = quality.repeat_callers(ctx.con)
+    rows = [r | repeat.get((r["company"],), quality.no_repeat_callers())
+            for r in metric_rows(ctx, ["company"], grid=COMPANIES)]
     for row in rows:
         if ctx.settings.scopes.get(row["company"]) and row["service_level_pct"] is not None:
             # its contacts follow several policies; the company's verdict is against its own target
@@ -96,7 +101,9 @@ def groups(ctx: Context) -> dict[str, Any]:
     by = list(ctx.settings.by)
     if by == ["company"]:
         return {}
-    return {"by_group": metric_rows(ctx, by, f"{by_source(ctx.settings.by)} c")}
+    repeat = quality.repeat_callers(ctx.con, tuple(by))
+    rows = metric_rows(ctx, by, f"{by_source(ctx.settings.by)} c")
+    return {"by_group": [r | repeat.get(tuple(r[k] for k in by), quality.no_repeat_callers()) for r in rows]}
 
 
 def hours(ctx: Context) -> dict[str, Any]:
@@ -210,8 +217,9 @@ def main_blocks(report: Report, name: Escape) -> list[Block]:
 
 
 def companies_text(report: Report, name: Escape) -> list[Block]:
-    """The main table: the companies' rows, or with --by the groups' rows (by_group)."""
-    return main_blocks(report, name)
+    """The main table: the companies' rows, or with --by the groups' rows (by_group); then the targets
+    of the companies' queues, segments and channels, when they have any (the targets section)."""
+    return main_blocks(report, name) + targets_text(report, name)
 
 
 def companies_html(report: Report) -> list[HtmlBlock]:
@@ -460,6 +468,8 @@ METRICS_DEFS = {
             "fcr_by_window": {"type": ["object", "null"], "additionalProperties": s.PCT},
             "nps": {"type": ["number", "null"], "minimum": -100, "maximum": 100}, "nps_responses": s.COUNT_OR_NULL,
             "csat_mean": {"type": ["number", "null"]}, "csat_top2_pct": s.PCT, "csat_responses": s.COUNT_OR_NULL,
+            "transfer_rate_pct": s.PCT, "hold_rate_pct": s.PCT, "callback_share_pct": s.PCT,
+            "repeat_caller_pct": s.PCT, "repeat_callers": s.COUNT, "identified_callers": s.COUNT,
         },
     },
 }
@@ -485,7 +495,7 @@ TARGETS = Section(
         company={"type": "string"}, queue={"type": "string"}, segment={"type": "string"},
         channel={"type": "string"}, metric={"type": "string"}, comparison={"enum": [">=", "<="]},
         target={"type": "number"}, actual={"type": ["number", "null"]}, met={"type": ["boolean", "null"]}))},
-    required=("targets",), compute=targets, text=targets_text, html=targets_html, tables=targets_table,
+    required=("targets",), compute=targets, html=targets_html, tables=targets_table,  # text: companies_text
 )
 GROUPS = Section(
     "groups", "Service level by group", ("by_group",), doc="README.md",

@@ -281,6 +281,10 @@ def _parsed_expressions(
     e["outcome"] = _outcome(raw.get("outcome"), e["answered_at"], options.outcome_map)
     e["outcome_detail"] = raw.get("outcome", "NULL")
     e["resolved"] = flag_sql(raw["resolved"]) if "resolved" in raw else "NULL"
+    e["transferred"] = flag_sql(raw["transferred"]) if "transferred" in raw else "NULL"
+    # a callback flag, else a channel column says it (channel "callback"); neither: unknown
+    e["callback"] = (flag_sql(raw["callback"]) if "callback" in raw
+                     else f"{e['channel']} = 'callback'" if "channel" in raw else "NULL")
     e["nps_score"] = decimal_sql(raw["nps_score"], "INTEGER") if "nps_score" in raw else "NULL"
     e["csat_score"] = decimal_sql(raw["csat_score"], "DECIMAL(9,3)") if "csat_score" in raw else "NULL"
     return e

@@ -1,0 +1,48 @@
+"""Quality KPIs: transfer rate, hold rate, callback share and repeat-caller rate, where the export carries
+the fields. Their values are columns of every metrics row (slreport.metrics.quality; the repeat-caller rate
+in summary and by_company only); this section says which of them the data cannot carry, and why, so that
+a KPI left out is never mistaken for 0. Definitions: docs/quality.md."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slreport.metrics.quality import not_in_data
+from slreport.sections import words
+from slreport.sections.base import Context, Report, Section
+from slreport.sections.blocks import Block, Escape, HtmlBlock, Lines
+
+
+def compute(ctx: Context) -> dict[str, Any]:
+    return {"quality": {"not_in_data": not_in_data(ctx.report["summary"])}}
+
+
+def _lines(report: Report) -> list[str]:
+    missing = (report.get("quality") or {}).get("not_in_data") or {}
+    return [f"{words.metric_name(key)}: {why}" for key, why in missing.items()]
+
+
+def text(report: Report, name: Escape) -> list[Block]:
+    found = _lines(report)
+    return [Block("Quality KPIs not in this data", [Lines(found)], note="left out, not 0")] if found else []
+
+
+def html(report: Report) -> list[HtmlBlock]:
+    found = _lines(report)
+    if not found:
+        return []
+    return [HtmlBlock("Quality KPIs not in this data", lines=found, anchor="quality-kpis",
+                      intro=["These KPIs are left out of the tables because the export does not carry the "
+                             "fields they need (they are not 0):"])]
+
+
+QUALITY = Section(
+    "quality", "Quality KPIs", ("quality",), doc="docs/quality.md",
+    schema={"quality": {
+        "type": "object", "required": ["not_in_data"],
+        "description": "which quality KPIs (transfer_rate_pct, hold_rate_pct, callback_share_pct, "
+                       "repeat_caller_pct) the data cannot carry: they are null in every row, not 0",
+        "properties": {"not_in_data": {"type": "object", "additionalProperties": {"type": "string"},
+                                       "description": "KPI key → the field the export lacks"}}}},
+    required=("quality",), compute=compute, text=text, html=html,
+)
