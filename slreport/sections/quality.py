@@ -10,7 +10,7 @@ from typing import Any
 from slreport.metrics.quality import not_in_data
 from slreport.sections import words
 from slreport.sections.base import Context, Report, Section
-from slreport.sections.blocks import Block, Escape, HtmlBlock, Lines
+from slreport.sections.blocks import Block, Escape, HtmlBlock, HtmlTable, Lines
 
 
 def compute(ctx: Context) -> dict[str, Any]:
@@ -27,13 +27,28 @@ def text(report: Report, name: Escape) -> list[Block]:
     return [Block("Quality KPIs not in this data", [Lines(found)], note="left out, not 0")] if found else []
 
 
+KPIS = ("transfer_rate_pct", "hold_rate_pct", "callback_share_pct", "repeat_caller_pct")
+
+
 def html(report: Report) -> list[HtmlBlock]:
-    found = _lines(report)
-    if not found:
+    """The KPIs the data carries, per company and for all; then the ones it cannot carry, and why."""
+    shown = [k for k in KPIS if report["summary"].get(k) is not None]
+    missing = _lines(report)
+    if not shown and not missing:
         return []
-    return [HtmlBlock("Quality KPIs not in this data", lines=found, anchor="quality-kpis",
-                      intro=["These KPIs are left out of the tables because the export does not carry the "
-                             "fields they need (they are not 0):"])]
+    tables = []
+    if shown:
+        rows = [[str(r["company"]), *(words.value(k, r.get(k)) for k in shown)] for r in report["by_company"]]
+        if len(rows) > 1:
+            rows.append([words.ALL_COMPANIES, *(words.value(k, report["summary"].get(k)) for k in shown)])
+        tables.append(HtmlTable(["Company", *(words.label(k) for k in shown)], rows, total=len(rows) > 1))
+    left_out = "Left out because the export does not carry the fields they need (they are not 0): "
+    if not shown:
+        return [HtmlBlock("Quality KPIs", lines=missing, anchor="quality-kpis", intro=[left_out.rstrip(": ") + ":"])]
+    intro = ["Transfers and holds are shares of answered contacts, callbacks of contacts offered, repeat callers of "
+             "the identified callers of the period (docs/quality.md)."]
+    notes = [left_out + "; ".join(missing) + "."] if missing else []
+    return [HtmlBlock("Quality KPIs", tables, anchor="quality-kpis", intro=intro, notes=notes)]
 
 
 QUALITY = Section(
