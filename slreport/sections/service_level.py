@@ -39,8 +39,8 @@ TABLE_METRICS = (
 # On a narrow terminal the first part of the table shows these, the rest follow in more parts.
 NARROW_FIRST = ("offered", "service_level_pct", "target_met", "answer_rate_pct", "abandon_rate_pct", "asa_s", "aht_s")
 # Shown after those when the data has them (the summary value is not null).
-QUALITY_METRICS = ("transfer_rate_pct", "hold_rate_pct", "callback_share_pct", "repeat_caller_pct")
-OPTIONAL_METRICS = ("fcr_pct", "nps", "csat_mean", *QUALITY_METRICS)
+# (The quality KPIs have a table of their own: slreport.sections.quality.)
+OPTIONAL_METRICS = ("fcr_pct", "nps", "csat_mean")
 # Target rules beside their metrics; the service level has its own Target column.
 MARKED_METRICS = ("answer_rate_pct", "abandon_rate_pct", "fcr_pct", "nps")
 HOUR_METRICS = ("offered", "answered", "abandoned", "service_level_pct", "answer_rate_pct", "asa_s")
@@ -229,8 +229,7 @@ def companies_html(report: Report) -> list[HtmlBlock]:
         table = main_table(report, str)
         return [HtmlBlock(f"Service level by {', '.join(keys)}", [HtmlTable(table.headers, table.rows, total=True)],
                           anchor="groups", place="main")]
-    # the quality KPIs have a table of their own on the page (slreport.sections.quality): this one fits A4
-    metrics = [m for m in table_metrics(report) if m != "target_met" and m not in QUALITY_METRICS]
+    metrics = [m for m in table_metrics(report) if m != "target_met"]
     sl_at = metrics.index("service_level_pct") + 1
     headers = ["Company", *(words.label(m) for m in metrics)]
     headers[sl_at + 1:sl_at + 1] = ["SL target", "Result"]
