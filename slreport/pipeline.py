@@ -140,7 +140,7 @@ def create_local_contacts(con: duckdb.DuckDBPyConnection, settings: Settings) ->
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE contacts_local AS
             WITH policed AS (
-              SELECT c.*, {POLICY_ID_SQL} AS policy_id FROM contacts c {POLICY_MATCH_JOINS}
+              SELECT c.*, {policy_id_sql(settings)} FROM contacts c {policy_joins(settings)}
             ), localised AS (
               SELECT c.*, hour(c.local_at) AS hour, CAST(c.local_at AS DATE) AS day, {interval_start} AS interval_start,
                      ({in_hours} OR p.business_hours) AS in_hours,
@@ -171,6 +171,16 @@ LEFT JOIN policy_settings pc ON pc.policy_company = c.company AND pc.scope_kind 
       AND lower(pc.scope_name) = lower(c.channel)
 LEFT JOIN policy_settings p0 ON p0.policy_company = c.company AND p0.scope_kind IS NULL"""
 POLICY_ID_SQL = "coalesce(pq.policy_id, ps.policy_id, pc.policy_id, p0.policy_id)"
+COMPANY_POLICY_JOIN = "LEFT JOIN policy_settings p0 ON p0.policy_company = c.company AND p0.scope_kind IS NULL"
+
+
+def policy_id_sql(settings: Settings) -> str:
+    """Each contact's policy_id (without scoped policies, its company's: one join instead of four)."""
+    return f"{POLICY_ID_SQL if settings.scopes else 'p0.policy_id'} AS policy_id"
+
+
+def policy_joins(settings: Settings) -> str:
+    return POLICY_MATCH_JOINS if settings.scopes else COMPANY_POLICY_JOIN
 
 
 def local_columns(by: tuple[str, ...]) -> list[str]:

@@ -45,10 +45,10 @@ _SECOND_OF_DAY = "(epoch({t}) - epoch(CAST(CAST({t} AS DATE) AS TIMESTAMP)))"
 def create_clock(con: Any, settings: Settings, tz: str) -> tuple[str, str]:
     """(the ``sl_wait_s`` expression, the joins it needs) for the select over each contact ``c`` with its
     policy ``p`` and local arrival ``c.local_at``; creates ``business_days`` when a policy uses business hours."""
+    if not engine.one(con, "SELECT count(*) FROM policy_settings WHERE business_hours")[0]:
+        return QUEUE_WAIT, ""  # (without reading every company's policy again)
     policies = [(i, p) for i, (_, p) in enumerate(all_policies(settings, policy_companies(con, settings)))
                 if p["business_hours"]]
-    if not policies:
-        return QUEUE_WAIT, ""
     zone = quote_literal(tz)
     first, last = engine.one(con, SPAN_SQL.format(zone=zone))
     days, ranges = _calendar(policies, first, last)
