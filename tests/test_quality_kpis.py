@@ -117,3 +117,19 @@ def test_connect_records_say_whether_a_contact_was_transferred(tmp_path):
     report = json.loads(run_cli("analyze", str(path), "-f", "json").stdout)
     assert report["summary"]["answered"] == 2
     assert (report["summary"]["transfer_rate_pct"], report["summary"]["hold_rate_pct"]) == (50.0, 0.0)
+
+
+def test_a_by_group_counts_the_repeat_callers_of_the_group(write_csv):
+    data = write_csv("q.csv", "contact_id,company,queue,caller,arrived_at,wait_s,talk_s,outcome",
+                     "1,A,billing,+358401111111,2026-03-02 09:00:00Z,5,60,answered",
+                     "2,A,faults,+358401111111,2026-03-02 10:00:00Z,5,60,answered",
+                     "3,A,faults,+358402222222,2026-03-02 11:00:00Z,5,60,answered",
+                     "4,A,faults,+358402222222,2026-03-02 12:00:00Z,5,60,answered",
+                     "5,B,faults,+358402222222,2026-03-02 12:00:00Z,5,60,answered")
+    report = json.loads(run_cli("analyze", str(data), "--tz", "UTC", "--by", "queue", "-f", "json").stdout)
+    groups = {r["queue"]: r for r in report["by_group"]}
+    # 1111 called billing once and faults once: a repeat caller of neither; (A, 2222) twice in faults; (B, 2222) once
+    assert (groups["billing"]["repeat_callers"], groups["billing"]["identified_callers"]) == (0, 1)
+    assert (groups["faults"]["repeat_callers"], groups["faults"]["identified_callers"]) == (1, 3)
+    # over the period: (A, 1111) and (A, 2222) repeat, (B, 2222) does not
+    assert (report["summary"]["repeat_callers"], report["summary"]["identified_callers"]) == (2, 3)

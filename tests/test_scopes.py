@@ -283,3 +283,14 @@ def test_the_connect_reader_s_channel_selects_the_channel_policy(tmp_path):
     assert (groups["chat"]["offered"], groups["voice"]["offered"]) == (2, 3)  # Channel CHAT / VOICE
     chat = _target(report, "amazon_connect_ctr", channel="chat")
     assert chat["actual"] == groups["chat"]["service_level_pct"] == 100.0
+
+
+def test_scoped_and_business_hours_reports_follow_the_json_schema(tmp_path, write_csv, scoped):
+    import jsonschema
+
+    from tests.test_contract import schema
+
+    data, config = scoped
+    jsonschema.validate(_json(str(data), "--config", str(config), "--by", "company,segment"), schema())
+    mail, mail_config = _mail(tmp_path, write_csv)
+    jsonschema.validate(_json(str(mail), "--config", str(mail_config)), schema())
