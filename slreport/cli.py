@@ -198,6 +198,8 @@ def analyze(
                                                  "closed, e.g. FI.", metavar="CODE", panel=PEAKS)] = None,
     include_closed: Annotated[bool, _opt("--include-closed", help="Count contacts outside opening hours in the "
                                          "service level.", panel=PEAKS)] = False,
+    business_hours: Annotated[bool, _opt("--business-hours", help="Measure the SL threshold in open hours only "
+                                         "(email, tickets; needs --opening-hours).", panel=PEAKS)] = False,
     max_asa: MaxAsaOpt = None,
     max_pwait: MaxPwaitOpt = None,
     max_abandon: MaxAbandonOpt = None,
@@ -232,6 +234,7 @@ def analyze(
         "--fcr-method": fcr_method, "--fcr-window": fcr_window, "--fcr-target": fcr_target,
         "--nps-target": nps_target, "--csat-scale": csat_scale, "--interval": interval, "--top": top,
         "--unusual-factor": unusual_factor, "--opening-hours": opening_hours, "--holidays-country": holidays_country,
+        "--business-hours": "true" if business_hours else None,
     }
     args = AnalyzeArgs(
         input=InputArgs(tuple(files), profile, tuple(column_map or ()), tuple(outcome_map or ()), strict,

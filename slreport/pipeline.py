@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 
 from slreport import engine, ingest, sections
-from slreport.metrics import fcr
+from slreport.metrics import business_hours, fcr
 from slreport.metrics.cells import create_cells
 from slreport.metrics.intervals import interval_start_sql
 from slreport.metrics.local_time import local_time_sql
@@ -33,7 +33,7 @@ from slreport.options.settings import Settings
 # number itself before the table is written.
 LOCAL_COLUMNS = (
     "company", "agent", "arrived_at", "wait_s", "talk_s", "hold_s", "acw_s", "outcome", "resolved", "nps_score",
-    "csat_score",
+    "csat_score", "policy_id", "sl_wait_s", "transferred", "callback",
 )
 
 
@@ -183,14 +183,19 @@ def create_local_contacts(con: duckdb.DuckDBPyConnection, settings: Settings) ->
     local = local_time_sql(con, tz, "arrived_at", BOUNDS)
     in_hours, joins = in_hours_sql(settings.hours, "c.local_at")
     interval_start = interval_start_sql(settings.interval_minutes, tz, "c.arrived_at", "c.local_at")
+    sl_wait, clock_joins = business_hours.create_clock(con, settings, tz)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE contacts_local AS
-            WITH localised AS (
+            WITH policed AS (
+              SELECT c.*, {policy_id_sql(settings)} FROM contacts c {policy_joins(settings)}
+            ), localised AS (
               SELECT c.*, hour(c.local_at) AS hour, CAST(c.local_at AS DATE) AS day, {interval_start} AS interval_start,
-                     {in_hours} AS in_hours,
+                     ({in_hours} OR p.business_hours) AS in_hours,
                      epoch_ms(c.arrived_at) AS arrived_ms, {SHORT_ABANDON} AS is_short_abandon
-              FROM (SELECT *, {local} AS local_at FROM contacts) c {joins}
-              JOIN company_settings p ON p.company = c.company
+              FROM (SELECT c.*, {sl_wait} AS sl_wait_s
+                    FROM (SELECT *, {local} AS local_at FROM policed) c
+                    JOIN policy_settings p ON p.policy_id = c.policy_id {clock_joins}) c {joins}
+              JOIN policy_settings p ON p.policy_id = c.policy_id
             )
             SELECT {', '.join(local_columns(settings.by))}, hour, day, interval_start, in_hours,
                    caller IS NOT NULL AS caller_known,
@@ -201,6 +206,28 @@ def create_local_contacts(con: duckdb.DuckDBPyConnection, settings: Settings) ->
         "CREATE OR REPLACE VIEW offered_local AS SELECT * FROM contacts_local"
         + ("" if settings.include_closed else " WHERE in_hours")
     )
+
+
+# Each contact's most specific policy (slreport.metrics.policy): its queue's, else its segment's, else
+# its channel's (channel names compared without case), else its company's.
+POLICY_MATCH_JOINS = """
+LEFT JOIN policy_settings pq ON pq.policy_company = c.company AND pq.scope_kind = 'queue' AND pq.scope_name = c.queue
+LEFT JOIN policy_settings ps ON ps.policy_company = c.company AND ps.scope_kind = 'segment'
+      AND ps.scope_name = c.segment
+LEFT JOIN policy_settings pc ON pc.policy_company = c.company AND pc.scope_kind = 'channel'
+      AND lower(pc.scope_name) = lower(c.channel)
+LEFT JOIN policy_settings p0 ON p0.policy_company = c.company AND p0.scope_kind IS NULL"""
+POLICY_ID_SQL = "coalesce(pq.policy_id, ps.policy_id, pc.policy_id, p0.policy_id)"
+COMPANY_POLICY_JOIN = "LEFT JOIN policy_settings p0 ON p0.policy_company = c.company AND p0.scope_kind IS NULL"
+
+
+def policy_id_sql(settings: Settings) -> str:
+    """Each contact's policy_id (without scoped policies, its company's: one join instead of four)."""
+    return f"{POLICY_ID_SQL if settings.scopes else 'p0.policy_id'} AS policy_id"
+
+
+def policy_joins(settings: Settings) -> str:
+    return POLICY_MATCH_JOINS if settings.scopes else COMPANY_POLICY_JOIN
 
 
 def local_columns(by: tuple[str, ...]) -> list[str]:

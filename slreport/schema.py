@@ -39,6 +39,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("outcome_detail", "VARCHAR", "the phone system's own outcome or disposition value"),
     Column("agent", "VARCHAR", "the agent who answered"),
     Column("resolved", "BOOLEAN", "resolved flag from a disposition or survey; NULL when unknown"),
+    Column("transferred", "BOOLEAN", "an answered contact the agent transferred (queue_log transfer events, Connect "
+                                     "transfers, a generic transferred flag); NULL when the export does not say"),
+    Column("callback", "BOOLEAN", "the caller chose to be called back instead of waiting (a generic callback flag, "
+                                  "or channel callback); NULL when the export does not say"),
     Column("nps_score", "INTEGER", "net-promoter answer 0-10"),
     Column("csat_score", "DECIMAL(9,3)", "customer-satisfaction answer on the survey's scale"),
     Column("source", "VARCHAR", "where the row came from, as file:line"),

@@ -16,7 +16,9 @@ from tests.conftest import run_cli
 
 # (toml key, good values, bad values) for every value slreport.toml and the command line share.
 CASES = [
-    ("service_level", ["80/20", "90/30", "100/0", "72.5/45"], ["80", "80%", "0/20", "120/20", "", "a/b"]),
+    ("service_level", ["80/20", "90/30", "100/0", "72.5/45", "90/4h", "80/30min", "80/20s", "80/1.5min"],
+     ["80", "80%", "0/20", "120/20", "", "a/b", "90/4d", "80/2.5s", "80/h"]),
+    ("business_hours", ["true", "false", "yes", "no"], ["maybe", "", "2"]),
     ("sl_method", ["negative", "ignore", "positive", "answered-only"], ["neg", "", "none"]),
     ("short_abandon_s", ["0", "5"], ["-1", "2.5", "x"]),
     ("answer_rate_target", ["0", "90", "100"], ["101", "-1", "high"]),

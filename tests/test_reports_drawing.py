@@ -180,5 +180,5 @@ def test_a_folder_drawn_by_workers_is_the_folder_drawn_in_one_process(tmp_path):
                               env=os.environ | {"PYTHONPATH": str(ROOT), drawing.WORKERS_ENV: workers})
         assert done.returncode == 0, done.stderr
         folders[workers] = {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
-    assert len([p for p in folders["1"] if p.parts[0] == "charts"]) == 35  # 30, and a weekly chart for all companies and each of the four
+    assert len([p for p in folders["1"] if p.parts[0] == "charts"]) == 35  # 30 + 5 weekly
     assert folders["1"] == folders["2"]

@@ -101,7 +101,7 @@ def test_effective_settings_per_company_in_json():
         "company": "Nordic Energy", "in_data": True, "configured": True, "service_level": "90/30",
         "sl_method": "negative", "short_abandon_s": 5, "answer_rate_target": 90.0, "abandon_rate_max": None,
         "fcr_target": None, "nps_target": None, "timezone": "UTC", "opening_hours": "mon-fri 08:00-18:00",
-        "holidays_country": "FI",
+        "holidays_country": "FI", "business_hours": False, "scopes": [],
     }
     assert "own company" in report["settings"]["summary_policy"]
 

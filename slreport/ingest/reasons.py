@@ -13,7 +13,8 @@ REJECT_REASONS: dict[str, tuple[str, str]] = {
     "bad_duration": ("a duration is not a number of seconds", "durations must be seconds, e.g. 12 or 12.5"),
     "negative_duration": ("a duration is negative", "fix the export; durations cannot be below 0"),
     "implausible_duration": (
-        "a wait over 24 hours, or a talk, hold or after-contact time over 48 hours",
+        "a wait over 24 hours (30 days for email, ticket and task contacts), or a talk, hold or after-contact "
+        "time over 48 hours",
         "check the export's units (milliseconds read as seconds?) and clocks; see docs/ingest.md, 'Plausibility'",
     ),
     "missing_outcome": ("no outcome", "map the outcome column with --map outcome=HEADER"),

@@ -51,16 +51,21 @@ def duplicate_order(tiebreak: str, versioned: bool = False) -> str:
 # The longest wait and the longest talk, hold or after-contact time a contact can plausibly have: beyond
 # them a value is a unit or clock error (milliseconds read as seconds, an epoch in a duration column),
 # and one such row would carry the mean wait of its company and interval (407,000,016 s was accepted).
+# Written channels (email, tickets, Connect tasks) are answered in hours or days: their wait may be 30 days.
 MAX_WAIT_S = 24 * 3600
+MAX_RESPONSE_S = 30 * 24 * 3600
+WRITTEN_CHANNELS = ("email", "ticket", "task")
 MAX_DURATION_S = 48 * 3600
-_PLAUSIBLE_LIMITS = (("wait_s", MAX_WAIT_S), ("talk_s", MAX_DURATION_S), ("hold_s", MAX_DURATION_S),
+_WAIT_LIMIT = (f"(CASE WHEN lower(channel) IN {WRITTEN_CHANNELS} THEN {MAX_RESPONSE_S} ELSE {MAX_WAIT_S} END)")
+_PLAUSIBLE_LIMITS = (("wait_s", _WAIT_LIMIT), ("talk_s", MAX_DURATION_S), ("hold_s", MAX_DURATION_S),
                      ("acw_s", MAX_DURATION_S))
 
 
 def mark_implausible(con: duckdb.DuckDBPyConnection) -> None:
-    """Reject usable rows whose wait is over MAX_WAIT_S or whose talk, hold or after-contact time is
-    over MAX_DURATION_S (reason ``implausible_duration``, naming the first such column), for every
-    reader at once. Before duplicates are marked, so that an implausible copy never wins."""
+    """Reject usable rows whose wait is over MAX_WAIT_S (MAX_RESPONSE_S on a written channel) or whose
+    talk, hold or after-contact time is over MAX_DURATION_S (reason ``implausible_duration``, naming the
+    first such column), for every reader at once. Before duplicates are marked, so that an implausible
+    copy never wins."""
     column = "CASE " + " ".join(f"WHEN {c} > {limit} THEN '{c}'" for c, limit in _PLAUSIBLE_LIMITS) + " END"
     # In six significant digits with an exponent: enough to see how far over the limit a value is, and no
     # run of digits a moved caller number could survive in (a number in wait_s is parsed as seconds).

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from slreport.metrics import fcr, scores, service_level
+from slreport.metrics import fcr, quality, scores, service_level
 from slreport.metrics.counts import Count, derived_select, order_by_keys, per_contact_select, rollup_sql
 from slreport.metrics.service_level import POLICY_JOIN
 
@@ -28,7 +28,9 @@ if TYPE_CHECKING:
     from slreport.options.settings import Settings
 
 CELLS, CELLS_BY = "cells", "cells_by"
-CELL_KEYS = ("company", "day", "hour", "interval_start")
+# policy_id: a cell holds the contacts of one policy (slreport.metrics.policy), so that a derived count
+# (the SL method's numerator, the target) follows the contacts' own policy
+CELL_KEYS = ("company", "policy_id", "day", "hour", "interval_start")
 
 # Per cell only (a cell is one company × local interval), read only by the staffing tables.
 CELL_ONLY = (Count("agents_named", "count(c.agent)"),)
@@ -47,14 +49,15 @@ GROUP BY company, interval_start
 
 
 def all_counts(settings: Settings) -> tuple[Count, ...]:
-    return service_level.COUNTS + fcr.COUNTS + scores.counts(settings)
+    return service_level.COUNTS + fcr.COUNTS + scores.counts(settings) + quality.COUNTS
 
 
 def metrics_sql(settings: Settings, keys: list[str], source: str, grid: str | None = None) -> str:
     """Every family's metrics grouped by ``keys`` (none: one row for everything), in one query:
     one rollup of all families' counts (every group of ``grid`` too: rollup_sql), then each family's
-    rate columns over it (service level, FCR, scores, in that order; fcr_method must be resolved)."""
-    columns = ",".join((service_level.RATE_COLUMNS, fcr.rate_columns(settings), scores.RATE_COLUMNS))
+    rate columns over it (service level, FCR, scores, quality, in that order; fcr_method must be resolved)."""
+    columns = ",".join((service_level.RATE_COLUMNS, fcr.rate_columns(settings), scores.RATE_COLUMNS,
+                        quality.RATE_COLUMNS))
     return (f"WITH counts AS ({rollup_sql(all_counts(settings), keys, source, grid)})\n"
             f"SELECT {''.join(f'{k}, ' for k in keys)}{columns}\nFROM counts\n{order_by_keys(keys)}")
 
@@ -70,7 +73,7 @@ def create_cells(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     groupings: dict[str, tuple[tuple[str, ...], tuple[Count, ...]]] = {
         CELLS: (CELL_KEYS, all_counts(settings) + CELL_ONLY)}
     if by_source(settings.by) == CELLS_BY:
-        groupings[CELLS_BY] = (tuple(dict.fromkeys(("company", *settings.by))), all_counts(settings))
+        groupings[CELLS_BY] = (tuple(dict.fromkeys(("company", "policy_id", *settings.by))), all_counts(settings))
     for table, (keys, counts) in groupings.items():
         key_list = ", ".join(f"c.{k}" for k in keys)
         con.execute(

@@ -11,11 +11,13 @@ from __future__ import annotations
 from slreport.metrics.counts import Count, order_by_keys, rollup_sql
 from slreport.options.settings import Settings, SlMethod
 
-# Per-contact flags under the contact's own company policy p (table company_settings: threshold T,
-# short-abandon S, SL method); coalesce so that an unknown wait is "not within", as a count would be.
-ANSWERED_WITHIN_T = "coalesce(c.outcome = 'answered' AND c.wait_s <= p.threshold_s, false)"
-ABANDONED_WITHIN_T = "coalesce(c.outcome = 'abandoned' AND c.wait_s <= p.threshold_s, false)"
-SHORT_ABANDON = "coalesce(c.outcome = 'abandoned' AND p.short_abandon_s > 0 AND c.wait_s <= p.short_abandon_s, false)"
+# Per-contact flags under the contact's own policy p (table policy_settings: threshold T, short-abandon
+# S, SL method); coalesce so that an unknown wait is "not within", as a count would be. ``sl_wait_s`` is
+# the wait on the policy's clock: the queue wait, or with business_hours its open seconds only.
+ANSWERED_WITHIN_T = "coalesce(c.outcome = 'answered' AND c.sl_wait_s <= p.threshold_s, false)"
+ABANDONED_WITHIN_T = "coalesce(c.outcome = 'abandoned' AND c.sl_wait_s <= p.threshold_s, false)"
+SHORT_ABANDON = ("coalesce(c.outcome = 'abandoned' AND p.short_abandon_s > 0 AND c.sl_wait_s <= p.short_abandon_s, "
+                 "false)")
 
 # The numerator and denominator of each service-level method, from a cell's counts (README, the
 # methods table). Short abandons are abandoned within T, since S <= T (slreport.metrics.policy).
@@ -28,11 +30,9 @@ SL_FORMULAS: dict[SlMethod, tuple[str, str]] = {
 }
 
 
-# Each contact's company policy, as p (its company column renamed so that grouping by company stays unambiguous).
-POLICY_JOIN = (
-    "LEFT JOIN (SELECT company AS policy_company, * EXCLUDE (company) FROM company_settings) p "
-    "ON p.policy_company = c.company"
-)
+# Each contact's (each cell's) own policy, as p; its columns are named apart from the contacts' (policy_company,
+# scope_kind, scope_name) so that grouping by company stays unambiguous.
+POLICY_JOIN = "LEFT JOIN policy_settings p ON p.policy_id = c.policy_id"
 
 
 def _by_method(part: int) -> str:

@@ -22,11 +22,14 @@ from slreport.metrics.peaks import INTERVAL_TABLE
 from slreport.metrics.span import BOUNDS
 from slreport.options.settings import Settings
 
-# Handle time and agents per interval: a cell is one company × interval (metrics.cells), holding the
-# service-level family's handle-time sum and count; its distinct answering agents are in cell_agents.
+# Handle time and agents per interval: the cells of one company × interval (metrics.cells: one per policy
+# of the company) hold the service-level family's handle-time sum and count; its distinct answering
+# agents are in cell_agents.
 EXTRA_SQL = f"""
-SELECT company, interval_start, handle_sum, answered_with_talk AS aht_calls, agents_seen
-FROM cells LEFT JOIN {CELL_AGENTS} USING (company, interval_start)
+SELECT company, interval_start, handle_sum, aht_calls, agents_seen
+FROM (SELECT company, interval_start, sum(handle_sum) AS handle_sum,
+             CAST(sum(answered_with_talk) AS BIGINT) AS aht_calls
+      FROM cells GROUP BY company, interval_start) LEFT JOIN {CELL_AGENTS} USING (company, interval_start)
 """
 
 COMPANY_SQL = """

@@ -36,12 +36,18 @@ class FileConfig:
     companies: dict[str, dict[str, Any]] = field(default_factory=dict)  # company → Settings field → value
     columns: dict[str, str] = field(default_factory=dict)  # canonical column → header
     outcomes: dict[str, str] = field(default_factory=dict)  # raw value (lower) → outcome
+    # company → kind (queue, segment, channel) → name → Settings field → value
+    scopes: dict[str, dict[str, dict[str, dict[str, Any]]]] = field(default_factory=dict)
 
 
 # The keys of [defaults] and [companies."Name"] are the option values of options/values.py, with the
 # parsers the command line uses: the same grammar, the same "use …" text.
 COMPANY_KEYS = values.COMPANY_KEYS
 DEFAULT_ONLY_KEYS = values.DEFAULT_ONLY_KEYS
+SCOPE_KEYS = values.SCOPE_KEYS
+# The tables a company may hold: a policy per queue, segment or channel (docs/fcr-and-targets.md, "Scoped
+# policies"); the table name → the contact column it matches.
+SCOPE_TABLES = {"queues": "queue", "segments": "segment", "channels": "channel"}
 
 
 # --- finding and loading -----------------------------------------------------------------------
@@ -118,11 +124,29 @@ class _Reader:
                 self.fail((), key, f"unknown table [{shorten(key)}]",
                           "allowed: " + ", ".join(f"[{t}]" for t in TOP_LEVEL))
         defaults = self.policy(("defaults",), self.table(data, "defaults"), COMPANY_KEYS | DEFAULT_ONLY_KEYS)
-        companies = {
-            name: self.policy(("companies", name), self.table(data["companies"], name, ("companies",)), COMPANY_KEYS)
-            for name in self.table(data, "companies")
-        }
-        return FileConfig(self.path, defaults, companies, self.columns(data), self.outcomes(data))
+        companies, scopes = {}, {}
+        for name in self.table(data, "companies"):
+            table = dict(self.table(data["companies"], name, ("companies",)))
+            own = {t: table.pop(t) for t in SCOPE_TABLES if t in table}
+            companies[name] = self.policy(("companies", name), table, COMPANY_KEYS)
+            if found := self.scopes(("companies", name), own):
+                scopes[name] = found
+        return FileConfig(self.path, defaults, companies, self.columns(data), self.outcomes(data), scopes)
+
+    def scopes(self, where: tuple[str, ...], tables: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
+        """A company's [companies."X".queues."NAME"] (segments, channels) tables: kind → name → fields."""
+        out: dict[str, dict[str, dict[str, Any]]] = {}
+        for table, kind in SCOPE_TABLES.items():
+            if table not in tables:
+                continue
+            named = self.table(tables, table, where)
+            for name in named:
+                scope = self.table(named, name, (*where, table))
+                if not isinstance(name, str) or not name.strip():
+                    self.fail((*where, table), name, f"{_header((*where, table))} needs a {kind} name",
+                              f'write [{".".join(where)}.{table}."NAME"]')
+                out.setdefault(kind, {})[name] = self.policy((*where, table, name), scope, SCOPE_KEYS)
+        return out
 
     def table(self, data: dict[str, Any], key: str, parent: tuple[str, ...] = ()) -> dict[str, Any]:
         value = data.get(key, {})
@@ -134,7 +158,9 @@ class _Reader:
         out: dict[str, Any] = {}
         for key, value in table.items():
             if key not in keys:
-                self.fail(where, key, f"unknown key {quoted(key)} in {_header(where)}", "allowed: " + ", ".join(keys))
+                tables = [f"{t}.\"NAME\"" for t in SCOPE_TABLES] if len(where) == 2 and where[0] == "companies" else []
+                self.fail(where, key, f"unknown key {quoted(key)} in {_header(where)}",
+                          "allowed: " + ", ".join([*keys, *tables]))
             try:
                 out |= keys[key].fields(value)
             except BadValue as exc:
@@ -195,7 +221,7 @@ def _line_in_table(lines: list[str], where: tuple[str, ...], key: str) -> int | 
         m = _HEADER_RE.match(line)
         if m:
             current = _split_dotted(m.group(1))
-            if current == where + (key,):  # the key is itself a table, e.g. [oops]
+            if current[:len(where) + 1] == where + (key,):  # the key is itself a table, e.g. [oops] or [oops."x"]
                 return number
             header_line = number if current == where else header_line
         elif current == where and key_re.match(line):
@@ -219,7 +245,13 @@ def build_settings(config: FileConfig | None, options: dict[str, Any], **fixed: 
         name: {k: v for k, v in overrides.items() if k not in options}
         for name, overrides in (config.companies if config else {}).items()
     }
-    settings = Settings(**values, **fixed, companies=companies, config_file=config.path if config else None)
+    scopes = {
+        company: {kind: {name: {k: v for k, v in fields.items() if k not in options} for name, fields in named.items()}
+                  for kind, named in kinds.items()}
+        for company, kinds in (config.scopes if config else {}).items()
+    }
+    settings = Settings(**values, **fixed, companies=companies, scopes=scopes,
+                        config_file=config.path if config else None)
     hours = hours_policy(settings.opening_hours, settings.holidays_country, settings.companies)
     return replace(settings, hours=hours)
 
@@ -267,6 +299,7 @@ EXAMPLE = """\
 # nps_target = 20                # -100..100
 # opening_hours = "mon-fri 08:00-20:00, sat 10:00-14:00"   # contacts outside them are reported apart
 # holidays_country = "FI"        # public holidays of this country are closed
+# business_hours = false         # true: response time counts only opening hours (email, ticket SLAs)
 # fcr_method = "auto"            # flag | repeat | auto: flag when the data has resolved flags (default auto)
 # fcr_window = "72h"             # 24h | 72h | 7d | 30d: a repeat within this time is not resolved (default 72h)
 # csat_scale = 5                 # CSAT answers are 1..csat_scale; top-two-box = the two highest (default 5)
@@ -282,6 +315,15 @@ EXAMPLE = """\
 # service_level = "70/60"
 # sl_method = "ignore"
 # fcr_target = 75
+#
+# A company's queues, segments and channels may have their own policy, with the company's keys
+# (not timezone). Each contact follows the most specific: queue > segment > channel > company.
+# [companies."Example Collections".segments."VIP"]
+# service_level = "90/10"
+# [companies."Example Collections".channels."email"]
+# service_level = "90/4h"        # thresholds in s (the default), min or h
+# business_hours = true          # only opening hours count: 4 business hours
+# opening_hours = "mon-fri 08:00-16:00"
 
 # Canonical column = the export's header, like --map (`slreport init EXPORT` proposes these lines).
 [columns]

@@ -39,6 +39,9 @@ class Settings:
     opening_hours: str | None = None  # e.g. "mon-fri 08:00-20:00" (used by the peaks tables)
     holidays_country: str | None = None  # ISO 3166 country code of the public holidays
     companies: dict[str, dict[str, object]] = field(default_factory=dict)  # per-company overrides by field name
+    # scoped overrides: company → "queue" | "segment" | "channel" → name → field → value (metrics/policy.py)
+    scopes: dict[str, dict[str, dict[str, dict[str, object]]]] = field(default_factory=dict)
+    business_hours: bool = False  # the SL threshold counts only opening hours (email and ticket promises)
     config_file: str | None = None  # the slreport.toml used, if any
     top_n: int = 5  # peak intervals listed per company
     unusual_factor: float = 1.5  # k: a day is unusual above k × or below 1/k × its weekday's median
@@ -81,6 +84,7 @@ class Settings:
         d = asdict(self)
         d.pop("extra")
         d.pop("companies")  # the report shows the effective settings per company instead
+        d.pop("scopes")  # and per scope, under each company
         d["sl_method"] = self.sl_method.value
         d["service_level"] = str(ServiceLevelTarget(self.target_pct, self.threshold_s))
         d["staffing"] = {k: v for k, v in d["staffing"].items() if k not in ("sl_pct", "sl_threshold_s")}

@@ -116,15 +116,35 @@ def choice(allowed: tuple[str, ...]) -> Callable[[Any], str]:
     return parse
 
 
-_SL_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*/\s*(\d+)$")
+_SL_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)\s*([a-z]*)$")
+# The threshold's units: seconds when none is written (chat and voice), minutes or hours for
+# email and ticket promises ("90/4h": 90 % answered within 4 hours).
+THRESHOLD_UNITS = {"": 1, "s": 1, "sec": 1, "min": 60, "m": 60, "h": 3600, "hr": 3600}
 
 
 def service_level(value: Any) -> ServiceLevelTarget:
-    """ "80/20": 80 % of calls answered within 20 seconds."""
-    m = _SL_RE.match(_text(value) or "")
-    if not m or not 0 < float(m.group(1)) <= 100:
-        raise BadValue('"PERCENT/SECONDS" such as "80/20" (PERCENT above 0, at most 100)')
-    return ServiceLevelTarget(float(m.group(1)), int(m.group(2)))
+    """ "80/20": 80 % of calls answered within 20 seconds; "90/4h", "80/30min", "80/20s" with a unit."""
+    m = _SL_RE.match((_text(value) or "").lower())
+    allowed = ('"PERCENT/SECONDS" such as "80/20", or the threshold with a unit s, min or h such as "90/4h" '
+               '(PERCENT above 0, at most 100; the threshold a whole number of seconds)')
+    if not m or not 0 < float(m.group(1)) <= 100 or m.group(3) not in THRESHOLD_UNITS:
+        raise BadValue(allowed)
+    seconds = float(m.group(2)) * THRESHOLD_UNITS[m.group(3)]
+    if seconds != int(seconds):
+        raise BadValue(allowed)
+    return ServiceLevelTarget(float(m.group(1)), int(seconds))
+
+
+def yes_no(value: Any) -> bool:
+    """A TOML boolean, or true/false, yes/no, on/off, 1/0 as text."""
+    if isinstance(value, bool):
+        return value
+    text = (_text(value) or "").lower()
+    if text in ("true", "yes", "on", "1"):
+        return True
+    if text in ("false", "no", "off", "0"):
+        return False
+    raise BadValue("true or false")
 
 
 def timezone(value: Any) -> str:
@@ -254,6 +274,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("--tz", "timezone", _one("timezone", timezone)),
     Option("--opening-hours", "opening_hours", _one("opening_hours", opening_hours)),
     Option("--holidays-country", "holidays_country", _one("holidays_country", country)),
+    Option("--business-hours", "business_hours", _one("business_hours", yes_no)),
     Option("--fcr-method", "fcr_method", _one("fcr_method", choice(FCR_METHODS)), "defaults"),
     Option("--fcr-window", "fcr_window", _one("fcr_window_h", fcr_window), "defaults"),
     Option("--csat-scale", "csat_scale", _one("csat_scale", csat_scale), "defaults"),
@@ -263,6 +284,9 @@ OPTIONS: tuple[Option, ...] = (
     Option("--by", None, _one("by", group_by)),
 )
 BY_FLAG = {o.flag: o for o in OPTIONS}
+# The keys of a scoped policy ([companies."X".queues."NAME"], .segments, .channels): a company's,
+# but the report's time zone is one per company.
+SCOPE_KEYS = {o.key: o for o in OPTIONS if o.key and o.scope == "company" and o.key != "timezone"}
 COMPANY_KEYS = {o.key: o for o in OPTIONS if o.key and o.scope == "company"}
 DEFAULT_ONLY_KEYS = {o.key: o for o in OPTIONS if o.key and o.scope == "defaults"}
 

@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable
 from typing import IO, Any
 
-from slreport.metrics.registry import METRIC_KEYS
+from slreport.metrics.registry import METRIC_KEYS, PERIOD_KEYS
 from slreport.names import spreadsheet
 from slreport.sections.service_level import group_keys, group_rows
 
@@ -55,6 +55,7 @@ def render_csv(report: dict[str, Any], out: IO[str], color: bool = False) -> Non
     """The per-group table with every metric; the last row (empty group columns) is the total.
     A metric holding an object (fcr_by_window) becomes one column per key (fcr_by_window_24h, …)."""
     keys = group_keys(report)
-    total = flat({k: "" for k in keys} | {m: report["summary"][m] for m in METRIC_KEYS})
-    rows = [flat({k: r.get(k) for k in keys} | {m: r[m] for m in METRIC_KEYS}) for r in group_rows(report)]
+    metrics = (*METRIC_KEYS, *PERIOD_KEYS)
+    total = flat({k: "" for k in keys} | {m: report["summary"].get(m) for m in metrics})
+    rows = [flat({k: r.get(k) for k in keys} | {m: r.get(m) for m in metrics}) for r in group_rows(report)]
     out.write(csv_text(list(total), [list(row.values()) for row in [*rows, total]]))

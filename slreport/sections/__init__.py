@@ -18,6 +18,7 @@ from slreport.sections.data_quality import DATA_QUALITY
 from slreport.sections.envelope import ENVELOPE
 from slreport.sections.patience import PATIENCE
 from slreport.sections.peaks import BUSY_HOUR, INTERVALS, OUTSIDE_HOURS, PEAKS, UNUSUAL_DAYS
+from slreport.sections.quality import QUALITY
 from slreport.sections.service_level import COMPANIES_SECTION, DAYS, GROUPS, HOURS, SUMMARY, TARGETS
 from slreport.sections.staffing import STAFFING
 from slreport.sections.waits import WAITS
@@ -25,7 +26,7 @@ from slreport.sections.weeks import MONTHS_SECTION, WEEKS_SECTION
 
 SECTIONS: tuple[Section, ...] = (
     ENVELOPE, SUMMARY, COMPANIES_SECTION, TARGETS, COMPARISON, GROUPS, HOURS, DAYS, WEEKS_SECTION, MONTHS_SECTION,
-    INTERVALS, PEAKS, BUSY_HOUR, UNUSUAL_DAYS, OUTSIDE_HOURS, WAITS, STAFFING, PATIENCE, DATA_QUALITY,
+    INTERVALS, PEAKS, BUSY_HOUR, UNUSUAL_DAYS, OUTSIDE_HOURS, WAITS, STAFFING, PATIENCE, QUALITY, DATA_QUALITY,
 )
 BY_NAME = {section.name: section for section in SECTIONS}
 

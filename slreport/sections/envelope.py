@@ -95,15 +95,24 @@ def footer_html(report: Report) -> list[HtmlBlock]:
 
 
 NUMBER_OR_NULL = {"type": ["number", "null"]}
-COMPANY_POLICY = s.obj(
-    ["company", "in_data", "configured", "service_level", "sl_method", "short_abandon_s", "answer_rate_target",
-     "abandon_rate_max", "fcr_target", "nps_target", "timezone", "opening_hours", "holidays_country"],
-    "the effective settings of one company (slreport.toml, else the options)",
-    company={"type": "string"}, in_data={"type": "boolean"}, configured={"type": "boolean"},
+POLICY_PROPERTIES: dict[str, Any] = dict(
     service_level={"type": "string"}, short_abandon_s={"type": "integer", "minimum": 0},
     answer_rate_target=NUMBER_OR_NULL, abandon_rate_max=NUMBER_OR_NULL, fcr_target=NUMBER_OR_NULL,
     nps_target=NUMBER_OR_NULL, opening_hours={"type": ["string", "null"]},
-    holidays_country={"type": ["string", "null"]},
+    holidays_country={"type": ["string", "null"]}, business_hours={"type": "boolean"},
+)
+POLICY_KEYS = ["service_level", "sl_method", "short_abandon_s", "answer_rate_target", "abandon_rate_max",
+               "fcr_target", "nps_target", "timezone", "opening_hours", "holidays_country", "business_hours"]
+SCOPE_POLICY = s.obj(
+    POLICY_KEYS, "the effective settings of one queue, segment or channel of the company (its own key names it: "
+    '{"queue": "billing", …}); its contacts follow it before the company\'s, queue > segment > channel',
+    queue={"type": "string"}, segment={"type": "string"}, channel={"type": "string"}, **POLICY_PROPERTIES,
+)
+COMPANY_POLICY = s.obj(
+    ["company", "in_data", "configured", *POLICY_KEYS, "scopes"],
+    "the effective settings of one company (slreport.toml, else the options)",
+    company={"type": "string"}, in_data={"type": "boolean"}, configured={"type": "boolean"},
+    scopes=s.rows(SCOPE_POLICY), **POLICY_PROPERTIES,
 )
 SETTINGS = s.obj(
     ["threshold_s", "target_pct", "sl_method", "short_abandon_s", "timezone", "by", "interval_minutes",
@@ -123,7 +132,7 @@ SETTINGS = s.obj(
     opening_hours=s.obj(["hours", "holidays_country", "by_company"]),
     config_file={"type": ["string", "null"]},
     top_n={"type": "integer", "minimum": 1}, unusual_factor={"type": "number"},
-    include_closed={"type": "boolean"},
+    include_closed={"type": "boolean"}, business_hours={"type": "boolean"},
     staffing=s.obj(["max_asa_s", "max_p_wait", "max_abandon", "max_occupancy", "shrinkage"]),
     service_level={"type": "string", "pattern": "^[0-9.]+/[0-9]+$"},
     closed_hours_contacts={"type": "string"},

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from slreport.metrics import quality
 from slreport.metrics.cells import by_source, metrics_sql
 from slreport.metrics.intervals import dense_grids
-from slreport.metrics.policy import evaluate_targets
+from slreport.metrics.policy import company_policy, evaluate_targets
 from slreport.metrics.span import COMPANIES
 from slreport.names import chart_label
 from slreport.sections import schema as s
@@ -21,11 +22,13 @@ from slreport.sections.base import Context, Report, Section
 from slreport.sections.blocks import Block, ChartSpec, Escape, HtmlBlock, HtmlTable, Item, Lines, Table, Text
 from slreport.sections.text import (
     NULL,
+    SCOPE_KINDS,
     chart_target,
     comparison_line,
     format_value,
     heading,
     of,
+    scope_of,
     sl_policy,
     table_settings,
 )
@@ -38,6 +41,7 @@ TABLE_METRICS = (
 # On a narrow terminal the first part of the table shows these, the rest follow in more parts.
 NARROW_FIRST = ("offered", "service_level_pct", "target_met", "answer_rate_pct", "abandon_rate_pct", "asa_s", "aht_s")
 # Shown after those when the data has them (the summary value is not null).
+# (The quality KPIs have a table of their own: slreport.sections.quality.)
 OPTIONAL_METRICS = ("fcr_pct", "nps", "csat_mean")
 # Target rules beside their metrics; the service level has its own Target column.
 MARKED_METRICS = ("answer_rate_pct", "abandon_rate_pct", "fcr_pct", "nps")
@@ -61,23 +65,46 @@ def dense(ctx: Context) -> bool:
 
 
 def summary(ctx: Context) -> dict[str, Any]:
-    return {"summary": metric_rows(ctx, [])[0]}
+    repeat = quality.repeat_callers(ctx.con, ())
+    return {"summary": metric_rows(ctx, [])[0] | repeat.get((), quality.no_repeat_callers())}
 
 
 def companies(ctx: Context) -> dict[str, Any]:
     # every company, also one whose contacts all arrived outside opening hours
-    return {"by_company": metric_rows(ctx, ["company"], grid=COMPANIES)}
+    repeat = quality.repeat_callers(ctx.con)
+    rows = [r | repeat.get((r["company"],), quality.no_repeat_callers())
+            for r in metric_rows(ctx, ["company"], grid=COMPANIES)]
+    for row in rows:
+        if ctx.settings.scopes.get(row["company"]) and row["service_level_pct"] is not None:
+            # its contacts follow several policies; the company's verdict is against its own target
+            row["target_met"] = row["service_level_pct"] >= company_policy(ctx.settings, row["company"])["target_pct"]
+    return {"by_company": rows}
+
+
+# The scoped policies of the companies in the data (slreport.metrics.policy), each a group of the cells.
+SCOPES = ("(SELECT policy_id FROM policy_settings WHERE scope_kind IS NOT NULL "
+          f"AND policy_company IN {COMPANIES})")
+
+
+def scope_rows(ctx: Context) -> list[dict[str, Any]]:
+    """Every metric of each scoped policy over the contacts that follow it (their cells: policy_id),
+    with the scope's company, kind and name."""
+    names = {r["policy_id"]: r for r in ctx.rows(
+        "SELECT policy_id, policy_company AS company, scope_kind, scope_name FROM policy_settings")}
+    return [names[r["policy_id"]] | r for r in metric_rows(ctx, ["policy_id"], grid=f"{SCOPES} g")]
 
 
 def targets(ctx: Context) -> dict[str, Any]:
-    return {"targets": evaluate_targets(ctx.settings, ctx.report["by_company"])}
+    return {"targets": evaluate_targets(ctx.settings, ctx.report["by_company"], scope_rows(ctx))}
 
 
 def groups(ctx: Context) -> dict[str, Any]:
     by = list(ctx.settings.by)
     if by == ["company"]:
         return {}
-    return {"by_group": metric_rows(ctx, by, f"{by_source(ctx.settings.by)} c")}
+    repeat = quality.repeat_callers(ctx.con, tuple(by))
+    rows = metric_rows(ctx, by, f"{by_source(ctx.settings.by)} c")
+    return {"by_group": [r | repeat.get(tuple(r[k] for k in by), quality.no_repeat_callers()) for r in rows]}
 
 
 def hours(ctx: Context) -> dict[str, Any]:
@@ -164,10 +191,13 @@ def policy_lines(report: Report, name: Escape) -> list[str]:
     has_targets = any(t["metric"] != "service_level_pct" for t in report.get("targets", []))
     if not any(c["configured"] for c in companies) and not has_targets:
         return []
-    return [_policy_line(c, name) for c in companies]
+    return [line for c in companies for line in [_policy_line(c, name), *(
+        _policy_line(scope | {"company": c["company"], "in_data": True}, name, f" {scope_of(scope)[0]} "  # type: ignore[index]
+                     f"{name(scope_of(scope)[1])}")  # type: ignore[index]
+        for scope in c.get("scopes", []))]]
 
 
-def _policy_line(c: dict[str, Any], name: Escape) -> str:
+def _policy_line(c: dict[str, Any], name: Escape, scope: str = "") -> str:
     short = f"short ≤ {c['short_abandon_s']} s" if c["short_abandon_s"] else "no short-abandon rule"
     targets = [
         f"{label} {sign} {c[key]:g}" for key, label, sign in (
@@ -176,7 +206,8 @@ def _policy_line(c: dict[str, Any], name: Escape) -> str:
         ) if c.get(key) is not None
     ]
     absent = "" if c["in_data"] else " (no contacts)"
-    return f"{name(c['company'])}{absent}: SL {c['service_level']} ({c['sl_method']}), {short}" + (
+    clock = " in business hours" if c.get("business_hours") else ""
+    return f"{name(c['company'])}{scope}{absent}: SL {c['service_level']}{clock} ({c['sl_method']}), {short}" + (
         f"; targets {', '.join(targets)}" if targets else "")
 
 
@@ -187,8 +218,9 @@ def main_blocks(report: Report, name: Escape) -> list[Block]:
 
 
 def companies_text(report: Report, name: Escape) -> list[Block]:
-    """The main table: the companies' rows, or with --by the groups' rows (by_group)."""
-    return main_blocks(report, name)
+    """The main table: the companies' rows, or with --by the groups' rows (by_group); then the targets
+    of the companies' queues, segments and channels, when they have any (the targets section)."""
+    return main_blocks(report, name) + targets_text(report, name)
 
 
 def companies_html(report: Report) -> list[HtmlBlock]:
@@ -254,21 +286,54 @@ def _company_card(report: Report, row: dict[str, Any]) -> dict[str, Any]:
         if policy else "",
         "figures": _figures(row),
         "targets": [words.target_sentence(t) for t in report.get("targets") or []
-                    if t.get("company") == company and t["metric"] != "service_level_pct"],
+                    if t.get("company") == company and (t["metric"] != "service_level_pct" or scope_of(t))],
     }
 
 
 def targets_html(report: Report) -> list[HtmlBlock]:
-    """Every target of every company, as a sentence's parts: what, the goal, the actual, the result."""
+    """Every target of every company (and of its queues, segments and channels), as a sentence's parts:
+    who, what, the goal, the actual, the result."""
     found = report.get("targets") or []
     if not found:
         return []
-    rows = [[str(t["company"]), words.target_name(report, t), words.goal(t), words.actual(t), words.verdict(t["met"])]
-            for t in found]
+    scoped = any(scope_of(t) for t in found)
+    rows = [[str(t["company"]), *([words.scope(t)] if scoped else []), words.target_name(report, t), words.goal(t),
+             words.actual(t), words.verdict(t["met"])] for t in found]
     missed = sum(1 for t in found if t["met"] is False)
-    intro = f"{missed} of {len(found)} targets missed." if missed else f"All {len(found)} targets met."
-    return [HtmlBlock("Targets", [HtmlTable(["Company", "Target", "Goal", "Actual", "Result"], rows, text_columns=3)],
-                      intro=[intro], anchor="targets", place="main")]
+    intro = [f"{missed} of {len(found)} targets missed." if missed else f"All {len(found)} targets met."]
+    if scoped:
+        intro.append(SCOPED_WORDS)
+    headers = ["Company", *(["Contacts"] if scoped else []), "Target", "Goal", "Actual", "Result"]
+    return [HtmlBlock("Targets", [HtmlTable(headers, rows, text_columns=4 if scoped else 3)],
+                      intro=intro, anchor="targets", place="main")]
+
+
+SCOPED_WORDS = ("A queue, segment or channel with its own policy is judged on the contacts that follow it, under "
+                "its own threshold: each contact follows its queue's policy, else its segment's, else its "
+                "channel's, else its company's. A company's own targets count all its contacts, each judged "
+                "by its own policy.")
+
+
+def targets_text(report: Report, name: Escape) -> list[Block]:
+    """The scoped targets (the companies' own are marked in the main table), one row each."""
+    found = [t for t in report.get("targets") or [] if scope_of(t)]
+    if not found:
+        return []
+    rows = [[name(str(t["company"])), f"{scope_of(t)[0]} {name(scope_of(t)[1])}",  # type: ignore[index]
+             words.target_name(report, t), words.goal(t), words.actual(t),
+             "met" if t["met"] else ("missed" if t["met"] is False else "no data")] for t in found]
+    table = Table(["Company", "Scope", "Target", "Goal", "Actual", "Result"], rows, align="llllrr", marked=True,
+                  keys=2)
+    return [Block("Targets of queues, segments and channels", [Text(SCOPED_WORDS), table], table=True)]
+
+
+def targets_table(report: Report, extra: dict[str, Any]) -> dict[str, Any]:
+    """targets.csv (.parquet, .xlsx): every row with the same columns, the scope columns empty for a company's own."""
+    found = report.get("targets") or []
+    if not any(scope_of(t) for t in found):
+        return {"targets": found} if found else {}
+    return {"targets": [{"company": t["company"], **{k: t.get(k) for k in SCOPE_KINDS},
+                         **{k: v for k, v in t.items() if k != "company" and k not in SCOPE_KINDS}} for t in found]}
 
 
 # --- hours and days -------------------------------------------------------------------------
@@ -404,6 +469,8 @@ METRICS_DEFS = {
             "fcr_by_window": {"type": ["object", "null"], "additionalProperties": s.PCT},
             "nps": {"type": ["number", "null"], "minimum": -100, "maximum": 100}, "nps_responses": s.COUNT_OR_NULL,
             "csat_mean": {"type": ["number", "null"]}, "csat_top2_pct": s.PCT, "csat_responses": s.COUNT_OR_NULL,
+            "transfer_rate_pct": s.PCT, "hold_rate_pct": s.PCT, "callback_share_pct": s.PCT,
+            "repeat_caller_pct": s.PCT, "repeat_callers": s.COUNT, "identified_callers": s.COUNT,
         },
     },
 }
@@ -424,10 +491,12 @@ TARGETS = Section(
     "targets", "Targets", ("targets",), doc="docs/fcr-and-targets.md",
     schema={"targets": s.rows(s.obj(
         ["company", "metric", "comparison", "target", "actual", "met"],
-        "one entry per company and metric with a target; met is null without data",
-        company={"type": "string"}, metric={"type": "string"}, comparison={"enum": [">=", "<="]},
+        "one entry per company and metric with a target, then per scoped policy (the entry carries queue, "
+        "segment or channel: judged on that scope's contacts under its own policy); met is null without data",
+        company={"type": "string"}, queue={"type": "string"}, segment={"type": "string"},
+        channel={"type": "string"}, metric={"type": "string"}, comparison={"enum": [">=", "<="]},
         target={"type": "number"}, actual={"type": ["number", "null"]}, met={"type": ["boolean", "null"]}))},
-    required=("targets",), compute=targets, html=targets_html, tables=key_table("targets"),
+    required=("targets",), compute=targets, html=targets_html, tables=targets_table,  # text: companies_text
 )
 GROUPS = Section(
     "groups", "Service level by group", ("by_group",), doc="README.md",

@@ -128,12 +128,31 @@ def company_policy(report: dict[str, Any], company: str | None) -> dict[str, Any
     return next((c for c in report["settings"].get("companies", []) if c["company"] == company), None)
 
 
+SCOPE_KINDS = ("queue", "segment", "channel")  # as slreport.metrics.policy.SCOPE_KINDS
+
+
+def scope_of(row: dict[str, Any]) -> tuple[str, str] | None:
+    """(kind, name) of a scoped target row or scope policy ({"queue": "billing", …}), None for a company's own."""
+    return next(((kind, str(row[kind])) for kind in SCOPE_KINDS if row.get(kind) is not None), None)
+
+
+def scope_policy(report: dict[str, Any], target: dict[str, Any]) -> dict[str, Any] | None:
+    """The effective settings of a target row's scope (``settings.companies[].scopes``), else its company's."""
+    found = company_policy(report, target.get("company"))
+    scope = scope_of(target)
+    if found is None or scope is None:
+        return found
+    return next((p for p in found.get("scopes", []) if scope_of(p) == scope), None)
+
+
 def sl_policy(report: dict[str, Any], company: str | None) -> tuple[float, int, str] | None:
     """(target %, threshold s, method) that judges a company's service level. For all companies
     (None): the one policy every company shares, else None (the total has no target of its own)."""
     s = report["settings"]
     if company is None:
         shared = {(c["service_level"], c["sl_method"]) for c in s.get("companies", []) if c.get("in_data", True)}
+        if any(c.get("scopes") for c in s.get("companies", []) if c.get("in_data", True)):
+            return None  # queues, segments or channels with their own policies: no one policy for all
         if len(shared) > 1:
             return None
         if not shared:

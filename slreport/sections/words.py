@@ -11,7 +11,16 @@ from datetime import date, datetime
 from typing import Any
 
 from slreport.metrics.registry import ANY_BY_KEY, PEAK_BY_KEY
-from slreport.sections.text import NULL, WEEKDAYS, company_policy, format_value, interval_end, last_whole_day
+from slreport.sections.text import (
+    NULL,
+    WEEKDAYS,
+    company_policy,
+    format_value,
+    interval_end,
+    last_whole_day,
+    scope_of,
+    scope_policy,
+)
 
 ALL_COMPANIES = "All companies"
 SL_METHOD_WORDS = {
@@ -113,10 +122,16 @@ def target_name(report: dict[str, Any], t: dict[str, Any]) -> str:
     """ "Service level 90/30", "Answer rate": the metric a target row judges."""
     name = metric_name(t["metric"])
     if t["metric"] == "service_level_pct":
-        found = company_policy(report, t["company"])
+        found = scope_policy(report, t)
         if found:
-            return f"{name} {found['service_level']}"
+            return f"{name} {found['service_level']}" + (" in business hours" if found.get("business_hours") else "")
     return name
+
+
+def scope(t: dict[str, Any]) -> str:
+    """ "queue billing", "segment VIP", "channel email"; a company's own target: "all its contacts"."""
+    found = scope_of(t)
+    return f"{found[0]} {found[1]}" if found else "all its contacts"
 
 
 def _unit(metric: str) -> str:
@@ -135,7 +150,9 @@ def actual(t: dict[str, Any]) -> str:
 def target_sentence(t: dict[str, Any]) -> dict[str, Any]:
     """A scorecard's target line: "Answer rate 89.8 % (target at least 90 %): missed"."""
     name = metric_name(t["metric"])
-    return {"text": f"{name} {actual(t)} (target {goal(t)}): {verdict(t['met'])}", "met": t["met"]}
+    where = scope_of(t)
+    prefix = f"{where[0].capitalize()} {where[1]}: " if where else ""
+    return {"text": f"{prefix}{name} {actual(t)} (target {goal(t)}): {verdict(t['met'])}", "met": t["met"]}
 
 
 def interval(start_iso: str, minutes: int, tz: str) -> str:

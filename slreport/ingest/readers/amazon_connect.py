@@ -65,7 +65,9 @@ def _fields_sql(records: str, options: ReadOptions) -> str:
     return f"""SELECT line, ok, {s('ContactId')} AS contact_id, upper({s('InitiationMethod')}) AS method,
         lower(COALESCE({s('Channel')}, 'VOICE')) AS channel, {s('Queue.Name')} AS queue,
         {s('Agent.Username')} AS agent, {s('CustomerEndpoint.Address')} AS caller_raw,
-        {s('DisconnectReason')} AS reason, {s('Queue.EnqueueTimestamp')} AS enqueued_raw,
+        {s('DisconnectReason')} AS reason,
+        ({s('TransferCompletedTimestamp')} IS NOT NULL OR {s('TransferredToEndpoint.Address')} IS NOT NULL)
+            AS transferred, {s('Queue.EnqueueTimestamp')} AS enqueued_raw,
         {ts['enqueued']} AS arrived_at, {ts['dequeued']} AS dequeued_at, {ts['connected']} AS answered_at,
         {ts['ended']} AS ended_at, {ts['updated']} AS updated_at,
         {duration_sql(s('Queue.Duration'))} AS queue_s, {duration_sql(s('Agent.AgentInteractionDuration'))} AS talk_s,
@@ -113,6 +115,7 @@ def stage_file(
         "answered_at": "r.answered_at", "ended_at": "r.ended_at", "wait_s": wait, "talk_s": "r.talk_s",
         "hold_s": "r.hold_s", "acw_s": "r.acw_s", "outcome": outcome, "outcome_detail": "r.reason",
         "agent": "r.agent", "source": f"{quote_literal(source.display + ':')} || r.line",
+        "transferred": "CASE WHEN r.answered_at IS NOT NULL THEN r.transferred END",
         "file_index": str(file_index), "line": "r.line",
         "reject_reason": _case(1), "reject_column": _case(2), "reject_value": _case(3),
         "ignore_reason": _IGNORE, "version_at": "r.updated_at", "local_time_note": "r.dst_note",

@@ -36,6 +36,7 @@ DESCRIPTION = "Asterisk/FreePBX queue_log: flat file epoch|callid|queue|agent|EV
 
 TERMINAL = ("CONNECT", "ABANDON", "EXITWITHTIMEOUT", "EXITEMPTY", "EXITWITHKEY")
 COMPLETION = ("COMPLETECALLER", "COMPLETEAGENT", "TRANSFER", "BLINDTRANSFER", "ATTENDEDTRANSFER")
+TRANSFERS = ("TRANSFER", "BLINDTRANSFER", "ATTENDEDTRANSFER")
 AGENT_EVENTS = ("ADDMEMBER", "REMOVEMEMBER", "PAUSE", "UNPAUSE", "PAUSEALL", "UNPAUSEALL", "AGENTLOGIN",
                 "AGENTLOGOFF", "AGENTCALLBACKLOGIN", "AGENTCALLBACKLOGOFF", "PENALTY", "SYSCOMPAT")
 CONFIG_EVENTS = ("QUEUESTART", "QUEUESTOP", "CONFIGRELOAD")
@@ -158,7 +159,8 @@ def _segments_sql() -> str:
         arg_min(wait_raw, line) FILTER (WHERE event IN {_in(TERMINAL)}) AS wait_raw,
         arg_min(agent, line) FILTER (WHERE event = 'CONNECT') AS agent,
         arg_min(talk_raw, line) FILTER (WHERE event IN {_in(COMPLETION)}) AS talk_raw,
-        arg_min(ev_at, line) FILTER (WHERE event IN {_in(COMPLETION)}) AS completed_at
+        arg_min(ev_at, line) FILTER (WHERE event IN {_in(COMPLETION)}) AS completed_at,
+        arg_min(event, line) FILTER (WHERE event IN {_in(COMPLETION)}) AS completion
       FROM numbered WHERE seq > 0 GROUP BY callid, queue, seq),
     visit AS (
       SELECT *,
@@ -169,6 +171,7 @@ def _segments_sql() -> str:
                       AS DECIMAL(18,3))) AS wait_s,
         {duration_sql('talk_raw')} AS talk_s,
         CASE WHEN terminal = 'CONNECT' THEN terminal_at END AS answered_at,
+        CASE WHEN terminal = 'CONNECT' THEN completion IN {_in(TRANSFERS)} END AS transferred,
         COALESCE(completed_at, CASE WHEN terminal <> 'CONNECT' THEN terminal_at END) AS ended_at,
         callid || '@' || queue || CASE WHEN seq > 1 THEN '#' || seq ELSE '' END AS contact_id
       FROM seg WHERE enter_line IS NOT NULL)"""
@@ -186,7 +189,8 @@ def _contacts_sql(stitch: str) -> str:
         CASE WHEN arg_max(COALESCE(terminal, '-'), enter_line) = '-' THEN NULL
              ELSE arg_max(outcome, enter_line) END AS outcome,
         arg_max(terminal, enter_line) AS terminal, sum(wait_s) AS wait_s, sum(talk_s) AS talk_s,
-        max(answered_at) AS answered_at, arg_max(ended_at, enter_line) AS ended_at, arg_max(agent, enter_line) AS agent
+        max(answered_at) AS answered_at, arg_max(ended_at, enter_line) AS ended_at, arg_max(agent, enter_line) AS agent,
+        bool_or(transferred) AS transferred
       FROM visit GROUP BY callid)"""
 
 
@@ -215,6 +219,8 @@ def stage_file(
         "arrived_at": "c.arrived_at", "answered_at": "c.answered_at", "ended_at": "c.ended_at",
         "wait_s": "c.wait_s", "talk_s": "c.talk_s", "outcome": "c.outcome", "outcome_detail": "c.terminal",
         "agent": "c.agent", "source": f"{quote_literal(source.display + ':')} || k.line",
+        # an answered call ends with COMPLETECALLER/COMPLETEAGENT or a transfer event: known for every answer
+        "transferred": "CASE WHEN c.outcome = 'answered' THEN c.transferred END",
         "file_index": str(file_index), "line": "k.line", "local_time_note": "k.dst_note",
         "reject_reason": "CASE k.kind WHEN 'malformed' THEN 'malformed_line' "
                          "WHEN 'needs_tz' THEN 'timestamp_without_offset' END",

@@ -42,7 +42,9 @@ _TEMPLATE_RE = re.compile(r"\{([^{}]+)\}")
 _DIRECTIONS = {"inbound": "inbound", "in": "inbound", "incoming": "inbound",
                "outbound": "outbound", "out": "outbound", "outgoing": "outbound"}
 # Header names that mean a canonical column without --map (lower case).
-_ALIASES = {"answered": "outcome"}
+_ALIASES = {"answered": "outcome", "first_response_at": "answered_at"}  # an email's or ticket's first response
+# Email and ticket exports: a contact closed without a response waited until it was closed (docs/fcr-and-targets.md).
+_WRITTEN = "('email', 'ticket', 'task')"
 
 
 def detect(head: bytes) -> int:
@@ -289,6 +291,10 @@ def _parsed_expressions(
     e["outcome"] = _outcome(raw.get("outcome"), e["answered_at"], options.outcome_map)
     e["outcome_detail"] = raw.get("outcome", "NULL")
     e["resolved"] = flag_sql(raw["resolved"]) if "resolved" in raw else "NULL"
+    e["transferred"] = flag_sql(raw["transferred"]) if "transferred" in raw else "NULL"
+    # a callback flag, else a channel column says it (channel "callback"); neither: unknown
+    e["callback"] = (flag_sql(raw["callback"]) if "callback" in raw
+                     else f"{e['channel']} = 'callback'" if "channel" in raw else "NULL")
     e["nps_score"] = decimal_sql(raw["nps_score"], "INTEGER") if "nps_score" in raw else "NULL"
     e["csat_score"] = decimal_sql(raw["csat_score"], "DECIMAL(9,3)") if "csat_score" in raw else "NULL"
     return e
@@ -301,6 +307,10 @@ def _durations(raw: dict[str, str], columns: dict[str, str], e: dict[str, str]) 
            for name in DURATION_COLUMNS}
     if "wait_s" not in raw and "answered_at" in raw:
         out["wait_s"] = between_sql(e["arrived_at"], e["answered_at"])
+        if "ended_at" in raw:  # a written contact closed without a response waited until it was closed
+            closed = f"CASE WHEN {e['channel']} IN {_WRITTEN} THEN COALESCE({e['answered_at']}, {e['ended_at']}) " \
+                     f"ELSE {e['answered_at']} END"
+            out["wait_s"] = between_sql(e["arrived_at"], closed)
     if "talk_s" not in raw and "answered_at" in raw and "ended_at" in raw:
         out["talk_s"] = between_sql(e["answered_at"], e["ended_at"])
     return out
