@@ -322,7 +322,7 @@ def _check_output_files(files: list[str], config: Any, args: Any) -> None:
 
 def _analyze_on_spark(files: list[str], request: Any, fmt: OutputFormat | None, fail_on_miss: bool) -> ExitCode:
     """analyze --engine spark: one dataset or URI, the report on stdout (pyspark is imported only here)."""
-    from slreport.metrics.policy import target_misses
+    from slreport.metrics.policy import target_misses, uses_business_hours
     from slreport.spark.engine import analyze_spark, check_input
 
     if request.folder.wanted:
@@ -334,6 +334,9 @@ def _analyze_on_spark(files: list[str], request: Any, fmt: OutputFormat | None, 
     if request.compare is not None:
         raise UsageError("--compare is not available with --engine spark",
                          "run two reports, one per period, or compare with the duckdb engine")
+    if uses_business_hours(request.settings):  # its clock is DuckDB list SQL, which the translation does not carry
+        raise UsageError("business_hours = true is not available with --engine spark",
+                         "measure business-hours policies with the duckdb engine")
     check_input(files)
     report = analyze_spark(files, request.settings, request.window.window() if request.window else None)
     _emit(report, fmt)

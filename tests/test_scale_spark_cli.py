@@ -72,3 +72,15 @@ def test_rejects_is_a_usage_error_on_spark(tmp_path):
     assert result.returncode == 2 and result.stdout == b""
     assert "--rejects is not available with --engine spark" in one_line(result.stderr)
     assert not (tmp_path / "rejects.csv").exists()
+
+
+def test_business_hours_is_a_usage_error_on_spark(tmp_path):
+    from_option = run_cli("analyze", str(tmp_path), "--engine", "spark", "--business-hours",
+                          "--opening-hours", "mon-fri 08:00-16:00")
+    config = tmp_path / "slreport.toml"
+    config.write_text('[companies."Aalto Water".channels."email"]\nservice_level = "90/4h"\nbusiness_hours = true\n'
+                      'opening_hours = "mon-fri 08:00-16:00"\n', encoding="utf-8")
+    from_scope = run_cli("analyze", str(tmp_path), "--engine", "spark", "--config", str(config))
+    for result in (from_option, from_scope):
+        assert result.returncode == 2 and result.stdout == b""
+        assert "business_hours = true is not available with --engine spark" in one_line(result.stderr)

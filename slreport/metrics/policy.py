@@ -88,6 +88,13 @@ def scope_policy(settings: Settings, scope: Scope) -> dict[str, Any]:
     return _checked(scope, policy | scope_overrides(settings, scope))
 
 
+def uses_business_hours(settings: Settings) -> bool:
+    """Whether any policy (the defaults, a company's, a scope's) measures its wait in business hours."""
+    tables = [*settings.companies.values(),
+              *(t for kinds in settings.scopes.values() for names in kinds.values() for t in names.values())]
+    return bool(settings.business_hours) or any(t.get("business_hours") for t in tables)
+
+
 def scope_overrides(settings: Settings, scope: Scope) -> dict[str, Any]:
     return dict(settings.scopes.get(scope.company, {}).get(scope.kind or "", {}).get(scope.name or "", {}))
 
