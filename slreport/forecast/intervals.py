@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from slreport.errors import InputError
-from slreport.ingest.sql import quote_literal
+from slreport.ingest.sql import quote_ident, quote_literal
 from slreport.ingest.text import read_head
 
 NAME = "intervals"
@@ -58,9 +58,9 @@ def add_file(con: Any, path: str, tz: str, interval_minutes: int, by_queue: bool
                          "name the columns interval_start, offered[, aht_s][, company][, queue]", file=display)
 
     def col(name: str) -> str:
-        return f'trim(r."{lower[name]}")' if name in lower else "NULL"
+        return f"trim(r.{quote_ident(lower[name])})" if name in lower else "NULL"  # a header: any text
 
-    company = (quote_literal(company_name) if company_name else
+    company_sql = (quote_literal(company_name) if company_name else
                f"coalesce(nullif({col('company')}, ''), {quote_literal(Path(path).name.split('.')[0])})")
     queue = f"nullif({col('queue')}, '')" if by_queue and "queue" in lower else "CAST(NULL AS VARCHAR)"
     start = col("interval_start")
@@ -68,7 +68,7 @@ def add_file(con: Any, path: str, tz: str, interval_minutes: int, by_queue: bool
              f"THEN timezone({quote_literal(tz)}, TRY_CAST({start} AS TIMESTAMPTZ)) "
              f"ELSE TRY_CAST({start} AS TIMESTAMP) END")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE interval_rows AS
-        SELECT line, {company} AS company, {queue} AS queue, {local} AS local_at,
+        SELECT line, {company_sql} AS company, {queue} AS queue, {local} AS local_at,
                TRY_CAST({col('offered')} AS DOUBLE) AS offered, TRY_CAST({col('aht_s')} AS DOUBLE) AS aht_s,
                {col('aht_s')} AS aht_text
         FROM interval_raw r""")
