@@ -262,4 +262,3 @@ def test_a_table_with_a_header_only_is_an_error(tmp_path):
     out = run_cli("forecast", str(empty), "--tz", "UTC")
     assert out.returncode == 1
     assert out.stderr.decode().startswith("slreport: error: no contacts to forecast from")
-
