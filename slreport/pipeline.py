@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 
 from slreport import engine, ingest, sections
-from slreport.metrics import business_hours, fcr
+from slreport.metrics import business_hours, fcr, quality
 from slreport.metrics.cells import create_cells
 from slreport.metrics.intervals import interval_start_sql
 from slreport.metrics.local_time import local_time_sql
@@ -154,6 +154,7 @@ def analyze_loaded(
     create_company_settings(con, settings)
     create_local_contacts(con, settings)
     create_cells(con, settings)
+    quality.create_caller_contacts(con, settings.by)
     ctx = sections.Context(con, settings, fcr.resolve_method(con, settings), input_section, comparison=comparison,
                            tables_wanted=tables)
 
@@ -184,6 +185,9 @@ def create_local_contacts(con: duckdb.DuckDBPyConnection, settings: Settings) ->
     in_hours, joins = in_hours_sql(settings.hours, "c.local_at")
     interval_start = interval_start_sql(settings.interval_minutes, tz, "c.arrived_at", "c.local_at")
     sl_wait, clock_joins = business_hours.create_clock(con, settings, tz)
+    # the policy is joined for the wait only when a business-hours clock needs it (a hash join of every contact)
+    clock = (f"JOIN policy_settings p ON p.policy_id = c.policy_id {clock_joins}"
+             if sl_wait != business_hours.QUEUE_WAIT else "")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE contacts_local AS
             WITH policed AS (
@@ -193,8 +197,7 @@ def create_local_contacts(con: duckdb.DuckDBPyConnection, settings: Settings) ->
                      ({in_hours} OR p.business_hours) AS in_hours,
                      epoch_ms(c.arrived_at) AS arrived_ms, {SHORT_ABANDON} AS is_short_abandon
               FROM (SELECT c.*, {sl_wait} AS sl_wait_s
-                    FROM (SELECT *, {local} AS local_at FROM policed) c
-                    JOIN policy_settings p ON p.policy_id = c.policy_id {clock_joins}) c {joins}
+                    FROM (SELECT *, {local} AS local_at FROM policed) c {clock}) c {joins}
               JOIN policy_settings p ON p.policy_id = c.policy_id
             )
             SELECT {', '.join(local_columns(settings.by))}, hour, day, interval_start, in_hours,

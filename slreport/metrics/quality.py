@@ -48,15 +48,28 @@ CELL_KPIS = {
 REPEAT_KPI = {"repeat_caller_pct": "no caller numbers (all withheld, or no caller column: --map caller=HEADER)"}
 
 # A caller is one (company, number): the same number calling two client companies is two callers.
-REPEAT_SQL = """
-WITH per_caller AS (
-  SELECT {keys}, caller, count(*) AS contacts FROM contacts
-  WHERE caller IS NOT NULL AND coalesce(direction, 'inbound') = 'inbound'
-  GROUP BY {keys}, caller)
-SELECT {shown}CAST(count(*) FILTER (WHERE contacts >= 2) AS BIGINT) AS repeat_callers,
-       CAST(count(*) AS BIGINT) AS identified_callers
-FROM per_caller {group_by}
+# The inbound contacts of each caller, per company and --by group, from one scan of the contacts; the summary,
+# by_company and by_group add them up (each used to scan the contacts itself: 3 × 2 s at 10 M contacts).
+CALLER_CONTACTS = "caller_contacts"
+CALLER_CONTACTS_SQL = f"""
+CREATE OR REPLACE TEMP TABLE {CALLER_CONTACTS} AS
+SELECT {{keys}}, caller, count(*) AS contacts FROM contacts
+WHERE caller IS NOT NULL AND coalesce(direction, 'inbound') = 'inbound'
+GROUP BY {{keys}}, caller
 """
+REPEAT_SQL = f"""
+WITH per_caller AS (
+  SELECT {{keys}}, caller, sum(contacts) AS contacts FROM {CALLER_CONTACTS}
+  GROUP BY {{keys}}, caller)
+SELECT {{shown}}CAST(count(*) FILTER (WHERE contacts >= 2) AS BIGINT) AS repeat_callers,
+       CAST(count(*) AS BIGINT) AS identified_callers
+FROM per_caller {{group_by}}
+"""
+
+
+def create_caller_contacts(con: Any, by: tuple[str, ...]) -> None:
+    """``caller_contacts``: inbound contacts per company, ``--by`` group and caller number."""
+    con.execute(CALLER_CONTACTS_SQL.format(keys=", ".join(dict.fromkeys(("company", *by)))))
 
 
 def repeat_callers(con: Any, by: tuple[str, ...] | None = ("company",)) -> dict[tuple[Any, ...], dict[str, Any]]:
