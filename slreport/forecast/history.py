@@ -16,8 +16,9 @@ from typing import Any
 import numpy as np
 
 from slreport.ingest.sql import quote_literal
+from slreport.metrics.local_time import local_time_sql
+from slreport.metrics.service_level import HANDLE_TIME
 
-HANDLE_SQL = "c.talk_s + coalesce(c.hold_s, 0) + coalesce(c.acw_s, 0)"
 CELLS_COLUMNS = "company VARCHAR, queue VARCHAR, day DATE, slot INTEGER, offered DOUBLE, handle_sum DOUBLE, " \
                 "aht_calls DOUBLE"
 
@@ -44,7 +45,7 @@ def create_cells_table(con: Any) -> None:
 
 def add_contacts(con: Any, tz: str, interval_minutes: int, by_queue: bool, company: str | None = None) -> None:
     """Count the ``contacts`` view into ``history_cells`` (every contact as ``company`` when given)."""
-    zone = quote_literal(tz)
+    local = local_time_sql(con, tz, "arrived_at", "contacts")  # the offset transitions, not a lookup per contact
     name = quote_literal(company) if company else "c.company"
     queue = "c.queue" if by_queue else "CAST(NULL AS VARCHAR)"
     con.execute(f"""
@@ -52,9 +53,9 @@ def add_contacts(con: Any, tz: str, interval_minutes: int, by_queue: bool, compa
         SELECT {name} AS company, {queue} AS queue, CAST(c.local_at AS DATE) AS day,
                CAST((hour(c.local_at) * 60 + minute(c.local_at)) // {int(interval_minutes)} AS INTEGER) AS slot,
                count(*) AS offered,
-               coalesce(sum({HANDLE_SQL}) FILTER (WHERE c.outcome = 'answered'), 0) AS handle_sum,
+               coalesce(sum({HANDLE_TIME}) FILTER (WHERE c.outcome = 'answered'), 0) AS handle_sum,
                count(c.talk_s) FILTER (WHERE c.outcome = 'answered') AS aht_calls
-        FROM (SELECT *, timezone({zone}, arrived_at) AS local_at FROM contacts) c
+        FROM (SELECT *, {local} AS local_at FROM contacts) c
         GROUP BY ALL""")
 
 

@@ -40,6 +40,9 @@ def _by_method(part: int) -> str:
     return f"CASE p.sl_method {whens} END"
 
 
+# A contact's handle time: talk, plus hold and after-call work where the export has them (AHT's numerator).
+HANDLE_TIME = "c.talk_s + coalesce(c.hold_s, 0) + coalesce(c.acw_s, 0)"
+
 # Per contact → counts (added up over cells, slreport.metrics.cells); NULLs in a FILTER are not counted.
 COUNTS: tuple[Count, ...] = (
     Count("offered", "count(c.outcome)"),
@@ -56,8 +59,7 @@ COUNTS: tuple[Count, ...] = (
     Count("target_max", "p.target_pct", "max", derived=True),
     Count("answered_wait_sum", "sum(c.wait_s) FILTER (WHERE c.outcome = 'answered')", "sum"),
     Count("answered_with_wait", "count(c.wait_s) FILTER (WHERE c.outcome = 'answered')"),
-    Count("handle_sum", "sum(c.talk_s + coalesce(c.hold_s, 0) + coalesce(c.acw_s, 0)) "
-                        "FILTER (WHERE c.outcome = 'answered')", "sum"),
+    Count("handle_sum", f"sum({HANDLE_TIME}) FILTER (WHERE c.outcome = 'answered')", "sum"),
     Count("answered_with_talk", "count(c.talk_s) FILTER (WHERE c.outcome = 'answered')"),
     Count("max_wait_s", "max(c.wait_s)", "max"),
 )
