@@ -93,6 +93,9 @@ ProfileOpt = Annotated[str | None, _opt("--profile", help="Input format (see `sl
 StrictOpt = Annotated[bool, _opt("--strict", help="Fail on the first row that cannot be used.", panel=INPUT)]
 MemoryLimitOpt = Annotated[str | None, _opt("--memory-limit", help="DuckDB memory limit; larger work spills to disk "
                                             "[default: 2GB].", metavar="SIZE", panel=RUN)]
+ConfigOpt = Annotated[str | None, _opt("--config", help="Settings file [default: ./slreport.toml when present].",
+                                      metavar="FILE", panel=SERVICE)]
+ChartFormatOpt = Annotated[str, _opt("--chart-format", help="Chart files: png|svg.", metavar="FORMAT", panel=OUTPUT)]
 # Staffing targets, shared by `analyze` (staffing section) and `erlang`.
 MaxAsaOpt = Annotated[str | None, _opt("--max-asa", help="Staffing target: mean wait at most SECONDS.",
                                        metavar="SECONDS", panel=STAFFING)]
@@ -158,8 +161,7 @@ def analyze(
     compare: Annotated[str | None, _opt("--compare", help="Compare with previous (the period before), last-year "
                                         "or a PERIOD: adds the change of every metric.", metavar="PERIOD",
                                         panel=INPUT)] = None,
-    config: Annotated[str | None, _opt("--config", help="Settings file [default: ./slreport.toml when present].",
-                                       metavar="FILE", panel=SERVICE)] = None,
+    config: ConfigOpt = None,
     sl: SlOpt = None,
     sl_method: Annotated[str | None, _opt("--sl-method", help="How abandoned calls count in the service level: "
                                           "negative|ignore|positive|answered-only [default: negative].",
@@ -216,8 +218,7 @@ def analyze(
     overwrite: Annotated[bool, _opt("--overwrite", help="Replace an existing report folder.", panel=OUTPUT)] = False,
     tables: Annotated[str, _opt("--tables", help="Table files in the report folder: csv|parquet|xlsx.",
                                 metavar="FORMAT", panel=OUTPUT)] = "csv",
-    chart_format: Annotated[str, _opt("--chart-format", help="Chart files: png|svg.",
-                                      metavar="FORMAT", panel=OUTPUT)] = "png",
+    chart_format: ChartFormatOpt = "png",
     verbose: Annotated[bool, _opt("--verbose", "-v", help="Say on stderr how each file was read [default: only on "
                                   "a terminal].", panel=RUN)] = False,
     memory_limit: MemoryLimitOpt = None,
@@ -530,8 +531,7 @@ def forecast(
     time_format: Annotated[list[str] | None, _opt("--time-format", help="strptime format of local timestamps "
                                                   "(repeatable).", metavar="FORMAT", panel=INPUT)] = None,
     strict: StrictOpt = False,
-    config: Annotated[str | None, _opt("--config", help="Settings file [default: ./slreport.toml when present].",
-                                       metavar="FILE", panel=SERVICE)] = None,
+    config: ConfigOpt = None,
     plan: Annotated[bool, _opt("--plan", help="Agents per interval (Erlang C) for each company's targets.",
                                panel=STAFFING)] = False,
     volume: Annotated[str | None, _opt("--volume", help="What-if for the plan: contacts changed by PCT, e.g. +20%.",
@@ -553,8 +553,7 @@ def forecast(
     overwrite: Annotated[bool, _opt("--overwrite", help="Replace an existing --out folder.", panel=OUTPUT)] = False,
     tables: Annotated[str, _opt("--tables", help="Table files in the --out folder: csv|parquet|xlsx.",
                                 metavar="FORMAT", panel=OUTPUT)] = "csv",
-    chart_format: Annotated[str, _opt("--chart-format", help="Chart files: png|svg.", metavar="FORMAT",
-                                      panel=OUTPUT)] = "png",
+    chart_format: ChartFormatOpt = "png",
     memory_limit: MemoryLimitOpt = None,
     debug: DebugOpt = False,
 ) -> None:
