@@ -54,7 +54,7 @@ def _offset_case(con: Any, tz: str, ts: str, bounds: str, render: Any) -> str | 
     hours = (int(lo) // HOUR_S - _MARGIN_S // HOUR_S, int(hi) // HOUR_S + _MARGIN_S // HOUR_S)
     key = (tz, *hours)
     if key not in _CHANGES:  # the same for any connection of this DuckDB: a report asks five times
-        _CHANGES[key] = offset_changes(_duckdb(con), tz, *hours)
+        _CHANGES[key] = _changes_by_icu(con, tz, *hours)
     first, changes = _CHANGES[key]
     if not changes:
         return render(first)
@@ -69,16 +69,16 @@ def _befores(first: int, changes: list[tuple[int, int]]) -> list[tuple[int, int]
     return [(at, b) for (at, _), b in zip(changes, before, strict=True)]
 
 
-def _duckdb(con: Any) -> Any:
-    """A DuckDB connection for the ICU lookups: ``con`` itself, or a private one when the metrics run
+def _changes_by_icu(con: Any, tz: str, first_hour: int, last_hour: int) -> tuple[int, list[tuple[int, int]]]:
+    """offset_changes on ``con`` itself, or on a private DuckDB (closed after) when the metrics run
     elsewhere (Spark), so that both engines use the same offsets."""
     import duckdb
 
     if isinstance(con, duckdb.DuckDBPyConnection):
-        return con
-    private = duckdb.connect()
-    private.execute("SET TimeZone = 'UTC'")
-    return private
+        return offset_changes(con, tz, first_hour, last_hour)
+    with duckdb.connect() as private:
+        private.execute("SET TimeZone = 'UTC'")
+        return offset_changes(private, tz, first_hour, last_hour)
 
 
 def offset_changes(con: Any, tz: str, first_hour: int, last_hour: int) -> tuple[int, list[tuple[int, int]]]:
